@@ -1,0 +1,31 @@
+#include "netns/host.hpp"
+
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include "netns/sock_diag.hpp"
+
+namespace crashlab {
+
+Host::Host(std::string name) : name_(std::move(name)), ns_(NetNs::create()), rtnl_(ns_) {
+  rtnl_.set_up("lo", true);
+}
+
+int Host::kill_all_processes() const {
+  int killed = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    const std::string pid = entry.path().filename();
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    struct stat st {};
+    if (::stat(("/proc/" + pid + "/ns/net").c_str(), &st) != 0 || st.st_ino != ns_.inode()) continue;
+    if (::kill(std::stoi(pid), SIGKILL) == 0) ++killed;
+  }
+  return killed;
+}
+
+int Host::destroy_sockets() const { return SockDiag(ns_).destroy_all(); }
+
+}  // namespace crashlab

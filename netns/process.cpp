@@ -1,0 +1,92 @@
+#include "netns/process.hpp"
+
+#include <linux/close_range.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/process/extend.hpp>
+#include <boost/process/io.hpp>
+#include <boost/process/args.hpp>
+#include <boost/process/exe.hpp>
+
+#include "netns/errors.hpp"
+
+namespace bp = boost::process;
+
+namespace crashlab {
+
+namespace {
+// Runs in the child between fork and exec.
+auto enter_namespace(int ns_fd, pid_t runner) {
+  return bp::extend::on_exec_setup = [ns_fd, runner](auto& exec) {
+    if (::setns(ns_fd, CLONE_NEWNET) != 0) {
+      exec.set_error(std::error_code(errno, std::system_category()), "setns into the test namespace");
+      return;
+    }
+    // The runner may have died between fork and prctl; then no signal would come.
+    if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != runner) ::_exit(127);
+    // Inherited namespace fds or netlink sockets would keep test namespaces alive.
+    ::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+  };
+}
+
+void close_fd(int fd) {
+  if (fd >= 0) ::close(fd);
+}
+}  // namespace
+
+NsProcess::NsProcess(const NetNs& ns, const std::string& exe, const std::vector<std::string>& args, Options opts) {
+  auto setup = enter_namespace(ns.fd(), ::getpid());
+  if (opts.stderr_path.empty())
+    child_ = bp::child(bp::exe = exe, bp::args = args, bp::std_in < in_, bp::std_out > out_, setup);
+  else
+    child_ = bp::child(bp::exe = exe, bp::args = args, bp::std_in < in_, bp::std_out > out_,
+                       bp::std_err > opts.stderr_path, setup);
+  pid_ = child_.id();
+  // Our copies of the child's ends, so that EOF and EPIPE mean what they say.
+  close_fd(in_.native_source());
+  in_.assign_source(-1);
+  close_fd(out_.native_sink());
+  out_.assign_sink(-1);
+  pidfd_.reset(int(::syscall(SYS_pidfd_open, pid_, 0)));
+  if (!pidfd_) throw_errno("pidfd_open " + std::to_string(pid_));
+}
+
+NsProcess::~NsProcess() {
+  if (!exit_status_) {
+    signal(SIGKILL);
+    wait_exit(milliseconds(5000));
+  }
+  if (!exit_status_) child_.detach();  // never happens for SIGKILL; keeps ~child from terminating us
+  close_stdin();
+}
+
+void NsProcess::close_stdin() {
+  close_fd(in_.native_sink());
+  in_.assign_sink(-1);
+}
+
+void NsProcess::signal(int sig) const {
+  if (!exit_status_) ::syscall(SYS_pidfd_send_signal, pidfd_.get(), sig, nullptr, 0);
+}
+
+std::optional<int> NsProcess::wait_exit(milliseconds timeout) {
+  if (exit_status_) return exit_status_;
+  pollfd p{pidfd_.get(), POLLIN, 0};
+  int rc;
+  do rc = ::poll(&p, 1, int(timeout.count()));
+  while (rc < 0 && errno == EINTR);
+  if (rc <= 0) return std::nullopt;
+  int status = -1;
+  ::waitpid(pid_, &status, 0);
+  exit_status_ = status;
+  child_.detach();  // reaped here; Boost must not wait again
+  return exit_status_;
+}
+
+}  // namespace crashlab

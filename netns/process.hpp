@@ -1,0 +1,55 @@
+#pragma once
+#include <sys/types.h>
+
+#include <boost/process/child.hpp>
+#include <boost/process/pipe.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "netns/netns.hpp"
+#include "netns/unique_fd.hpp"
+#include "netns/wait.hpp"
+
+namespace crashlab {
+
+// A program started inside a network namespace through Boost.Process. The child
+// enters the namespace between fork and exec, gets PR_SET_PDEATHSIG(SIGKILL) so it
+// dies with the runner (even when the runner is SIGKILLed), and inherits no
+// descriptor but its pipes. Destruction kills and reaps it.
+//
+// PR_SET_PDEATHSIG fires when the *thread* that forked exits: spawn from a thread
+// that outlives the process (the test's or the case's own thread).
+class NsProcess {
+ public:
+  struct Options {
+    bool pipe_stdin = true;
+    bool pipe_stdout = true;
+    std::string stderr_path;  // empty: inherit the runner's stderr
+  };
+  NsProcess(const NetNs& ns, const std::string& exe, const std::vector<std::string>& args, Options opts);
+  NsProcess(const NetNs& ns, const std::string& exe, const std::vector<std::string>& args)
+      : NsProcess(ns, exe, args, Options{}) {}
+  NsProcess(const NsProcess&) = delete;
+  NsProcess& operator=(const NsProcess&) = delete;
+  ~NsProcess();
+
+  pid_t pid() const { return pid_; }
+  int stdin_fd() const { return in_.native_sink(); }
+  int stdout_fd() const { return out_.native_source(); }
+  void close_stdin();
+
+  void signal(int sig) const;
+  // Bounded, event-driven (pidfd): the exit status (as waitpid) or nullopt on timeout.
+  std::optional<int> wait_exit(milliseconds timeout);
+  bool exited() const { return exit_status_.has_value(); }
+
+ private:
+  boost::process::pipe in_, out_;
+  boost::process::child child_;
+  pid_t pid_ = -1;
+  UniqueFd pidfd_;
+  std::optional<int> exit_status_;
+};
+
+}  // namespace crashlab

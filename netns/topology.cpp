@@ -1,0 +1,120 @@
+#include "netns/topology.hpp"
+
+#include <cstdio>
+#include <stdexcept>
+
+namespace crashlab {
+
+namespace {
+constexpr const char* kBridge = "br0";
+constexpr uint32_t kSwitchGroup = 77;  // the switch's bridge and ports, deleted in one batch
+int index_of(Role r) { return r == Role::Server ? 0 : 1; }
+}  // namespace
+
+const char* role_name(Role r) { return r == Role::Server ? "server" : "client"; }
+
+Topology::Topology(TopologyOptions opts) : opts_(opts) {
+  if (opts_.kind == TopologyKind::Switch) {
+    sw_ = std::make_unique<Host>("switch");
+    sw_->rtnl().add_bridge(kBridge);
+    sw_->rtnl().set_group(kBridge, kSwitchGroup);
+    sw_->rtnl().set_up(kBridge, true);
+    plug(Role::Server);
+    plug(Role::Client);
+    return;
+  }
+  server_ = std::make_unique<Host>("server");
+  client_ = std::make_unique<Host>("client");
+  server_->rtnl().add_veth(Host::kIfname, client_->ns(), Host::kIfname);
+  for (Role r : {Role::Server, Role::Client}) {
+    Rtnl& rt = host(r).rtnl();
+    rt.set_mac(Host::kIfname, mac(r));
+    rt.add_address(Host::kIfname, cidr(r));
+    rt.set_up(Host::kIfname, true);
+  }
+}
+
+// Links are deleted explicitly because the kernel frees a dropped namespace (and
+// the veths in it) asynchronously; sockets are aborted because an orphan still
+// retransmitting a FIN would hold its namespace for minutes.
+Topology::~Topology() {
+  try {
+    for (Host* h : {server_.get(), client_.get()})
+      if (h) h->destroy_sockets();
+    if (sw_)
+      sw_->rtnl().delete_group(kSwitchGroup);
+    else if (server_ && server_->rtnl().has_link(Host::kIfname))
+      server_->rtnl().delete_link(Host::kIfname);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "crashlab: tearing down the topology: %s\n", e.what());
+  }
+}
+
+void Topology::unplug(Role r) {
+  Host& h = *slot(r);
+  h.destroy_sockets();
+  if (h.rtnl().has_link(Host::kIfname)) h.rtnl().delete_link(Host::kIfname);
+  slot(r).reset();
+}
+
+Host& Topology::host(Role r) {
+  if (!slot(r)) throw std::logic_error(std::string("host ") + role_name(r) + " is down (crashed and not rebooted)");
+  return *slot(r);
+}
+
+std::string Topology::switch_port(Role r) { return std::string("p-") + role_name(r); }
+
+std::string Topology::address(Role r) const {
+  int n = index_of(r) + 1;
+  return opts_.ipv6 ? "fd00:77::" + std::to_string(n) : "10.77.0." + std::to_string(n);
+}
+
+std::string Topology::cidr(Role r) const { return address(r) + (opts_.ipv6 ? "/64" : "/24"); }
+
+std::string Topology::mac(Role r) const {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "02:cc:00:%02x:00:%02x", index_of(r) + 1, generation_[index_of(r)] & 0xff);
+  return buf;
+}
+
+void Topology::plug(Role r) {
+  auto h = std::make_unique<Host>(role_name(r));
+  Rtnl& rt = h->rtnl();
+  rt.add_veth(Host::kIfname, sw_->ns(), switch_port(r));
+  rt.set_mac(Host::kIfname, mac(r));
+  rt.add_address(Host::kIfname, cidr(r));
+  rt.set_up(Host::kIfname, true);
+  sw_->rtnl().set_master(switch_port(r), kBridge);
+  sw_->rtnl().set_group(switch_port(r), kSwitchGroup);
+  sw_->rtnl().set_up(switch_port(r), true);
+  slot(r) = std::move(h);
+}
+
+void Topology::set_host_link(Role r, bool up) { host(r).rtnl().set_up(Host::kIfname, up); }
+
+void Topology::set_peer_side(Role r, bool up) {
+  if (opts_.kind == TopologyKind::Direct)
+    host(r == Role::Server ? Role::Client : Role::Server).rtnl().set_up(Host::kIfname, up);
+  else
+    sw_->rtnl().set_up(switch_port(r), up);
+}
+
+void Topology::crash_host(Role r) {
+  Host& h = host(r);
+  // In the direct topology this also takes the survivor's end with it: a veth
+  // pair cannot outlive either namespace.
+  set_host_link(r, false);
+  h.kill_all_processes();
+  unplug(r);
+}
+
+Host& Topology::boot_host(Role r, bool new_mac) {
+  if (opts_.kind != TopologyKind::Switch)
+    throw std::logic_error("a host can only reboot in the switch topology: in the direct one its veth pair dies with it");
+  if (slot(r)) throw std::logic_error(std::string("host ") + role_name(r) + " is already up");
+  if (new_mac) ++generation_[index_of(r)];
+  plug(r);
+  return *slot(r);
+}
+
+}  // namespace crashlab

@@ -1,0 +1,65 @@
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "netns/host.hpp"
+
+namespace crashlab {
+
+enum class Role { Server, Client };
+const char* role_name(Role r);
+
+enum class TopologyKind {
+  Switch,  // server and client each plugged into a bridge in a third namespace
+  Direct,  // one veth pair between server and client
+};
+
+struct TopologyOptions {
+  TopologyKind kind = TopologyKind::Switch;
+  bool ipv6 = false;
+};
+
+// Two test hosts joined either through a switch namespace (so that when one host
+// dies the other's link stays up, as in a real host crash) or directly.
+class Topology {
+ public:
+  explicit Topology(TopologyOptions opts);
+  ~Topology();
+
+  TopologyKind kind() const { return opts_.kind; }
+  Host& host(Role r);
+  bool has_host(Role r) const { return slot(r) != nullptr; }
+  const NetNs* switch_ns() const { return sw_ ? &sw_->ns() : nullptr; }
+  Host* switch_host() { return sw_.get(); }
+  std::string address(Role r) const;  // "10.77.0.1" or "fd00:77::1"
+  std::string mac(Role r) const;      // the MAC the host currently has
+  static std::string switch_port(Role r);  // the bridge port's name in the switch namespace
+
+  // The host's own interface (from inside the host).
+  void set_host_link(Role r, bool up);
+  // Direct: the *other* host's end of the pair; Switch: the host's bridge port.
+  void set_peer_side(Role r, bool up);
+
+  // A host crash: cut its link first so it emits nothing, SIGKILL every process
+  // in it, abort its sockets, drop the namespace. The survivor's link stays up.
+  void crash_host(Role r);
+  // The host comes back with the same address; same MAC unless new_mac.
+  Host& boot_host(Role r, bool new_mac = false);
+
+ private:
+  std::unique_ptr<Host>& slot(Role r) { return r == Role::Server ? server_ : client_; }
+  const std::unique_ptr<Host>& slot(Role r) const { return r == Role::Server ? server_ : client_; }
+  std::string cidr(Role r) const;
+  void plug(Role r);
+  void unplug(Role r);  // abort sockets, delete its veth (both ends), drop it
+
+  TopologyOptions opts_;
+  int generation_[2] = {0, 0};  // boots per role, for MACs that differ after a reboot
+  // Each owns its namespace; destruction drops it (see ~Topology).
+  std::unique_ptr<Host> sw_;
+  std::unique_ptr<Host> server_;
+  std::unique_ptr<Host> client_;
+};
+
+}  // namespace crashlab

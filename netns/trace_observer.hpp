@@ -1,0 +1,75 @@
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace crashlab {
+
+// One kernel TCP tracepoint hit, decoded.
+struct KernelEvent {
+  enum class Kind { StateChange, Retransmit, ReceiveReset, SendReset, ErrorReport };
+  Kind kind;
+  int64_t t_ns;                     // CLOCK_MONOTONIC, comparable with monotonic_ns()
+  int oldstate = 0, newstate = 0;   // StateChange (kernel TCP state numbers)
+  int error = 0;                    // ErrorReport: positive errno; Retransmit: failed xmit, if known
+  int state = 0;                    // Retransmit/resets: the socket's state field if the tracepoint has it
+  uint16_t sport = 0, dport = 0;    // host byte order; local = s, remote = d
+  std::string saddr, daddr;         // "10.0.0.1" or IPv6 text
+  uint64_t skaddr = 0;              // socket identity (raw pointer value from the record; 0 if none)
+  std::string reason;               // SendReset: kernel's sk_rst_reason name, if the tracepoint has it
+};
+
+std::string to_string(KernelEvent::Kind);
+// One line, e.g. "StateChange 127.0.0.1:41000->127.0.0.1:5001 SYN_SENT->ESTABLISHED sk=0x..".
+std::string to_string(const KernelEvent&);
+
+struct TraceUnavailable : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Records TCP tracepoints (state changes, retransmits, resets, socket errors) for a set of
+// ports, system-wide (all network namespaces), through perf_event_open. Nothing outlives
+// the process: no tracefs instance, no visible mount, no event enabled in tracefs.
+class TraceObserver {
+ public:
+  // Opens sock:inet_sock_set_state, tcp:tcp_retransmit_skb, tcp:tcp_receive_reset,
+  // tcp:tcp_send_reset, sock:inet_sk_error_report on every online CPU, with a kernel-side
+  // filter keeping only events whose sport or dport is one of `ports` (TCP only where the
+  // tracepoint has a protocol field), plus the same check in user space. An empty `ports`
+  // keeps every TCP event. Only inet_sock_set_state is required; tracepoints this kernel
+  // lacks are skipped (see notes()). Throws TraceUnavailable with the failing step.
+  static std::unique_ptr<TraceObserver> start(const std::vector<uint16_t>& ports);
+
+  // Everything recorded so far (including what sits in the ring buffers right now),
+  // sorted by t_ns. Recording continues.
+  std::vector<KernelEvent> events();
+
+  // Blocks until pred(event) is true for some recorded event (earlier events included);
+  // returns the earliest such event seen, or nullopt once `timeout` has passed.
+  std::optional<KernelEvent> wait_for(const std::function<bool(const KernelEvent&)>& pred,
+                                      std::chrono::milliseconds timeout);
+
+  // Samples the kernel dropped because a ring was full (PERF_RECORD_LOST). The kernel
+  // reports a loss only once there is room again, so the count can trail by one drain.
+  uint64_t lost() const;
+  std::string notes() const;  // degradations, e.g. tracepoints filtered in user space only
+
+  ~TraceObserver();
+  TraceObserver(const TraceObserver&) = delete;
+  TraceObserver& operator=(const TraceObserver&) = delete;
+
+ private:
+  struct Impl;
+  explicit TraceObserver(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Cheap probe for skip messages/fallback: nullopt if start() would work, else the reason.
+std::optional<std::string> trace_unavailable_reason();
+
+}  // namespace crashlab

@@ -1,0 +1,12 @@
+#pragma once
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace crashlab {
+
+// What the kernel under test is and has, printed at the start of every run:
+// runner kernels change under users.
+nlohmann::json environment_facts();
+std::string environment_banner();
+
+}  // namespace crashlab

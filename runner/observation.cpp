@@ -1,0 +1,61 @@
+#include "runner/observation.hpp"
+
+#include "netns/tcp_state.hpp"
+
+namespace crashlab {
+
+namespace {
+const int kTimeWait = tcp_state_from_name("TIME_WAIT");
+const int kClose = tcp_state_from_name("CLOSE");
+
+bool is_fin_state(int s) {
+  static const int fw1 = tcp_state_from_name("FIN_WAIT1"), fw2 = tcp_state_from_name("FIN_WAIT2"),
+                   closing = tcp_state_from_name("CLOSING");
+  return s == fw1 || s == fw2 || s == closing;
+}
+}  // namespace
+
+Observation::Observation(uint16_t port) : sampler_(port) {
+  try {
+    trace_ = TraceObserver::start({port});
+    note_ = trace_->notes();
+  } catch (const TraceUnavailable& e) {
+    note_ = std::string("tracepoints unavailable, sampling with sock_diag: ") + e.what();
+  }
+}
+
+std::string Observation::name() const { return trace_ ? "tracepoint" : sampler_.name(); }
+
+std::string Observation::resolution() const {
+  return trace_ ? "exact (kernel tracepoint sock:inet_sock_set_state)" : sampler_.resolution();
+}
+
+std::vector<StateAt> Observation::traced_states(const ConnKey& side) {
+  std::vector<StateAt> out;
+  for (const KernelEvent& e : trace_->events()) {
+    if (e.kind != KernelEvent::Kind::StateChange) continue;
+    if (e.saddr != side.local_addr || e.sport != side.local_port || e.daddr != side.remote_addr ||
+        e.dport != side.remote_port)
+      continue;
+    out.push_back({e.t_ns, e.newstate});
+  }
+  // A TIME_WAIT socket is a separate mini-socket: the tracepoint shows the full
+  // socket going FIN_WAIT2 -> CLOSE at the moment the TIME_WAIT one replaced it.
+  auto sampled = sampler_.states(side);
+  bool saw_time_wait = false;
+  for (const auto& s : sampled) saw_time_wait |= s.state == kTimeWait;
+  if (saw_time_wait && out.size() >= 2 && out.back().state == kClose && is_fin_state(out[out.size() - 2].state))
+    out.back().state = kTimeWait;
+  return out;
+}
+
+std::vector<StateAt> Observation::states(const ConnKey& side) {
+  return trace_ ? traced_states(side) : sampler_.states(side);
+}
+
+std::optional<std::string> Observation::current_state(const ConnKey& side) {
+  if (auto e = sampler_.latest(side)) return tcp_state_name(e->state);
+  return std::nullopt;
+}
+
+}  // namespace crashlab

@@ -1,0 +1,37 @@
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "netns/diag_sampler.hpp"
+#include "netns/trace_observer.hpp"
+
+namespace crashlab {
+
+// The state observers of one case. The kernel's tracepoints (exact, needs real
+// root) when they can be opened; sock_diag sampling always, because it alone sees
+// TIME_WAIT sockets and each side's current state.
+class Observation {
+ public:
+  explicit Observation(uint16_t port);
+  void watch(const NetNs& ns) { sampler_.watch(ns); }
+  void unwatch(const NetNs& ns) { sampler_.unwatch(ns); }
+
+  // One side's state changes, from the best observer, TIME_WAIT filled in from sock_diag.
+  std::vector<StateAt> states(const ConnKey& side);
+  // The state sock_diag sees now; nullopt if the socket is gone.
+  std::optional<std::string> current_state(const ConnKey& side);
+  bool exact() const { return trace_ != nullptr; }
+
+  std::string name() const;
+  std::string resolution() const;
+  const std::string& note() const { return note_; }  // why the tracepoints are not used, or their caveats
+
+ private:
+  std::vector<StateAt> traced_states(const ConnKey& side);
+  DiagSampler sampler_;
+  std::unique_ptr<TraceObserver> trace_;
+  std::string note_;
+};
+
+}  // namespace crashlab

@@ -1,0 +1,74 @@
+#include "runner/result_json.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+
+#include "netns/tcp_state.hpp"
+
+namespace crashlab {
+
+namespace {
+nlohmann::json side_json(const SideResult& s, int64_t fault_t) {
+  nlohmann::json states = nlohmann::json::array();
+  for (const auto& st : s.states)
+    states.push_back({{"state", tcp_state_name(st.state)},
+                      {"t_ns", st.t_ns},
+                      {"after_fault_ms", double(st.t_ns - fault_t) / 1e6}});
+  return {{"connection", s.key.text()},
+          {"alive", s.alive},
+          {"states", states},
+          {"app", s.app},
+          {"error", s.error ? nlohmann::json(*s.error) : nlohmann::json(nullptr)},
+          {"detected_after_ms", s.detected_after_ms ? nlohmann::json(*s.detected_after_ms) : nlohmann::json(nullptr)},
+          {"state_at_end", s.state_at_end ? nlohmann::json(*s.state_at_end) : nlohmann::json(nullptr)},
+          {"packets_sent_after_fault",
+           s.packets_sent_after_fault ? nlohmann::json(*s.packets_sent_after_fault) : nlohmann::json(nullptr)}};
+}
+
+std::string timestamp() {
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1000000;
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%S", std::gmtime(&t));
+  return std::string(buf) + "." + std::to_string(us) + "Z";
+}
+}  // namespace
+
+nlohmann::json to_json(const CaseResult& r) {
+  nlohmann::json sides = nlohmann::json::object();
+  for (const auto& [role, s] : r.sides) sides[role] = side_json(s, r.fault_t_ns);
+  nlohmann::json failures = nlohmann::json::array();
+  for (const auto& f : r.failures)
+    failures.push_back({{"side", f.role}, {"field", f.field}, {"expected", f.expected}, {"seen", f.seen}});
+  return {{"schema_version", kResultSchemaVersion},
+          {"case", r.name},
+          {"file", r.file},
+          {"description", r.description},
+          {"verdict", r.verdict},
+          {"error", r.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.error)},
+          {"fault", {{"type", r.fault_type}, {"target", r.fault_target}, {"t_ns", r.fault_t_ns}}},
+          {"duration_ms", r.duration_ms},
+          {"environment",
+           {{"kernel", r.kernel},
+            {"sysctls", r.sysctls},
+            {"observer", {{"name", r.observer}, {"resolution", r.observer_resolution}, {"note", r.observer_note}}}}},
+          {"sides", sides},
+          {"failures", failures}};
+}
+
+std::string write_result(const CaseResult& r, const std::string& dir) {
+  std::filesystem::create_directories(dir);
+  std::string base = r.name;
+  std::replace(base.begin(), base.end(), '/', '-');
+  std::string path = (std::filesystem::path(dir) / (base + "-" + timestamp() + ".json")).string();
+  std::ofstream out(path);
+  out << to_json(r).dump(2) << "\n";
+  if (!out) throw std::runtime_error("cannot write " + path);
+  return path;
+}
+
+}  // namespace crashlab
