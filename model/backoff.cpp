@@ -3,7 +3,6 @@
 #include <stdexcept>
 
 #include "model/kernel_time.hpp"
-#include "model/timer_wheel.hpp"
 
 namespace crashlab::model {
 namespace detail {
@@ -34,12 +33,6 @@ int64_t model_timeout_ms(int boundary, int64_t rto_base_j, int64_t rto_max_j, in
 
 double hypothetical_retries2_timeout_s(int retries2, int64_t rto_min_us, int64_t rto_max_us) {
   return static_cast<double>(detail::model_timeout(retries2, rto_min_us, rto_max_us)) / 1e6;
-}
-
-int64_t timer_wheel_slack_us(int hz, int64_t delay_us) {
-  detail::check_hz(hz);
-  const detail::TimerWheel wheel(hz, true);
-  return detail::jiffies_to_usecs(wheel.granularity(detail::usecs_to_jiffies(delay_us, hz)), hz);
 }
 
 }  // namespace crashlab::model

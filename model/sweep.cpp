@@ -138,8 +138,8 @@ Prediction assemble(const Simulator& sim, int hz, bool wheel_on, AlternativePoli
   const int64_t period = std::max(wheel.period(nominal.arm_delays_j), wheel.period(sim(wheel, 0, 0).arm_delays_j));
 
   const Groups exact = sweep(sim, wheel, 0, period);
-  const auto main = majority(exact);
-  const Group& g = main->second;
+  const auto best = majority(exact);
+  const Group& g = best->second;
   int64_t total = 0;
   for (const auto& [k, grp] : exact) total += grp.phases;
 
@@ -153,7 +153,7 @@ Prediction assemble(const Simulator& sim, int hz, bool wheel_on, AlternativePoli
   p.give_up_late_max_us = jiffies_to_usecs(g.give_max - g.give_min, hz);
   p.error = error;
   if (wheel_on) p.reason += wheel_note(g, total, hz);
-  const Alternative alt = pick_alternative(sim, wheel, period, exact, main->first, policy);
+  const Alternative alt = pick_alternative(sim, wheel, period, exact, best->first, policy);
   if (alt.give_up_j >= 0) {
     p.alternative_give_up_us = jiffies_to_usecs(alt.give_up_j, hz);
     p.reason += " Neighbouring outcome: " + secs(*p.alternative_give_up_us) + " (" + alt.why + ").";

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "model/kernel_time.hpp"
+#include "model/tcp_model.hpp"
+
 namespace crashlab::model::detail {
 
 namespace {
@@ -39,3 +42,13 @@ int64_t TimerWheel::period(const std::vector<int64_t>& delays) const {
 }
 
 }  // namespace crashlab::model::detail
+
+namespace crashlab::model {
+
+int64_t timer_wheel_slack_us(int hz, int64_t delay_us) {
+  detail::check_hz(hz);
+  const detail::TimerWheel wheel(hz, true);
+  return detail::jiffies_to_usecs(wheel.granularity(detail::usecs_to_jiffies(delay_us, hz)), hz);
+}
+
+}  // namespace crashlab::model

@@ -1,0 +1,24 @@
+# Thin wrapper: the build is CMake, the tests are ctest.
+BUILD ?= build
+JOBS ?= 2
+
+.PHONY: deps build test run bench clean
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo > $(BUILD).cmake.log 2>&1 || { cat $(BUILD).cmake.log; exit 1; }
+	@cmake --build $(BUILD) -j $(JOBS)
+
+test: build
+	cd $(BUILD) && ctest -j $(JOBS) --output-on-failure --output-junit junit.xml $(CTEST_ARGS)
+
+run: build
+	$(BUILD)/crashlab run cases --jobs $(JOBS) --out results
+
+bench: build
+	$(BUILD)/topology_bench
+
+clean:
+	rm -rf $(BUILD) $(BUILD).cmake.log

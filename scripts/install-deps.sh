@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages crashlab needs, only those missing; silent when
+# everything is present. Idempotent.
+set -euo pipefail
+
+packages=(
+  g++ cmake make pkg-config        # toolchain
+  libnl-3-dev libnl-route-3-dev    # links and addresses through netlink
+  nlohmann-json3-dev               # endpoint protocol, case files, results
+  libboost1.74-dev libboost-filesystem1.74-dev  # Boost.Process (header-only) and its filesystem
+  libgtest-dev                     # tests
+  iproute2                         # only for `make bench`: the `ip` side of the comparison
+  util-linux                       # unshare, setpriv for the unprivileged run
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "crashlab: missing Debian packages: ${missing[*]}" >&2
+  echo "crashlab: install them as root: apt-get install ${missing[*]}" >&2
+  exit 1
+fi
+echo "crashlab: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,38 @@
+// One test per case file under cases/: runs it and requires every expectation to hold.
+#include <gtest/gtest.h>
+
+#include "fixtures/privilege.hpp"
+#include "runner/case_run.hpp"
+#include "runner/case_spec.hpp"
+#include "runner/result_json.hpp"
+#include "runner/table.hpp"
+
+using namespace crashlab;
+
+namespace {
+class Case : public NamespaceTest, public testing::WithParamInterface<std::string> {};
+
+std::string results_dir() {
+  const char* d = std::getenv("CRASHLAB_RESULTS");
+  return d ? d : CRASHLAB_SOURCE_DIR "/results";
+}
+
+std::string test_name(const testing::TestParamInfo<std::string>& info) {
+  std::string n = case_name_for(info.param);
+  for (char& c : n)
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  return n;
+}
+}  // namespace
+
+TEST_P(Case, ExpectationsHold) {
+  CaseSpec spec = load_case(GetParam());
+  CaseResult r = run_case(spec);
+  std::string path = write_result(r, results_dir());
+  std::cout << render_case(r) << "   result: " << path << "\n";
+  EXPECT_EQ(r.error, "");
+  EXPECT_EQ(r.verdict, "pass");
+  for (const auto& f : r.failures) ADD_FAILURE() << f.text();
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, Case, testing::ValuesIn(find_case_files(CRASHLAB_SOURCE_DIR "/cases")), test_name);

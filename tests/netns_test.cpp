@@ -1,0 +1,135 @@
+// The library against a real kernel: namespaces, links, sysctls, endpoints,
+// sock_diag and host crashes.
+#include <gtest/gtest.h>
+
+#include "fixtures/privilege.hpp"
+#include "fixtures/proc_scan.hpp"
+#include "fixtures/socket_waits.hpp"
+#include "netns/endpoint.hpp"
+#include "netns/sock_diag.hpp"
+#include "netns/tcp_state.hpp"
+#include "netns/topology.hpp"
+
+using namespace crashlab;
+using Json = nlohmann::json;
+
+namespace {
+class Netns : public NamespaceTest {};
+
+// A connected pair of endpoints over the topology, server reading.
+struct Conn {
+  Endpoint server, client;
+  Conn(Topology& t, uint16_t port)
+      : server(t.host(Role::Server).ns(), "server"), client(t.host(Role::Client).ns(), "client") {
+    server.request({{"cmd", "listen"}, {"addr", t.address(Role::Server)}, {"port", port}}, "listening");
+    server.command({{"cmd", "accept"}});
+    client.request({{"cmd", "connect"}, {"addr", t.address(Role::Server)}, {"port", port}}, "connected");
+    server.wait_for_event("accepted", scaled(milliseconds(5000)));
+  }
+};
+
+}  // namespace
+
+TEST_F(Netns, SysctlInsideAHostLeavesTheInitialNamespaceUntouched) {
+  auto before = sysctls_of_interest();
+  Topology t({});
+  Sysctl s = t.host(Role::Client).sysctl();
+  std::string initial = *read_sysctl_here("net.ipv4.tcp_retries2");
+  std::string changed = initial == "4" ? "5" : "4";
+  s.write("net.ipv4.tcp_retries2", changed);
+  s.write("net.ipv4.tcp_keepalive_time", "11");
+  EXPECT_EQ(s.read("net.ipv4.tcp_retries2"), changed);
+  EXPECT_EQ(t.host(Role::Server).sysctl().read("net.ipv4.tcp_retries2"), initial) << "leaked to the other host";
+  EXPECT_EQ(sysctls_of_interest(), before) << "leaked to the initial namespace";
+}
+
+TEST_F(Netns, UnknownOrRefusedSysctlIsAClearError) {
+  Host h("h");
+  try {
+    h.sysctl().read("net.ipv4.tcp_no_such_thing");
+    FAIL() << "no exception";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("net.ipv4.tcp_no_such_thing"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(h.sysctl().write("net.ipv4.tcp_retries2", "not-a-number"), std::runtime_error);
+}
+
+TEST_F(Netns, SwitchTopologyPutsLinksOnlyInTestNamespaces) {
+  auto before = snapshot_machine().links;
+  Topology t({});
+  EXPECT_EQ(snapshot_machine().links, before) << "a link appeared in the initial namespace";
+  EXPECT_TRUE(t.host(Role::Server).rtnl().is_up("eth0"));
+  EXPECT_TRUE(t.host(Role::Client).rtnl().is_up("eth0"));
+  auto sw = t.switch_host()->rtnl().link_names();
+  EXPECT_NE(std::find(sw.begin(), sw.end(), "br0"), sw.end());
+  EXPECT_NE(std::find(sw.begin(), sw.end(), "p-server"), sw.end());
+  EXPECT_NE(std::find(sw.begin(), sw.end(), "p-client"), sw.end());
+  Conn c(t, 7001);  // traffic crosses the bridge
+  c.client.request({{"cmd", "send"}, {"bytes", 1000}}, "sent");
+  c.server.request({{"cmd", "recv"}}, "ok");
+  c.server.wait_for([](const Json& e) { return e.value("total", 0) >= 1000; }, "1000 bytes", scaled(milliseconds(3000)));
+}
+
+TEST_F(Netns, DirectTopologyConnectsOverOneVethPair) {
+  Topology t({TopologyKind::Direct, false});
+  EXPECT_EQ(t.switch_ns(), nullptr);
+  Conn c(t, 7002);
+  EXPECT_EQ(c.client.events().back().value("event", ""), "connected");
+}
+
+TEST_F(Netns, Ipv6HostsConnect) {
+  Topology t({TopologyKind::Switch, true});
+  Conn c(t, 7003);
+  auto connected = c.client.find([](const Json& e) { return e.value("event", "") == "connected"; });
+  ASSERT_TRUE(connected);
+  EXPECT_EQ(connected->value("peer", ""), "[fd00:77::1]:7003");
+}
+
+TEST_F(Netns, HostCrashLeavesTheSurvivorsLinkUp) {
+  Topology t({});
+  Conn c(t, 7004);
+  t.crash_host(Role::Client);
+  EXPECT_FALSE(t.has_host(Role::Client));
+  EXPECT_TRUE(t.host(Role::Server).rtnl().is_up("eth0"));
+  EXPECT_TRUE(t.switch_host()->rtnl().is_up("p-server"));
+  EXPECT_FALSE(t.switch_host()->rtnl().has_link("p-client"));
+  auto client_exit = c.client.process().wait_exit(scaled(milliseconds(3000)));
+  ASSERT_TRUE(client_exit) << "the crashed host's process survived";
+  EXPECT_TRUE(WIFSIGNALED(*client_exit) && WTERMSIG(*client_exit) == SIGKILL);
+  // Silent: the server saw nothing at all, still ESTABLISHED.
+  EXPECT_TRUE(waitForSocketState(t.host(Role::Server).ns(), 7004, "ESTABLISHED", milliseconds(0)));
+  EXPECT_FALSE(c.server.find([](const Json& e) { return e.value("event", "") == "eof"; }));
+}
+
+TEST_F(Netns, RebootedHostComesBackWithTheSameAddress) {
+  Topology t({});
+  std::string mac = t.mac(Role::Client);
+  t.crash_host(Role::Client);
+  t.boot_host(Role::Client, /*new_mac=*/true);
+  EXPECT_NE(t.mac(Role::Client), mac);
+  Conn c(t, 7005);
+}
+
+TEST_F(Netns, SockDiagSeesOrphanedSocketsAfterTheProcessDies) {
+  Topology t({});
+  Conn c(t, 7006);
+  c.server.request({{"cmd", "recv"}}, "ok");
+  c.client.process().signal(SIGKILL);
+  ASSERT_TRUE(c.client.process().wait_exit(scaled(milliseconds(3000))));
+  c.server.wait_for_event("eof", scaled(milliseconds(3000)));
+  // FIN_WAIT1 -> FIN_WAIT2 needs the server's ACK of the FIN, which may be delayed.
+  SockEntry orphan;
+  ASSERT_TRUE(waitForSocketState(t.host(Role::Client).ns(), 7006, "FIN_WAIT2", scaled(milliseconds(1000)), &orphan));
+  EXPECT_EQ(orphan.inode, 0u) << "an orphan has no inode: no process owns it";
+  EXPECT_TRUE(waitForSocketState(t.host(Role::Server).ns(), 7006, "CLOSE_WAIT", milliseconds(0)));
+  c.server.request({{"cmd", "close"}}, "closed");
+  EXPECT_TRUE(waitForSocketState(t.host(Role::Client).ns(), 7006, "TIME_WAIT", scaled(milliseconds(3000))));
+}
+
+TEST_F(Netns, EndpointReportsErrnoNamesForRefusedConnections) {
+  Topology t({});
+  Endpoint client(t.host(Role::Client).ns(), "client");
+  client.command({{"cmd", "connect"}, {"addr", t.address(Role::Server)}, {"port", 7007}});
+  auto e = client.wait_for_event("error", scaled(milliseconds(3000)));
+  EXPECT_EQ(e.value("errno", ""), "ECONNREFUSED");
+}
