@@ -40,6 +40,8 @@ struct CaseResult {
   nlohmann::json sockets;
   std::map<std::string, SideResult> sides;
   std::vector<Failure> failures;
+  std::vector<std::string> kernel_timeline;  // raw tracepoint events, "t_ns event"
+  uint64_t kernel_events_lost = 0;
   nlohmann::json expect;         // the expectations as stated, for the report
 };
 

@@ -258,6 +258,9 @@ CaseResult run_case(const CaseSpec& spec) {
     for (const Action& a : spec.after_fault) perform(w, a);
     wait_until_settled(w);
     for (const char* role : {"server", "client"}) res.sides[role] = collect_side(w, role);
+    res.kernel_timeline = w.obs->kernel_timeline();
+    res.observer_note = w.obs->note();
+    res.kernel_events_lost = w.obs->lost_events();
     judge(spec, w.obs->exact(), res);
   } catch (const std::exception& e) {
     res.verdict = "error";

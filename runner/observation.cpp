@@ -24,6 +24,15 @@ Observation::Observation(uint16_t port) : sampler_(port) {
   }
 }
 
+std::string Observation::note() const {
+  std::lock_guard lk(mu_);
+  std::string n = note_;
+  for (const auto& side : incomplete_)
+    n += (n.empty() ? "" : "; ") + std::string("tracepoint stream incomplete for ") + side +
+         ": its final CLOSE comes from sock_diag (1 ms resolution)";
+  return n;
+}
+
 std::string Observation::name() const { return trace_ ? "tracepoint" : sampler_.name(); }
 
 std::string Observation::resolution() const {
@@ -46,6 +55,23 @@ std::vector<StateAt> Observation::traced_states(const ConnKey& side) {
   for (const auto& s : sampled) saw_time_wait |= s.state == kTimeWait;
   if (saw_time_wait && out.size() >= 2 && out.back().state == kClose && is_fin_state(out[out.size() - 2].state))
     out.back().state = kTimeWait;
+  // Under concurrent tracers the kernel has been seen to drop the burst at a
+  // timeout's give-up (CLOSE in timer softirq) without counting it as lost. If
+  // sock_diag saw the socket vanish after the last traced state, say so and take
+  // the CLOSE from sock_diag rather than report a socket that never closed.
+  if (!out.empty() && !sampled.empty() && sampled.back().state == kClose && sampled.back().t_ns > out.back().t_ns &&
+      out.back().state != kClose && out.back().state != kTimeWait) {
+    out.push_back(sampled.back());
+    std::lock_guard lk(mu_);
+    incomplete_.insert(side.text());
+  }
+  return out;
+}
+
+std::vector<std::string> Observation::kernel_timeline() {
+  std::vector<std::string> out;
+  if (trace_)
+    for (const KernelEvent& e : trace_->events()) out.push_back(std::to_string(e.t_ns) + " " + to_string(e));
   return out;
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "netns/diag_sampler.hpp"
@@ -23,15 +25,23 @@ class Observation {
   std::optional<std::string> current_state(const ConnKey& side);
   bool exact() const { return trace_ != nullptr; }
 
+  // Every kernel event recorded for the case's port, as one line each (empty when sampling).
+  std::vector<std::string> kernel_timeline();
+  uint64_t lost_events() const { return trace_ ? trace_->lost() : 0; }
+
   std::string name() const;
   std::string resolution() const;
-  const std::string& note() const { return note_; }  // why the tracepoints are not used, or their caveats
+  // Why the tracepoints are not used, or their caveats, including sides whose
+  // trace was incomplete.
+  std::string note() const;
 
  private:
   std::vector<StateAt> traced_states(const ConnKey& side);
   DiagSampler sampler_;
   std::unique_ptr<TraceObserver> trace_;
   std::string note_;
+  mutable std::mutex mu_;
+  std::set<std::string> incomplete_;  // ConnKey::text() of sides completed from sock_diag
 };
 
 }  // namespace crashlab

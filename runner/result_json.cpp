@@ -57,6 +57,8 @@ nlohmann::json to_json(const CaseResult& r) {
             {"sysctls", r.sysctls},
             {"observer", {{"name", r.observer}, {"resolution", r.observer_resolution}, {"note", r.observer_note}}}}},
           {"sides", sides},
+          {"kernel_timeline", r.kernel_timeline},
+          {"kernel_events_lost", r.kernel_events_lost},
           {"failures", failures}};
 }
 
