@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= 2
 
-.PHONY: deps build test run bench clean
+.PHONY: deps build test test-unprivileged run bench clean
 
 deps:
 	@scripts/install-deps.sh
@@ -13,6 +13,10 @@ build: deps
 
 test: build
 	cd $(BUILD) && ctest -j $(JOBS) --output-on-failure --output-junit junit.xml $(CTEST_ARGS)
+
+# As root: the same suite as an unprivileged user under `unshare -Urn` (see README).
+test-unprivileged: build
+	scripts/test-unprivileged.sh $(BUILD) -LE slow
 
 run: build
 	$(BUILD)/crashlab run cases --jobs $(JOBS) --out results

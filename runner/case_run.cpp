@@ -141,6 +141,21 @@ void perform(World& w, const Action& a) {
   }
 }
 
+// The fault must hit a connection the observers have seen established, or a
+// sampling observer could report nothing at all for a fast case.
+void wait_observed_established(World& w) {
+  auto started = Clock::now();
+  for (const char* role : {"server", "client"}) {
+    while (w.last_state(role) != "ESTABLISHED") {
+      if (Clock::now() - started > scaled(milliseconds(2000)))
+        throw WaitTimeout(std::string("the observer (") + w.obs->name() + ") to see the " + role +
+                              " side ESTABLISHED before the fault",
+                          w.last_state(role), started);
+      std::this_thread::sleep_for(milliseconds(1));  // the sampling step of a bounded condition wait
+    }
+  }
+}
+
 void inject(World& w) {
   const FaultSpec& f = w.spec.fault;
   Role target = role_of(f.target);
@@ -252,6 +267,7 @@ CaseResult run_case(const CaseSpec& spec) {
     w.deadline = Clock::now() + scaled(milliseconds(spec.window_ms)) + milliseconds(spec.fault.after_ms);
     for (const Action& a : spec.before_fault) perform(w, a);
     if (spec.fault.after_ms > 0) std::this_thread::sleep_for(milliseconds(spec.fault.after_ms));  // scenario timing
+    wait_observed_established(w);
     w.deadline = Clock::now() + scaled(milliseconds(spec.window_ms));
     inject(w);
     res.fault_t_ns = w.fault_t;

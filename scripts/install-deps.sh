@@ -7,10 +7,11 @@ packages=(
   g++ cmake make pkg-config        # toolchain
   libnl-3-dev libnl-route-3-dev    # links and addresses through netlink
   nlohmann-json3-dev               # endpoint protocol, case files, results
-  libboost1.74-dev libboost-filesystem1.74-dev  # Boost.Process (header-only) and its filesystem
+  libboost-dev libboost-filesystem-dev  # Boost.Process (header-only; 1.74 on Debian 12) and filesystem
   libgtest-dev                     # tests
   iproute2                         # only for `make bench`: the `ip` side of the comparison
   util-linux                       # unshare, setpriv for the unprivileged run
+  python3-yaml                     # the test that parses the GitHub workflow
 )
 
 missing=()
