@@ -25,11 +25,12 @@ setpriv --reuid="$user" --regid="$group" --clear-groups \
   --output-junit "$scratch/junit.xml" "$@" || status=$?
 cp "$scratch/junit.xml" "$build/junit-unprivileged.xml" 2>/dev/null || true
 
-summary=$(grep -o '<testsuite [^>]*>' "$scratch/junit.xml" | head -n 1)
-tests=$(sed -n 's/.* tests="\([0-9]*\)".*/\1/p' <<<"$summary")
-skipped=$(sed -n 's/.* skipped="\([0-9]*\)".*/\1/p' <<<"$summary")
-cases=$(ls "$scratch/results" 2>/dev/null | wc -l)
-fallback=$(grep -l '"name": "sock_diag"' "$scratch/results"/*.json 2>/dev/null | wc -l)
+# ctest spreads the <testsuite> attributes over several lines; the first of each is its.
+attr() { grep -m 1 -o "$1=\"[0-9]*\"" "$scratch/junit.xml" 2>/dev/null | grep -o '[0-9]*' || true; }
+tests=$(attr tests)
+skipped=$(attr skipped)
+cases=$(find "$scratch/results" -name '*.json' 2>/dev/null | wc -l)
+fallback=$(grep -l '"name": "sock_diag"' "$scratch/results"/*.json 2>/dev/null | wc -l || true)
 echo "crashlab: unprivileged run: ${tests:-0} tests, ${skipped:-?} skipped, $cases case results, $fallback with the sock_diag observer"
 [ "$status" -eq 0 ] || { echo "crashlab: the unprivileged run failed" >&2; exit "$status"; }
 [ "${tests:-0}" -gt 0 ] && [ "${skipped:-1}" -eq 0 ] || { echo "crashlab: tests were skipped or none ran" >&2; exit 1; }

@@ -13,6 +13,18 @@
 
 namespace crashlab::model {
 namespace {
+// SO_KEEPALIVE with TCP_KEEPIDLE / TCP_KEEPINTVL and, when given, TCP_KEEPCNT and TCP_USER_TIMEOUT.
+SocketParams keepalive_socket(int idle_s, int intvl_s, std::optional<int> cnt = std::nullopt,
+                              std::optional<uint32_t> user_timeout_ms = std::nullopt) {
+  SocketParams sp;
+  sp.keepalive = true;
+  sp.keepidle_s = idle_s;
+  sp.keepintvl_s = intvl_s;
+  sp.keepcnt = cnt;
+  sp.user_timeout_ms = user_timeout_ms;
+  return sp;
+}
+
 
 constexpr int64_t kMs = 1000;
 constexpr int64_t kSec = 1000000;
@@ -304,11 +316,7 @@ TEST(Keepalive, IdleIntvlCnt) {
   // segment received; probes_out 0..4 < 5 -> probes at 10, 13, 16, 19, 22 s;
   // the firing at 22 + 3 = 25 s finds probes_out = 5 >= 5: give up
   // (idle + intvl * cnt).
-  SocketParams sp;
-  sp.keepalive = true;
-  sp.keepidle_s = 10;
-  sp.keepintvl_s = 3;
-  sp.keepcnt = 5;
+  const SocketParams sp = keepalive_socket(10, 3, 5);
   const Prediction p = predict_keepalive(ideal(), sp);
   EXPECT_EQ(times_of(p, "keepalive_probe"),
             (std::vector<int64_t>{10 * kSec, 13 * kSec, 16 * kSec, 19 * kSec, 22 * kSec}));
@@ -322,11 +330,7 @@ TEST(Keepalive, IdleIntvlCntWithWheel) {
   // best 10.004 s. Each 3 s = 750 j re-arm (level 2) starts on a multiple of
   // 64 and 750 = 11 * 64 + 46, so it is exactly 18 j late: 768 j = 3.072 s.
   // Give-up = 2501 + 5 * 768 = 6341 j = 25.364 s; worst 63 j later, 25.616 s.
-  SocketParams sp;
-  sp.keepalive = true;
-  sp.keepidle_s = 10;
-  sp.keepintvl_s = 3;
-  sp.keepcnt = 5;
+  const SocketParams sp = keepalive_socket(10, 3, 5);
   const Prediction p = predict_keepalive(KernelParams{}, sp);
   EXPECT_EQ(p.give_up_us, 25364 * kMs);
   EXPECT_EQ(p.give_up_late_max_us, 252 * kMs);
@@ -337,12 +341,7 @@ TEST(Keepalive, UserTimeoutReplacesTheCount) {
   // With TCP_USER_TIMEOUT the condition is elapsed >= msecs_to_jiffies(ut)
   // && probes_out > 0 (TCP_KEEPCNT ignored). ut = 20 s: firings at 10, 13,
   // 16, 19 (elapsed < 20: probes), 22 (>= 20, 4 probes out): give up at 22 s.
-  SocketParams sp;
-  sp.keepalive = true;
-  sp.keepidle_s = 10;
-  sp.keepintvl_s = 3;
-  sp.keepcnt = 2;
-  sp.user_timeout_ms = 20000;
+  const SocketParams sp = keepalive_socket(10, 3, 2, 20000);
   const Prediction p = predict_keepalive(ideal(), sp);
   EXPECT_EQ(times_of(p, "keepalive_probe").size(), 4u);
   EXPECT_EQ(p.give_up_us, 22 * kSec);
@@ -351,11 +350,7 @@ TEST(Keepalive, UserTimeoutReplacesTheCount) {
 TEST(Keepalive, UserTimeoutShorterThanIdleNeedsOneProbe) {
   // ut = 5 s < idle: the firing at 10 s has probes_out = 0, so it probes; the
   // next firing at 13 s has elapsed >= 5 s and probes_out = 1: give up.
-  SocketParams sp;
-  sp.keepalive = true;
-  sp.keepidle_s = 10;
-  sp.keepintvl_s = 3;
-  sp.user_timeout_ms = 5000;
+  const SocketParams sp = keepalive_socket(10, 3, std::nullopt, 5000);
   const Prediction p = predict_keepalive(ideal(), sp);
   EXPECT_EQ(times_of(p, "keepalive_probe").size(), 1u);
   EXPECT_EQ(p.give_up_us, 13 * kSec);
@@ -365,11 +360,7 @@ TEST(Keepalive, UserTimeoutStepFunction) {
   // ut = 19.3 s: the firing at 19 s is 0.3 s short (probe #4), the one at
   // 22 s gives up. 19 s is within the margin (2% of 19.3 s = 386 ms), so the
   // neighbouring outcome is giving up at 19 s.
-  SocketParams sp;
-  sp.keepalive = true;
-  sp.keepidle_s = 10;
-  sp.keepintvl_s = 3;
-  sp.user_timeout_ms = 19300;
+  const SocketParams sp = keepalive_socket(10, 3, std::nullopt, 19300);
   const Prediction p = predict_keepalive(ideal(), sp);
   EXPECT_EQ(p.give_up_us, 22 * kSec);
   ASSERT_TRUE(p.alternative_give_up_us.has_value());
