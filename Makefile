@@ -16,7 +16,7 @@ test: build
 
 # As root: the same suite as an unprivileged user under `unshare -Urn` (see README).
 test-unprivileged: build
-	scripts/test-unprivileged.sh $(BUILD) -LE slow
+	scripts/test-unprivileged.sh $(BUILD)
 
 run: build
 	$(BUILD)/crashlab run cases --jobs $(JOBS) --out results

@@ -78,6 +78,11 @@ void DiagSampler::sample_once() {
   }
 }
 
+void DiagSampler::sample_now() {
+  std::lock_guard lk(mu_);
+  sample_once();
+}
+
 std::vector<StateAt> DiagSampler::states(const ConnKey& side) {
   std::lock_guard lk(mu_);
   auto it = tracks_.find(side.text());

@@ -29,6 +29,8 @@ class DiagSampler : public StateObserver {
   std::string name() const override { return "sock_diag"; }
   std::string resolution() const override;
   std::vector<StateAt> states(const ConnKey& side) override;
+  // Takes a sample now (instead of waiting for the next period).
+  void sample_now();
   // The latest sample of one side, if it is (still) there.
   std::optional<SockEntry> latest(const ConnKey& side);
 

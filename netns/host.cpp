@@ -4,6 +4,9 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
 
 #include "netns/sock_diag.hpp"
 
@@ -24,6 +27,22 @@ int Host::kill_all_processes() const {
     if (::kill(std::stoi(pid), SIGKILL) == 0) ++killed;
   }
   return killed;
+}
+
+uint64_t Host::tcp_segments_sent() const {
+  // thread-self: /proc/self/net would show the runner's namespace, not this thread's.
+  return ns_.run([] {
+    std::ifstream snmp("/proc/thread-self/net/snmp");
+    std::string header, values;
+    while (std::getline(snmp, header) && std::getline(snmp, values)) {
+      if (header.rfind("Tcp:", 0) != 0) continue;
+      std::istringstream names(header), nums(values);
+      std::string name, num;
+      while (names >> name && nums >> num)
+        if (name == "OutSegs") return uint64_t(std::stoull(num));
+    }
+    throw std::runtime_error("no Tcp OutSegs in /proc/thread-self/net/snmp");
+  });
 }
 
 int Host::destroy_sockets() const { return SockDiag(ns_).destroy_all(); }

@@ -25,6 +25,10 @@ class Host {
   // Abort the sockets left behind so the kernel can free the namespace now.
   int destroy_sockets() const;
 
+  // TCP segments this host's stack has sent (Tcp OutSegs of its namespace, which
+  // counts retransmissions and probes too, but no ARP, ND or IPv6 autoconfiguration).
+  uint64_t tcp_segments_sent() const;
+
   static constexpr const char* kIfname = "eth0";
 
  private:

@@ -132,10 +132,6 @@ bool Rtnl::has_link(const std::string& link) {
   return true;
 }
 
-uint64_t Rtnl::tx_packets(const std::string& link) {
-  return rtnl_link_get_stat(get(link).get(), RTNL_LINK_TX_PACKETS);
-}
-
 bool Rtnl::is_up(const std::string& link) { return rtnl_link_get_flags(get(link).get()) & IFF_UP; }
 
 std::vector<std::string> Rtnl::link_names() {

@@ -33,7 +33,6 @@ class Rtnl {
   bool has_link(const std::string& link);
   std::vector<std::string> link_names();
   bool is_up(const std::string& link);
-  uint64_t tx_packets(const std::string& link);
 
  private:
   nl::LinkPtr get(const std::string& link);

@@ -17,7 +17,7 @@ struct SideResult {
   std::optional<std::string> error;  // the first EOF / errno after the fault
   std::optional<double> detected_after_ms;
   std::optional<std::string> state_at_end;   // as sampled when the case ended; nullopt: gone
-  std::optional<int64_t> packets_sent_after_fault;
+  std::optional<int64_t> segments_sent_after_fault;
   bool alive = true;                 // false: its process or host was the one that died
 };
 
@@ -36,6 +36,7 @@ struct CaseResult {
   double duration_ms = 0;
   std::string observer, observer_resolution, observer_note;
   std::string kernel;
+  nlohmann::json machine;  // environment_facts(): features present, tracepoint availability
   std::map<std::string, std::map<std::string, std::string>> sysctls;  // role -> effective values
   nlohmann::json sockets;
   std::map<std::string, SideResult> sides;

@@ -9,6 +9,7 @@
 #include "netns/clock.hpp"
 #include "netns/endpoint.hpp"
 #include "netns/tcp_state.hpp"
+#include "runner/environment.hpp"
 #include "runner/expectations.hpp"
 #include "runner/observation.hpp"
 
@@ -160,7 +161,7 @@ void inject(World& w) {
   const FaultSpec& f = w.spec.fault;
   Role target = role_of(f.target);
   for (const char* role : {"server", "client"})
-    if (w.topo->has_host(role_of(role))) w.tx_at_fault[role] = w.topo->host(role_of(role)).rtnl().tx_packets(Host::kIfname);
+    if (w.topo->has_host(role_of(role))) w.tx_at_fault[role] = w.topo->host(role_of(role)).tcp_segments_sent();
   w.fault_t = monotonic_ns();
   if (f.type == "process-crash") {
     w.endpoint(f.target).process().signal(SIGKILL);
@@ -218,8 +219,8 @@ SideResult collect_side(World& w, const std::string& role) {
   }
   r.state_at_end = w.obs->current_state(r.key);
   Role rr = role_of(role);
-  if (w.topo->has_host(rr) && w.tx_at_fault.count(role) && w.topo->host(rr).rtnl().has_link(Host::kIfname))
-    r.packets_sent_after_fault = int64_t(w.topo->host(rr).rtnl().tx_packets(Host::kIfname) - w.tx_at_fault[role]);
+  if (w.topo->has_host(rr) && w.tx_at_fault.count(role))
+    r.segments_sent_after_fault = int64_t(w.topo->host(rr).tcp_segments_sent() - w.tx_at_fault[role]);
   return r;
 }
 
@@ -231,6 +232,7 @@ std::string kernel_release() {
 
 void record_environment(World& w, CaseResult& res) {
   res.kernel = kernel_release();
+  res.machine = environment_facts();
   for (const char* role : {"server", "client"}) {
     std::vector<std::string> names = kReportedSysctls;
     if (w.spec.sysctls.count(role))

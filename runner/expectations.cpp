@@ -54,10 +54,10 @@ void judge(const CaseSpec& spec, bool exact_states, CaseResult& res) {
     if (e.state_at_end && side.state_at_end.value_or("gone") != *e.state_at_end)
       fail("state_at_end", *e.state_at_end, side.state_at_end.value_or("gone"));
     if (e.sends_nothing && *e.sends_nothing) {
-      if (!side.packets_sent_after_fault)
-        fail("sends_nothing", "0 packets", "not measurable (no interface)");
-      else if (*side.packets_sent_after_fault != 0)
-        fail("sends_nothing", "0 packets", std::to_string(*side.packets_sent_after_fault) + " packets");
+      if (!side.segments_sent_after_fault)
+        fail("sends_nothing", "0 TCP segments", "not measurable (no interface)");
+      else if (*side.segments_sent_after_fault != 0)
+        fail("sends_nothing", "0 TCP segments", std::to_string(*side.segments_sent_after_fault) + " TCP segments");
     }
   }
   res.verdict = res.failures.empty() ? "pass" : "fail";

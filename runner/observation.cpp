@@ -80,6 +80,7 @@ std::vector<StateAt> Observation::states(const ConnKey& side) {
 }
 
 std::optional<std::string> Observation::current_state(const ConnKey& side) {
+  sampler_.sample_now();
   if (auto e = sampler_.latest(side)) return tcp_state_name(e->state);
   return std::nullopt;
 }

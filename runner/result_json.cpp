@@ -24,8 +24,8 @@ nlohmann::json side_json(const SideResult& s, int64_t fault_t) {
           {"error", s.error ? nlohmann::json(*s.error) : nlohmann::json(nullptr)},
           {"detected_after_ms", s.detected_after_ms ? nlohmann::json(*s.detected_after_ms) : nlohmann::json(nullptr)},
           {"state_at_end", s.state_at_end ? nlohmann::json(*s.state_at_end) : nlohmann::json(nullptr)},
-          {"packets_sent_after_fault",
-           s.packets_sent_after_fault ? nlohmann::json(*s.packets_sent_after_fault) : nlohmann::json(nullptr)}};
+          {"segments_sent_after_fault",
+           s.segments_sent_after_fault ? nlohmann::json(*s.segments_sent_after_fault) : nlohmann::json(nullptr)}};
 }
 
 std::string timestamp() {
@@ -54,6 +54,7 @@ nlohmann::json to_json(const CaseResult& r) {
           {"duration_ms", r.duration_ms},
           {"environment",
            {{"kernel", r.kernel},
+            {"machine", r.machine},
             {"sysctls", r.sysctls},
             {"observer", {{"name", r.observer}, {"resolution", r.observer_resolution}, {"note", r.observer_note}}}}},
           {"sides", sides},
