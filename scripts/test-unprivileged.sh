@@ -21,7 +21,7 @@ echo "crashlab: running the suite as $user under unshare -Urn"
 status=0
 setpriv --reuid="$user" --regid="$group" --clear-groups \
   env CRASHLAB_REQUIRE_PRIVILEGES=1 CRASHLAB_RESULTS="$scratch/results" HOME="$scratch" \
-  unshare -Urn ctest --test-dir "$build" -j 2 --output-on-failure \
+  unshare -Urn ctest --test-dir "$build" -j 2 --output-on-failure -LE root \
   --output-junit "$scratch/junit.xml" "$@" || status=$?
 cp "$scratch/junit.xml" "$build/junit-unprivileged.xml" 2>/dev/null || true
 
