@@ -6,6 +6,7 @@ namespace crashlab {
 
 // What the kernel under test is and has, printed at the start of every run:
 // runner kernels change under users.
+// Collected once per process (the HZ probe makes a loopback connection).
 nlohmann::json environment_facts();
 std::string environment_banner();
 

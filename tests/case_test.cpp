@@ -4,6 +4,7 @@
 #include "fixtures/privilege.hpp"
 #include "runner/case_run.hpp"
 #include "runner/case_spec.hpp"
+#include "runner/environment.hpp"
 #include "runner/result_json.hpp"
 #include "runner/table.hpp"
 
@@ -34,5 +35,10 @@ TEST_P(Case, ExpectationsHold) {
   EXPECT_EQ(r.verdict, "pass");
   for (const auto& f : r.failures) ADD_FAILURE() << f.text();
 }
+
+// Runner kernels change under users: every test run says what it ran on.
+const auto* const kBanner = testing::AddGlobalTestEnvironment(new class Banner : public testing::Environment {
+  void SetUp() override { std::cout << environment_banner(); }
+});
 
 INSTANTIATE_TEST_SUITE_P(Cases, Case, testing::ValuesIn(find_case_files(CRASHLAB_SOURCE_DIR "/cases")), test_name);
