@@ -5,6 +5,7 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <optional>
@@ -16,10 +17,11 @@
 namespace crashlab {
 
 namespace {
-// A fresh connection's RTO is usecs_to_jiffies(srtt + rttvar) with rttvar clamped
-// to rto_min: the microseconds of loopback RTT round up to exactly one jiffy above
-// rto_min, so tcpi_rto - rto_min is the tick length. Loopback of the runner's own
-// namespace only; nothing is changed.
+// After one data round trip a connection's RTO is usecs_to_jiffies(srtt + rttvar)
+// with rttvar clamped to rto_min: the microseconds of loopback RTT round up to
+// exactly one jiffy above rto_min, so tcpi_rto - rto_min is the tick length.
+// (Right after the handshake the RTO is still rto_min itself.) Loopback of the
+// runner's own namespace only; nothing is changed.
 std::optional<int> probe_hz() {
   UniqueFd l(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)), c(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
   sockaddr_in a{};
@@ -31,9 +33,17 @@ std::optional<int> probe_hz() {
       ::connect(c.get(), reinterpret_cast<sockaddr*>(&a), len) != 0)
     return std::nullopt;
   UniqueFd s(::accept4(l.get(), nullptr, nullptr, SOCK_CLOEXEC));
+  if (!s) return std::nullopt;
+  timeval bound{1, 0};  // a read that cannot complete must not hang the runner
+  char byte = 0;
+  for (int fd : {c.get(), s.get()})
+    if (::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &bound, sizeof bound) != 0) return std::nullopt;
+  if (::write(c.get(), &byte, 1) != 1 || ::read(s.get(), &byte, 1) != 1 || ::write(s.get(), &byte, 1) != 1 ||
+      ::read(c.get(), &byte, 1) != 1)
+    return std::nullopt;
   tcp_info ti{};
   socklen_t tlen = sizeof ti;
-  if (!s || ::getsockopt(c.get(), IPPROTO_TCP, TCP_INFO, &ti, &tlen) != 0) return std::nullopt;
+  if (::getsockopt(c.get(), IPPROTO_TCP, TCP_INFO, &ti, &tlen) != 0) return std::nullopt;
   double rto_min_us = 200000;
   if (auto v = read_sysctl_here("net.ipv4.tcp_rto_min_us")) rto_min_us = std::stod(*v);
   double tick_us = double(ti.tcpi_rto) - rto_min_us;

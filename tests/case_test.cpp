@@ -37,8 +37,9 @@ TEST_P(Case, ExpectationsHold) {
 }
 
 // Runner kernels change under users: every test run says what it ran on.
-const auto* const kBanner = testing::AddGlobalTestEnvironment(new class Banner : public testing::Environment {
+struct Banner : testing::Environment {
   void SetUp() override { std::cout << environment_banner(); }
-});
+};
+const auto* const kBanner = testing::AddGlobalTestEnvironment(new Banner);
 
 INSTANTIATE_TEST_SUITE_P(Cases, Case, testing::ValuesIn(find_case_files(CRASHLAB_SOURCE_DIR "/cases")), test_name);
