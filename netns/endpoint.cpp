@@ -92,14 +92,18 @@ Endpoint::Json Endpoint::wait_for_event(const std::string& name, milliseconds ti
   return wait_for([&](const Json& e) { return e.value("event", "") == name; }, "event '" + name + "'", timeout);
 }
 
-Endpoint::Json Endpoint::request(const Json& cmd, const std::string& answer, milliseconds timeout) {
+Endpoint::Json Endpoint::ask(const Json& cmd, milliseconds timeout) {
   static std::atomic<int64_t> next_id{1};
   Json c = cmd;
   int64_t id = next_id++;
   c["id"] = id;
   command(c);
-  auto reply = wait_for([&](const Json& e) { return e.value("id", int64_t(-1)) == id; },
-                        "answer '" + answer + "' to " + cmd.dump(), timeout);
+  return wait_for([&](const Json& e) { return e.value("id", int64_t(-1)) == id; }, "an answer to " + cmd.dump(),
+                  timeout);
+}
+
+Endpoint::Json Endpoint::request(const Json& cmd, const std::string& answer, milliseconds timeout) {
+  auto reply = ask(cmd, timeout);
   if (reply.value("event", "") != answer)
     throw std::runtime_error(label_ + ": " + cmd.dump() + " answered " + reply.dump());
   return reply;

@@ -30,6 +30,9 @@ class Endpoint {
   // Throws WaitTimeout naming `what` and the last event seen.
   Json wait_for(const Predicate& pred, const std::string& what, milliseconds timeout);
   Json wait_for_event(const std::string& name, milliseconds timeout);
+  // Sends a command with a fresh id and returns the first event carrying that id,
+  // whatever it is (the answer, or the error the command met).
+  Json ask(const Json& cmd, milliseconds timeout);
   // Sends a command and waits for its named answer, or throws with the error it got.
   Json request(const Json& cmd, const std::string& answer, milliseconds timeout = scaled(milliseconds(5000)));
   std::optional<Json> find(const Predicate& pred);

@@ -72,15 +72,6 @@ struct World {
   }
 };
 
-Json answer(Endpoint& ep, Json cmd, milliseconds timeout) {
-  static std::atomic<int64_t> ids{1'000'000};
-  int64_t id = ids++;
-  cmd["id"] = id;
-  ep.command(cmd);
-  return ep.wait_for([&](const Json& e) { return e.value("id", int64_t(-1)) == id; }, "an answer to " + cmd.dump(),
-                     timeout);
-}
-
 void connect(World& w) {
   const CaseSpec& s = w.spec;
   for (const char* role : {"server", "client"}) {
@@ -129,13 +120,13 @@ void perform(World& w, const Action& a) {
   Endpoint& ep = w.endpoint(a.role);
   milliseconds t = scaled(milliseconds(5000));
   if (a.op == "send")
-    answer(ep, {{"cmd", "send"}, {"bytes", a.bytes}}, t);
+    ep.ask({{"cmd", "send"}, {"bytes", a.bytes}}, t);
   else if (a.op == "close")
-    answer(ep, {{"cmd", "close"}}, t);
+    ep.ask({{"cmd", "close"}}, t);
   else if (a.op == "shutdown")
-    answer(ep, {{"cmd", "shutdown"}, {"how", "wr"}}, t);
+    ep.ask({{"cmd", "shutdown"}, {"how", "wr"}}, t);
   else if (a.op == "recv")
-    answer(ep, {{"cmd", "recv"}}, t);
+    ep.ask({{"cmd", "recv"}}, t);
   else if (a.op == "exit") {
     ep.command({{"cmd", "exit"}});
     ep.process().wait_exit(t);
