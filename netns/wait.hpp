@@ -2,6 +2,7 @@
 #include <chrono>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 namespace crashlab {
 
@@ -13,6 +14,25 @@ using std::chrono::milliseconds;
 struct WaitTimeout : std::runtime_error {
   WaitTimeout(const std::string& what, const std::string& last_seen, Clock::time_point started);
 };
+
+// For what has no change feed to block on (sock_diag, /proc): samples cond every
+// `step` until it holds (true) or `deadline` passes (false). A bounded condition
+// wait, not a sleep.
+template <class Cond>
+bool sample_until(Cond&& cond, Clock::time_point deadline, milliseconds step = milliseconds(1)) {
+  while (!cond()) {
+    if (Clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(step);
+  }
+  return true;
+}
+
+// sample_until, throwing WaitTimeout with `what` and last_seen() when it runs out.
+template <class Cond, class LastSeen>
+void require_within(Cond&& cond, Clock::time_point deadline, const std::string& what, LastSeen&& last_seen) {
+  const auto started = Clock::now();
+  if (!sample_until(cond, deadline)) throw WaitTimeout(what, last_seen(), started);
+}
 
 // Milliseconds left before `deadline` (0 if past), for poll().
 int poll_budget_ms(Clock::time_point deadline);

@@ -97,7 +97,6 @@ void connect(World& w) {
 
 // Waits for an action's trigger; every wait ends at the case's window.
 void wait_trigger(World& w, const Action& a) {
-  auto started = Clock::now();
   if (a.when == "detected") {
     w.endpoint(a.role).wait_for(
         [&](const Json& e) { return is_outcome(e) && e.value("t", int64_t(0)) >= w.fault_t; },
@@ -105,12 +104,9 @@ void wait_trigger(World& w, const Action& a) {
         milliseconds(poll_budget_ms(w.deadline)));
   } else if (a.when.rfind("state:", 0) == 0) {
     std::string want = a.when.substr(6);
-    while (w.last_state(a.role) != want) {
-      if (Clock::now() >= w.deadline)
-        throw WaitTimeout(a.role + " socket to reach " + want + " before '" + a.op + "'", w.last_state(a.role),
-                          started);
-      std::this_thread::sleep_for(milliseconds(1));  // the sampling step of a bounded condition wait
-    }
+    require_within([&] { return w.last_state(a.role) == want; }, w.deadline,
+                   a.role + " socket to reach " + want + " before '" + a.op + "'",
+                   [&] { return w.last_state(a.role); });
   }
   if (a.delay_ms > 0) std::this_thread::sleep_for(milliseconds(a.delay_ms));  // scenario timing, not a wait
 }
@@ -136,16 +132,11 @@ void perform(World& w, const Action& a) {
 // The fault must hit a connection the observers have seen established, or a
 // sampling observer could report nothing at all for a fast case.
 void wait_observed_established(World& w) {
-  auto started = Clock::now();
-  for (const char* role : {"server", "client"}) {
-    while (w.last_state(role) != "ESTABLISHED") {
-      if (Clock::now() - started > scaled(milliseconds(2000)))
-        throw WaitTimeout(std::string("the observer (") + w.obs->name() + ") to see the " + role +
-                              " side ESTABLISHED before the fault",
-                          w.last_state(role), started);
-      std::this_thread::sleep_for(milliseconds(1));  // the sampling step of a bounded condition wait
-    }
-  }
+  const auto deadline = Clock::now() + scaled(milliseconds(2000));
+  for (const std::string role : {"server", "client"})
+    require_within([&] { return w.last_state(role) == "ESTABLISHED"; }, deadline,
+                   "the observer (" + w.obs->name() + ") to see the " + role + " side ESTABLISHED before the fault",
+                   [&] { return w.last_state(role); });
 }
 
 void inject(World& w) {
@@ -187,10 +178,6 @@ bool settled(World& w) {
   return true;
 }
 
-void wait_until_settled(World& w) {
-  while (Clock::now() < w.deadline && !settled(w))
-    std::this_thread::sleep_for(milliseconds(2));  // the sampling step of a bounded condition wait
-}
 
 SideResult collect_side(World& w, const std::string& role) {
   SideResult r;
@@ -265,7 +252,7 @@ CaseResult run_case(const CaseSpec& spec) {
     inject(w);
     res.fault_t_ns = w.fault_t;
     for (const Action& a : spec.after_fault) perform(w, a);
-    wait_until_settled(w);
+    sample_until([&] { return settled(w); }, w.deadline, milliseconds(2));  // unsettled: the judge says what
     for (const char* role : {"server", "client"}) res.sides[role] = collect_side(w, role);
     res.kernel_timeline = w.obs->kernel_timeline();
     res.observer_note = w.obs->note();

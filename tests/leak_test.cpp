@@ -13,6 +13,7 @@
 
 #include "fixtures/privilege.hpp"
 #include "fixtures/proc_scan.hpp"
+#include "fixtures/waits.hpp"
 #include "netns/endpoint.hpp"
 #include "netns/unique_fd.hpp"
 
@@ -47,18 +48,6 @@ std::vector<pid_t> endpoints_of(pid_t runner) {
   return out;
 }
 
-// Waits, bounded, until cond() holds; the sampling step is short because cond reads /proc.
-template <class F>
-testing::AssertionResult wait_until(F&& cond, const std::string& what, milliseconds timeout,
-                                    const std::function<std::string()>& last_seen) {
-  auto started = Clock::now();
-  while (!cond()) {
-    if (Clock::now() - started > timeout) return testing::AssertionFailure() << WaitTimeout(what, last_seen(), started).what();
-    std::this_thread::sleep_for(milliseconds(5));
-  }
-  return testing::AssertionSuccess();
-}
-
 std::string join(const std::vector<pid_t>& v) {
   std::string s;
   for (auto p : v) s += std::to_string(p) + " ";
@@ -77,7 +66,7 @@ TEST_P(Leak, RunnerKilledMidScenarioLeavesNothing) {
   const pid_t pid = runner.id();
 
   std::vector<pid_t> endpoints;
-  ASSERT_TRUE(wait_until([&] { return (endpoints = endpoints_of(pid)).size() == 2; },
+  ASSERT_TRUE(waitUntil([&] { return (endpoints = endpoints_of(pid)).size() == 2; },
                          "the runner's two endpoints to start", scaled(milliseconds(10000)),
                          [&] { return "endpoints " + join(endpoints); }));
   // pidfds pin the identity of what we check: a recycled pid cannot fool the test.
@@ -98,7 +87,7 @@ TEST_P(Leak, RunnerKilledMidScenarioLeavesNothing) {
     pollfd p{fd.get(), POLLIN, 0};
     EXPECT_EQ(::poll(&p, 1, int(scaled(milliseconds(5000)).count())), 1) << "an endpoint outlived the runner";
   }
-  EXPECT_TRUE(wait_until(
+  EXPECT_TRUE(waitUntil(
       [&] {
         auto now = snapshot_machine().net_namespaces;
         for (ino_t ns : case_namespaces)

@@ -4,7 +4,7 @@
 
 #include "fixtures/privilege.hpp"
 #include "fixtures/proc_scan.hpp"
-#include "fixtures/socket_waits.hpp"
+#include "fixtures/waits.hpp"
 #include "netns/endpoint.hpp"
 #include "netns/sock_diag.hpp"
 #include "netns/tcp_state.hpp"
