@@ -17,18 +17,18 @@ namespace crashlab {
 // It also sees what tracepoints cannot: TIME_WAIT sockets (they are not full
 // sockets and never pass through inet_sock_set_state).
 // A state shorter than the interval (LAST_ACK on a veth lasts microseconds) can be missed.
-class DiagSampler : public StateObserver {
+class DiagSampler {
  public:
   DiagSampler(uint16_t port, std::chrono::microseconds interval = std::chrono::microseconds(1000));
-  ~DiagSampler() override;
+  ~DiagSampler();
 
   void watch(const NetNs& ns);     // before the namespace can see the connection
   void unwatch(const NetNs& ns);   // releases its diag socket, which pins the namespace
   void stop();
 
-  std::string name() const override { return "sock_diag"; }
-  std::string resolution() const override;
-  std::vector<StateAt> states(const ConnKey& side) override;
+  std::string name() const { return "sock_diag"; }
+  std::string resolution() const;
+  std::vector<StateAt> states(const ConnKey& side);
   // Takes a sample now (instead of waiting for the next period).
   void sample_now();
   // The latest sample of one side, if it is (still) there.

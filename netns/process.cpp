@@ -40,13 +40,9 @@ void close_fd(int fd) {
 }
 }  // namespace
 
-NsProcess::NsProcess(const NetNs& ns, const std::string& exe, const std::vector<std::string>& args, Options opts) {
-  auto setup = enter_namespace(ns.fd(), ::getpid());
-  if (opts.stderr_path.empty())
-    child_ = bp::child(bp::exe = exe, bp::args = args, bp::std_in < in_, bp::std_out > out_, setup);
-  else
-    child_ = bp::child(bp::exe = exe, bp::args = args, bp::std_in < in_, bp::std_out > out_,
-                       bp::std_err > opts.stderr_path, setup);
+NsProcess::NsProcess(const NetNs& ns, const std::string& exe, const std::vector<std::string>& args) {
+  child_ = bp::child(bp::exe = exe, bp::args = args, bp::std_in < in_, bp::std_out > out_,
+                     enter_namespace(ns.fd(), ::getpid()));
   pid_ = child_.id();
   // Our copies of the child's ends, so that EOF and EPIPE mean what they say.
   close_fd(in_.native_source());

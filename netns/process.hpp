@@ -22,14 +22,7 @@ namespace crashlab {
 // that outlives the process (the test's or the case's own thread).
 class NsProcess {
  public:
-  struct Options {
-    bool pipe_stdin = true;
-    bool pipe_stdout = true;
-    std::string stderr_path;  // empty: inherit the runner's stderr
-  };
-  NsProcess(const NetNs& ns, const std::string& exe, const std::vector<std::string>& args, Options opts);
-  NsProcess(const NetNs& ns, const std::string& exe, const std::vector<std::string>& args)
-      : NsProcess(ns, exe, args, Options{}) {}
+  NsProcess(const NetNs& ns, const std::string& exe, const std::vector<std::string>& args);
   NsProcess(const NsProcess&) = delete;
   NsProcess& operator=(const NsProcess&) = delete;
   ~NsProcess();

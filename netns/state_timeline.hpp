@@ -22,15 +22,6 @@ struct StateAt {
   int state = 0;     // kernel TCP state number
 };
 
-// What every observer produces for one side: its state changes, in time order.
-class StateObserver {
- public:
-  virtual ~StateObserver() = default;
-  virtual std::string name() const = 0;        // "tracepoint" or "sock_diag"
-  virtual std::string resolution() const = 0;  // e.g. "exact (kernel tracepoint)", "1 ms sampling"
-  virtual std::vector<StateAt> states(const ConnKey& side) = 0;
-};
-
 std::vector<std::string> state_names(const std::vector<StateAt>& states);
 
 }  // namespace crashlab

@@ -48,10 +48,6 @@ std::string Sysctl::read(const std::string& name) const {
   return *v;
 }
 
-bool Sysctl::exists(const std::string& name) const {
-  return ns_.run([&] { return ::access(path_of(name).c_str(), F_OK) == 0; });
-}
-
 void Sysctl::write(const std::string& name, const std::string& value) const {
   ns_.run([&] { write_here(name, value); });
 }

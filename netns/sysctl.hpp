@@ -17,7 +17,6 @@ class Sysctl {
 
   std::string read(const std::string& name) const;  // throws naming the sysctl
   void write(const std::string& name, const std::string& value) const;
-  bool exists(const std::string& name) const;
   // Several at once on one thread (cheaper than one thread each).
   void write_all(const std::map<std::string, std::string>& values) const;
   // The ones that exist, with their values.

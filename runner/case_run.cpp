@@ -1,7 +1,5 @@
 #include "runner/case_run.hpp"
 
-#include <sys/utsname.h>
-
 #include <atomic>
 #include <random>
 #include <thread>
@@ -202,15 +200,9 @@ SideResult collect_side(World& w, const std::string& role) {
   return r;
 }
 
-std::string kernel_release() {
-  utsname u{};
-  ::uname(&u);
-  return u.release;
-}
-
 void record_environment(World& w, CaseResult& res) {
-  res.kernel = kernel_release();
   res.machine = environment_facts();
+  res.kernel = res.machine["kernel"].get<std::string>();
   for (const char* role : {"server", "client"}) {
     std::vector<std::string> names = kReportedSysctls;
     if (w.spec.sysctls.count(role))
