@@ -19,6 +19,7 @@
 #include "netns/tcp_state.hpp"
 #include "netns/trace_observer.hpp"
 #include "netns/unique_fd.hpp"
+#include "netns/wait.hpp"
 
 using namespace crashlab;
 using namespace std::chrono_literals;
@@ -216,13 +217,18 @@ void bulk(TraceObserver& obs, int listener, uint16_t port) {
     if (::read(s.get(), &byte, 1) != 0) throw_errno("read");
   }
   { UniqueFd c = connect_to(other_port), s = accept_one(other.get()); }
-  std::this_thread::sleep_for(100ms);  // let the last FIN/ACK exchanges finish
   size_t changes = 0, foreign = 0;
-  for (const auto& ev : obs.events()) {
-    if (ev.t_ns < t0) continue;
-    changes += ev.kind == KernelEvent::Kind::StateChange;
-    foreign += ev.sport != port && ev.dport != port;
-  }
+  auto count = [&] {
+    changes = foreign = 0;
+    for (const auto& ev : obs.events()) {
+      if (ev.t_ns < t0) continue;
+      changes += ev.kind == KernelEvent::Kind::StateChange;
+      foreign += ev.sport != port && ev.dport != port;
+    }
+    return changes >= 10u * kConnections;
+  };
+  // The last FIN/ACK exchanges finish in softirq after close() returns.
+  sample_until(count, Clock::now() + 3s);
   check(changes == 10u * kConnections, std::to_string(changes) + " state changes recorded");
   check(foreign == 0, "nothing from port " + std::to_string(other_port) + " recorded");
   check(obs.lost() == 0, "lost=" + std::to_string(obs.lost()));
