@@ -40,9 +40,13 @@ void close_fd(int fd) {
 }
 }  // namespace
 
-NsProcess::NsProcess(const NetNs& ns, const std::string& exe, const std::vector<std::string>& args) {
-  child_ = bp::child(bp::exe = exe, bp::args = args, bp::std_in < in_, bp::std_out > out_,
-                     enter_namespace(ns.fd(), ::getpid()));
+NsProcess::NsProcess(const NetNs& ns, const std::string& exe, const std::vector<std::string>& args, Stderr err) {
+  if (err == Stderr::ToStdout)
+    child_ = bp::child(bp::exe = exe, bp::args = args, bp::std_in < in_, (bp::std_out & bp::std_err) > out_,
+                       enter_namespace(ns.fd(), ::getpid()));
+  else
+    child_ = bp::child(bp::exe = exe, bp::args = args, bp::std_in < in_, bp::std_out > out_,
+                       enter_namespace(ns.fd(), ::getpid()));
   pid_ = child_.id();
   // Our copies of the child's ends, so that EOF and EPIPE mean what they say.
   close_fd(in_.native_source());

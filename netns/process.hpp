@@ -22,7 +22,9 @@ namespace crashlab {
 // that outlives the process (the test's or the case's own thread).
 class NsProcess {
  public:
-  NsProcess(const NetNs& ns, const std::string& exe, const std::vector<std::string>& args);
+  enum class Stderr { Inherit, ToStdout };  // ToStdout: 2>&1 into the stdout pipe
+  NsProcess(const NetNs& ns, const std::string& exe, const std::vector<std::string>& args,
+            Stderr err = Stderr::Inherit);
   NsProcess(const NsProcess&) = delete;
   NsProcess& operator=(const NsProcess&) = delete;
   ~NsProcess();

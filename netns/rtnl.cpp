@@ -134,6 +134,11 @@ bool Rtnl::has_link(const std::string& link) {
 
 bool Rtnl::is_up(const std::string& link) { return rtnl_link_get_flags(get(link).get()) & IFF_UP; }
 
+std::string Rtnl::operstate(const std::string& link) {
+  char buf[32];
+  return rtnl_link_operstate2str(rtnl_link_get_operstate(get(link).get()), buf, sizeof buf);
+}
+
 std::vector<std::string> Rtnl::link_names() {
   nl_cache* raw = nullptr;
   check(rtnl_link_alloc_cache(sock_.get(), AF_UNSPEC, &raw), "list links");

@@ -33,6 +33,9 @@ class Rtnl {
   bool has_link(const std::string& link);
   std::vector<std::string> link_names();
   bool is_up(const std::string& link);
+  // "up" once linkwatch has seen the carrier and activated the queues; before
+  // that the device drops what is sent (noop qdisc).
+  std::string operstate(const std::string& link);
 
  private:
   nl::LinkPtr get(const std::string& link);

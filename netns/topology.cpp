@@ -1,6 +1,10 @@
 #include "netns/topology.hpp"
 
 #include <cstdio>
+
+#include "netns/gratuitous_arp.hpp"
+#include "netns/nft.hpp"
+#include "netns/wait.hpp"
 #include <stdexcept>
 
 namespace crashlab {
@@ -114,7 +118,36 @@ Host& Topology::boot_host(Role r, bool new_mac) {
   if (slot(r)) throw std::logic_error(std::string("host ") + role_name(r) + " is already up");
   if (new_mac) ++generation_[index_of(r)];
   plug(r);
+  // Booted means reachable: both ends of its cable carry frames.
+  const auto deadline = Clock::now() + scaled(milliseconds(5000));
+  auto states = [&] { return slot(r)->rtnl().operstate(Host::kIfname) + "/" + sw_->rtnl().operstate(switch_port(r)); };
+  require_within([&] { return states() == "up/up"; }, deadline,
+                 std::string("the rebooted ") + role_name(r) + "'s eth0 and its bridge port to be operational (up/up)",
+                 states);
   return *slot(r);
+}
+
+void Topology::announce(Role r) {
+  if (opts_.ipv6) throw std::logic_error("gratuitous ARP is IPv4 only");
+  send_gratuitous_arp(host(r).ns(), Host::kIfname, address(r));
+}
+
+namespace {
+std::string partition_table(Role r) { return std::string("crashlab_partition_") + role_name(r); }
+}  // namespace
+
+void Topology::partition(Role r, Drop what) {
+  if (!sw_) throw std::logic_error("a partition needs the switch topology");
+  const std::string port = switch_port(r), match = what == Drop::Tcp ? " meta l4proto tcp" : "";
+  run_nft(sw_->ns(), "table bridge " + partition_table(r) + " {\n  chain forward {\n" +
+                         "    type filter hook forward priority 0; policy accept;\n" +
+                         "    iifname \"" + port + "\"" + match + " drop\n" +
+                         "    oifname \"" + port + "\"" + match + " drop\n  }\n}\n");
+}
+
+void Topology::heal(Role r) {
+  if (!sw_) throw std::logic_error("a partition needs the switch topology");
+  run_nft(sw_->ns(), "delete table bridge " + partition_table(r) + "\n");
 }
 
 }  // namespace crashlab

@@ -46,6 +46,15 @@ class Topology {
   void crash_host(Role r);
   // The host comes back with the same address; same MAC unless new_mac.
   Host& boot_host(Role r, bool new_mac = false);
+  // A gratuitous ARP from the host (IPv4 only), as an interface coming up may send.
+  void announce(Role r);
+
+  // Switch only: the switch drops the host's traffic in both directions (every
+  // frame, or only TCP so that ARP and ICMP still pass) while both hosts and all
+  // links stay up; heal() removes the rule. Rules live in the switch namespace.
+  enum class Drop { All, Tcp };
+  void partition(Role r, Drop what);
+  void heal(Role r);
 
  private:
   std::unique_ptr<Host>& slot(Role r) { return r == Role::Server ? server_ : client_; }

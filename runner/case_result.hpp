@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "netns/state_timeline.hpp"
+#include "runner/prediction.hpp"
 
 namespace crashlab {
 
@@ -19,6 +20,9 @@ struct SideResult {
   std::optional<std::string> state_at_end;   // as sampled when the case ended; nullopt: gone
   std::optional<int64_t> segments_sent_after_fault;
   bool alive = true;                 // false: its process or host was the one that died
+  std::optional<SidePrediction> predicted;  // the timing model's view; nullopt for the side the fault hit
+  std::vector<int64_t> retransmissions_t_ns;
+  std::string expected_detection;  // the window the case asserted, as text ("" when none)  // tcp:tcp_retransmit_skb after the fault (tracepoint observer only)
 };
 
 struct Failure {
@@ -33,6 +37,7 @@ struct CaseResult {
   std::string fault_type, fault_target;
   int64_t fault_t_ns = 0;        // CLOCK_MONOTONIC of the injection
   int64_t started_t_ns = 0;
+  std::optional<int64_t> recovered_t_ns;  // the reboot or heal, if the fault has one
   double duration_ms = 0;
   std::string observer, observer_resolution, observer_note;
   std::string kernel;
@@ -42,6 +47,7 @@ struct CaseResult {
   std::map<std::string, SideResult> sides;
   std::vector<Failure> failures;
   std::vector<std::string> kernel_timeline;  // raw tracepoint events, "t_ns event"
+  nlohmann::json timeline = nlohmann::json::array();  // merged, relative to the fault (docs/results.md)
   uint64_t kernel_events_lost = 0;
   nlohmann::json expect;         // the expectations as stated, for the report
 };

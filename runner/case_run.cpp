@@ -9,7 +9,11 @@
 #include "netns/tcp_state.hpp"
 #include "runner/environment.hpp"
 #include "runner/expectations.hpp"
+#include "runner/faults.hpp"
 #include "runner/observation.hpp"
+#include "runner/prediction_input.hpp"
+#include "runner/timeline.hpp"
+#include "runner/world.hpp"
 
 namespace crashlab {
 
@@ -21,96 +25,73 @@ const std::vector<std::string> kReportedSysctls = {
     "net.ipv4.tcp_retries1",        "net.ipv4.tcp_retries2",        "net.ipv4.tcp_syn_retries",
     "net.ipv4.tcp_synack_retries",  "net.ipv4.tcp_syn_linear_timeouts", "net.ipv4.tcp_keepalive_time",
     "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes", "net.ipv4.tcp_orphan_retries",
-    "net.ipv4.tcp_fin_timeout",     "net.ipv4.tcp_rto_min_us",      "net.ipv4.tcp_rto_max_ms"};
+    "net.ipv4.tcp_fin_timeout",     "net.ipv4.tcp_rto_min_us",      "net.ipv4.tcp_rto_max_ms",
+    "net.ipv4.tcp_early_retrans",   "net.ipv4.neigh.eth0.mcast_solicit", "net.ipv4.neigh.eth0.retrans_time_ms"};
 
-Role role_of(const std::string& r) { return r == "server" ? Role::Server : Role::Client; }
-
-bool is_outcome(const Json& e) {
-  const std::string ev = e.value("event", "");
-  return ev == "eof" || ev == "error";
-}
-
-std::string outcome_name(const Json& e) { return e.value("event", "") == "eof" ? "EOF" : e.value("errno", "?"); }
-
-// Everything one case owns. Members are destroyed bottom-up: the endpoints die
-// first, the observers stop, and the namespaces go last.
-struct World {
-  const CaseSpec& spec;
-  uint16_t port = allocate_port();
-  std::unique_ptr<Topology> topo;
-  std::unique_ptr<Observation> obs;
-  std::map<std::string, std::unique_ptr<Endpoint>> ep;
-  std::map<std::string, ConnKey> key;
-  std::map<std::string, bool> alive = {{"server", true}, {"client", true}};
-  std::map<std::string, uint64_t> tx_at_fault;
-  int64_t fault_t = 0;
-  Clock::time_point deadline{};
-
-  explicit World(const CaseSpec& s) : spec(s) {}
-
-  Endpoint& endpoint(const std::string& role) { return *ep.at(role); }
-
-  std::vector<Json> outcomes_after_fault(const std::string& role) {
-    std::vector<Json> out;
-    if (!ep.count(role)) return out;
-    for (const Json& e : ep[role]->events())
-      if (e.value("t", int64_t(0)) >= fault_t && (is_outcome(e) || e.value("event", "") == "sent")) out.push_back(e);
-    return out;
-  }
-
-  std::optional<Json> detection(const std::string& role) {
-    for (const Json& e : outcomes_after_fault(role))
-      if (is_outcome(e)) return e;
-    return std::nullopt;
-  }
-
-  std::string last_state(const std::string& role) {
-    auto s = obs->states(key[role]);
-    return s.empty() ? "" : tcp_state_name(s.back().state);
-  }
-};
-
-void connect(World& w) {
-  const CaseSpec& s = w.spec;
-  for (const char* role : {"server", "client"}) {
+void start_endpoints(World& w) {
+  for (const char* role : {"server", "client"})
     w.ep[role] = std::make_unique<Endpoint>(w.topo->host(role_of(role)).ns(), role);
-  }
-  Json sopts = s.sockets.count("server") ? s.sockets.at("server") : Json::object();
-  Json copts = s.sockets.count("client") ? s.sockets.at("client") : Json::object();
+  Json sopts = w.spec.sockets.count("server") ? w.spec.sockets.at("server") : Json::object();
   std::string saddr = w.topo->address(Role::Server);
   w.endpoint("server").request({{"cmd", "listen"}, {"addr", saddr}, {"port", w.port}, {"opts", sopts}}, "listening");
   w.endpoint("server").command({{"cmd", "accept"}});
-  auto c = w.endpoint("client").request({{"cmd", "connect"}, {"addr", saddr}, {"port", w.port}, {"opts", copts}},
-                                        "connected", scaled(milliseconds(5000)));
-  w.endpoint("server").wait_for_event("accepted", scaled(milliseconds(5000)));
-  auto [la, lp] = split_endpoint(c.at("local").get<std::string>());
-  auto [ra, rp] = split_endpoint(c.at("peer").get<std::string>());
-  w.key["client"] = ConnKey{la, lp, ra, rp};
+  w.key["client"] = ConnKey{w.topo->address(Role::Client), w.client_port, saddr, w.port};
   w.key["server"] = w.key["client"].reversed();
+}
+
+void enable_reads(World& w) {
   for (const char* role : {"server", "client"}) {
-    bool reads = s.reads.count(role) ? s.reads.at(role) : true;
-    if (reads) w.endpoint(role).request({{"cmd", "recv"}}, "ok");
+    bool reads = w.spec.reads.count(role) ? w.spec.reads.at(role) : true;
+    if (reads && w.alive[role]) w.endpoint(role).request({{"cmd", "recv"}}, "ok");
   }
 }
 
-// Waits for an action's trigger; every wait ends at the case's window.
+Json connect_command(World& w) {
+  Json copts = w.spec.sockets.count("client") ? w.spec.sockets.at("client") : Json::object();
+  return {{"cmd", "connect"},          {"addr", w.key["client"].remote_addr}, {"port", w.port},
+          {"bind", w.key["client"].local_addr}, {"bind_port", w.client_port}, {"opts", copts}};
+}
+
+void connect(World& w) {
+  w.endpoint("client").request(connect_command(w), "connected", scaled(milliseconds(5000)));
+  w.endpoint("server").wait_for_event("accepted", scaled(milliseconds(5000)));
+  enable_reads(w);
+}
+
+// connect() to a host the fault has already hit: its outcome is the case's subject.
+void connect_after_fault(World& w) {
+  w.connect_t = monotonic_ns();
+  w.endpoint("client").command(connect_command(w));
+  if (w.alive["client"]) enable_reads(w);
+}
+
+// Waits for an action's trigger, then its delay; every wait ends at the case's window.
 void wait_trigger(World& w, const Action& a) {
-  if (a.when == "detected") {
-    w.endpoint(a.role).wait_for(
-        [&](const Json& e) { return is_outcome(e) && e.value("t", int64_t(0)) >= w.fault_t; },
+  int64_t from = monotonic_ns();
+  if (a.when == "fault") {
+    from = w.fault_t;
+  } else if (a.when == "healed" || a.when == "rebooted") {
+    from = w.recovered_t.value_or(from);
+  } else if (a.when == "detected") {
+    auto e = w.endpoint(a.role).wait_for(
+        [&](const Json& e) { return is_detection(e) && e.value("t", int64_t(0)) >= w.fault_t; },
         "the application to see the fault (EOF or an error) before '" + a.op + "'",
         milliseconds(poll_budget_ms(w.deadline)));
+    from = e.value("t", from);
   } else if (a.when.rfind("state:", 0) == 0) {
     std::string want = a.when.substr(6);
     require_within([&] { return w.last_state(a.role) == want; }, w.deadline,
                    a.role + " socket to reach " + want + " before '" + a.op + "'",
                    [&] { return w.last_state(a.role); });
+    from = monotonic_ns();
   }
-  if (a.delay_ms > 0) std::this_thread::sleep_for(milliseconds(a.delay_ms));  // scenario timing, not a wait
+  int64_t wait_ns = from + a.delay_ms * 1000000 - monotonic_ns();
+  if (wait_ns > 0) std::this_thread::sleep_for(std::chrono::nanoseconds(wait_ns));  // scenario timing, not a wait
 }
 
 void perform(World& w, const Action& a) {
   wait_trigger(w, a);
+  if (a.op == "recover") return recover(w);
   Endpoint& ep = w.endpoint(a.role);
   milliseconds t = scaled(milliseconds(5000));
   if (a.op == "send")
@@ -137,56 +118,53 @@ void wait_observed_established(World& w) {
                    [&] { return w.last_state(role); });
 }
 
-void inject(World& w) {
-  const FaultSpec& f = w.spec.fault;
-  Role target = role_of(f.target);
-  for (const char* role : {"server", "client"})
-    if (w.topo->has_host(role_of(role))) w.tx_at_fault[role] = w.topo->host(role_of(role)).tcp_segments_sent();
-  w.fault_t = monotonic_ns();
-  if (f.type == "process-crash") {
-    w.endpoint(f.target).process().signal(SIGKILL);
-    w.endpoint(f.target).process().wait_exit(scaled(milliseconds(5000)));
-    w.alive[f.target] = false;
-  } else if (f.type == "process-exit") {
-    w.endpoint(f.target).command({{"cmd", "exit"}});
-    w.endpoint(f.target).process().wait_exit(scaled(milliseconds(5000)));
-    w.alive[f.target] = false;
-  } else if (f.type == "host-crash") {
-    w.obs->unwatch(w.topo->host(target).ns());
-    w.topo->crash_host(target);
-    w.alive[f.target] = false;
-  } else if (f.type == "link-drop") {
-    if (w.topo->kind() == TopologyKind::Direct)
-      w.topo->set_host_link(target, false);
-    else
-      w.topo->set_peer_side(target, false);
-  } else if (f.type == "freeze") {
-    w.endpoint(f.target).process().signal(SIGSTOP);
-  }
-}
-
 // Everything the expectations need has been seen, or only the window's end can tell.
 bool settled(World& w) {
   for (const auto& [role, e] : w.spec.expect) {
     if (e.state_at_end || e.sends_nothing) return false;
     if (e.states && w.last_state(role) != e.states->back()) return false;
     if (e.app && w.outcomes_after_fault(role).size() < e.app->size()) return false;
-    if (e.detected_after_ms && !w.detection(role)) return false;
+    if ((e.detected_after_ms || e.detected_by_model) && !w.detection(role)) return false;
   }
   return true;
 }
 
+
+// The after-fault actions with the fault's second step (reboot, heal) placed
+// where its time puts it: after every action due earlier from the fault itself.
+std::vector<Action> after_fault_steps(const CaseSpec& spec) {
+  std::vector<Action> steps = spec.after_fault;
+  auto at = spec.fault.recovery_after_ms();
+  if (!at) return steps;
+  auto pos = std::find_if(steps.begin(), steps.end(),
+                          [&](const Action& a) { return !(a.when == "fault" && a.delay_ms <= *at); });
+  steps.insert(pos, Action{"", "recover", 0, "fault", *at});
+  return steps;
+}
+
+// TCP_INFO of every live connection just before the fault: the RTO and the
+// last-received times the model starts from.
+void record_tcp_info(World& w) {
+  for (const char* role : {"server", "client"}) {
+    if (w.spec.connect_after_fault) continue;
+    Json info = w.endpoint(role).ask({{"cmd", "tcp_info"}}, scaled(milliseconds(5000)));
+    if (info.value("event", "") == "tcp_info") w.tcp_info_at_fault[role] = info;
+  }
+}
 
 SideResult collect_side(World& w, const std::string& role) {
   SideResult r;
   r.key = w.key[role];
   r.alive = w.alive[role];
   auto states = w.obs->states(r.key);
-  auto est = std::find_if(states.begin(), states.end(),
-                          [](const StateAt& s) { return s.state == tcp_state_from_name("ESTABLISHED"); });
-  r.states.assign(est, states.end());
+  auto first = w.spec.connect_after_fault
+                   ? states.begin()
+                   : std::find_if(states.begin(), states.end(), [](const StateAt& s) {
+                       return s.state == tcp_state_from_name("ESTABLISHED");
+                     });
+  r.states.assign(first, states.end());
   for (const Json& e : w.outcomes_after_fault(role)) {
-    std::string o = e.value("event", "") == "sent" ? "SENT" : outcome_name(e);
+    std::string o = outcome_name(e);
     if (r.app.empty() || r.app.back() != o || o == "SENT") r.app.push_back(o);
   }
   if (auto d = w.detection(role)) {
@@ -195,7 +173,7 @@ SideResult collect_side(World& w, const std::string& role) {
   }
   r.state_at_end = w.obs->current_state(r.key);
   Role rr = role_of(role);
-  if (w.topo->has_host(rr) && w.tx_at_fault.count(role))
+  if (w.host_at_fault.count(role) && w.topo->has_host(rr) && &w.topo->host(rr) == w.host_at_fault[role])
     r.segments_sent_after_fault = int64_t(w.topo->host(rr).tcp_segments_sent() - w.tx_at_fault[role]);
   return r;
 }
@@ -235,18 +213,27 @@ CaseResult run_case(const CaseSpec& spec) {
     res.observer_resolution = w.obs->resolution();
     res.observer_note = w.obs->note();
     for (Role r : {Role::Server, Role::Client}) w.obs->watch(w.topo->host(r).ns());
-    connect(w);
+    start_endpoints(w);
+    if (!spec.connect_after_fault) connect(w);
     w.deadline = Clock::now() + scaled(milliseconds(spec.window_ms)) + milliseconds(spec.fault.after_ms);
     for (const Action& a : spec.before_fault) perform(w, a);
     if (spec.fault.after_ms > 0) std::this_thread::sleep_for(milliseconds(spec.fault.after_ms));  // scenario timing
-    wait_observed_established(w);
+    if (!spec.connect_after_fault) wait_observed_established(w);
+    record_tcp_info(w);
     w.deadline = Clock::now() + scaled(milliseconds(spec.window_ms));
     inject(w);
     res.fault_t_ns = w.fault_t;
-    for (const Action& a : spec.after_fault) perform(w, a);
+    if (spec.connect_after_fault) connect_after_fault(w);
+    for (const Action& a : after_fault_steps(spec)) perform(w, a);
     sample_until([&] { return settled(w); }, w.deadline, milliseconds(2));  // unsettled: the judge says what
     for (const char* role : {"server", "client"}) res.sides[role] = collect_side(w, role);
+    res.recovered_t_ns = w.recovered_t;
+    for (const char* role : {"server", "client"})
+      if (auto in = prediction_input(w, res, role)) res.sides[role].predicted = predict_side(*in);
     res.kernel_timeline = w.obs->kernel_timeline();
+    std::map<std::string, std::vector<Json>> app;
+    for (const char* role : {"server", "client"}) app[role] = w.outcomes_after_fault(role);
+    build_timeline(res, w.obs->kernel_events(), app);
     res.observer_note = w.obs->note();
     res.kernel_events_lost = w.obs->lost_events();
     judge(spec, w.obs->exact(), res);

@@ -11,10 +11,19 @@
 namespace crashlab {
 
 // One scenario, as a case file states it (docs/case-format.md).
+// "detected_after_ms": "model": the window is the model's prediction for this
+// side, widened by the larger of tolerance_pct of it, tolerance_ms and one timer
+// tick; CRASHLAB_TIME_SCALE scales the tolerance.
+struct ModelTolerance {
+  double tolerance_pct = 5;
+  int64_t tolerance_ms = 0;
+};
+
 struct SideExpect {
-  std::optional<std::vector<std::string>> states;  // ordered TCP states from the connection's ESTABLISHED on
-  std::optional<std::vector<std::string>> app;     // what the application saw after the fault: EOF, SENT, errno names
+  std::optional<std::vector<std::string>> states;  // ordered TCP states from the connection's first on
+  std::optional<std::vector<std::string>> app;     // what the application saw after the fault: EOF, SENT, DATA, errno names
   std::optional<std::pair<int64_t, int64_t>> detected_after_ms;  // window for the first EOF/error
+  std::optional<ModelTolerance> detected_by_model;               // ... or the model's prediction
   std::optional<std::string> state_at_end;         // e.g. ESTABLISHED: still there when the window closes
   std::optional<bool> sends_nothing;               // sent no TCP segment after the fault
 };
@@ -23,14 +32,28 @@ struct Action {
   std::string role;  // server | client
   std::string op;    // send | close | shutdown | recv | exit
   int64_t bytes = 0;
-  std::string when = "fault";  // fault | detected | state:NAME (of that role) | after_ms
-  int64_t delay_ms = 0;        // added to `when`
+  // fault | connected | detected | state:NAME (of that role) | healed | rebooted
+  std::string when = "fault";
+  int64_t delay_ms = 0;  // after `when`
 };
 
 struct FaultSpec {
-  std::string type;    // process-crash | process-exit | host-crash | link-drop | freeze
-  std::string target;  // server | client
+  // process-crash | process-exit | host-crash | host-reboot | link-drop | partition | freeze
+  std::string type;
+  std::string target;    // server | client
   int64_t after_ms = 0;  // how long after the connection (and pre-fault traffic) the fault hits
+  // host-reboot: the host comes back this long after the crash
+  int64_t reboot_after_ms = 0;
+  bool new_mac = false, listener = false, gratuitous_arp = false;
+  // partition: what the switch drops ("all" frames or only "tcp"), and when it stops
+  std::string drop = "all";
+  std::optional<int64_t> heal_after_ms;
+
+  // When the fault's second step (reboot or heal) comes, after the injection.
+  std::optional<int64_t> recovery_after_ms() const {
+    if (type == "host-reboot") return reboot_after_ms;
+    return heal_after_ms;
+  }
 };
 
 struct CaseSpec {
@@ -43,6 +66,7 @@ struct CaseSpec {
   std::map<std::string, nlohmann::json> sockets;                      // role -> {OPTION: value}
   std::map<std::string, bool> reads;                                  // role -> reads its socket
   std::vector<Action> before_fault;
+  bool connect_after_fault = false;  // the client connects only after the fault (connect to a dead host)
   FaultSpec fault;
   std::vector<Action> after_fault;
   int64_t window_ms = 5000;

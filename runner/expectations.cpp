@@ -1,8 +1,10 @@
 #include "runner/expectations.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "netns/wait.hpp"
+#include "runner/timeline.hpp"
 
 namespace crashlab {
 
@@ -18,7 +20,54 @@ std::string ms(double v) {
   std::snprintf(b, sizeof b, "%.1f ms", v);
   return b;
 }
+
+double tick_ms_of(const CaseResult& res) {
+  const auto& hz = res.machine.value("hz", nlohmann::json());
+  return hz.is_number_integer() && hz.get<int>() > 0 ? 1000.0 / hz.get<int>() : 10.0;  // unknown HZ: the coarsest
+}
+
+std::string window_text(const ModelWindow& w) { return "[" + ms(w.lo) + ", " + ms(w.hi) + "]"; }
+
+template <class Fail>
+void judge_against_model(const ModelTolerance& tol, SideResult& side, bool exact, double tick, int64_t fault_t,
+                         Fail&& fail) {
+  if (!side.predicted) return fail("detected_after_ms", "a model prediction", "none: this side was hit by the fault");
+  const SidePrediction& p = *side.predicted;
+  if (!p.detected_after_ms) {
+    if (side.detected_after_ms)
+      fail("detected_after_ms", "no detection (model: " + p.reason + ")", ms(*side.detected_after_ms));
+    return;
+  }
+  ModelWindow w = model_window(*p.detected_after_ms, p.late_max_ms, tol, tick);
+  std::string expected = "model " + ms(*p.detected_after_ms) + " in " + window_text(w);
+  side.expected_detection = window_text(w);
+  if (!side.detected_after_ms)
+    fail("detected_after_ms", expected, "no detection in the window");
+  else if (*side.detected_after_ms < w.lo || *side.detected_after_ms > w.hi)
+    fail("detected_after_ms", expected, ms(*side.detected_after_ms));
+  if (!p.error.empty() && side.error.value_or("none") != p.error) fail("error", "model " + p.error, side.error.value_or("none"));
+  if (!exact) return;  // retransmissions are only seen through the tracepoint
+  std::vector<PredictedFiring> firings;
+  for (const auto& f : p.schedule)
+    if (is_retransmission(f.kind)) firings.push_back(f);
+  const auto& seen = side.retransmissions_t_ns;
+  if (seen.size() != firings.size())
+    fail("retransmissions", std::to_string(firings.size()) + " (model)", std::to_string(seen.size()));
+  for (size_t i = 0; i < std::min(seen.size(), firings.size()); ++i) {
+    ModelWindow fw = model_window(firings[i].at_ms, firings[i].late_max_ms, tol, tick);
+    double at = double(seen[i] - fault_t) / 1e6;
+    if (at < fw.lo || at > fw.hi)
+      fail("retransmissions[" + std::to_string(i) + "]",
+           firings[i].kind + " at " + ms(firings[i].at_ms) + " in " + window_text(fw), ms(at));
+  }
+}
+
 }  // namespace
+
+ModelWindow model_window(double predicted_ms, double late_max_ms, const ModelTolerance& t, double tick_ms) {
+  double tol = std::max({predicted_ms * t.tolerance_pct / 100.0, double(t.tolerance_ms), tick_ms}) * time_scale();
+  return {predicted_ms - tol, predicted_ms + late_max_ms + tol};
+}
 
 std::string Failure::text() const { return role + "." + field + ": expected " + expected + ", saw " + seen; }
 
@@ -33,7 +82,7 @@ bool states_match(const std::vector<std::string>& expected, const std::vector<st
 
 void judge(const CaseSpec& spec, bool exact_states, CaseResult& res) {
   for (const auto& [role, e] : spec.expect) {
-    const SideResult& side = res.sides.at(role);
+    SideResult& side = res.sides.at(role);
     auto fail = [&](std::string field, std::string expected, std::string seen) {
       res.failures.push_back({role, std::move(field), std::move(expected), std::move(seen)});
     };
@@ -46,11 +95,13 @@ void judge(const CaseSpec& spec, bool exact_states, CaseResult& res) {
     if (e.detected_after_ms) {
       auto [lo, hi] = *e.detected_after_ms;
       double hi_scaled = double(hi) * time_scale();
+      side.expected_detection = "[" + ms(double(lo)) + ", " + ms(hi_scaled) + "]";
       if (!side.detected_after_ms)
         fail("detected_after_ms", "[" + std::to_string(lo) + ", " + ms(hi_scaled) + "]", "no detection in the window");
       else if (*side.detected_after_ms < double(lo) || *side.detected_after_ms > hi_scaled)
         fail("detected_after_ms", "[" + std::to_string(lo) + ", " + ms(hi_scaled) + "]", ms(*side.detected_after_ms));
     }
+    if (e.detected_by_model) judge_against_model(*e.detected_by_model, side, exact_states, tick_ms_of(res), res.fault_t_ns, fail);
     if (e.state_at_end && side.state_at_end.value_or("gone") != *e.state_at_end)
       fail("state_at_end", *e.state_at_end, side.state_at_end.value_or("gone"));
     if (e.sends_nothing && *e.sends_nothing) {

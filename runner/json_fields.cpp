@@ -55,6 +55,15 @@ std::optional<bool> Fields::opt_bool(const std::string& key) {
   return v.get<bool>();
 }
 
+std::optional<double> Fields::opt_number(const std::string& key, double min, double max) {
+  if (!has(key)) return std::nullopt;
+  const auto& v = get(key);
+  if (!v.is_number()) fail(key, "must be a number, got " + v.dump());
+  double n = v.get<double>();
+  if (n < min || n > max) fail(key, v.dump() + " is out of range [" + std::to_string(min) + ", " + std::to_string(max) + "]");
+  return n;
+}
+
 const nlohmann::json& Fields::object(const std::string& key) {
   const auto& v = get(key);
   if (!v.is_object()) fail(key, "must be an object, got " + v.dump());

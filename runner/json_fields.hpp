@@ -20,6 +20,7 @@ class Fields {
   int64_t integer(const std::string& key, int64_t min, int64_t max);
   std::optional<int64_t> opt_integer(const std::string& key, int64_t min, int64_t max);
   std::optional<bool> opt_bool(const std::string& key);
+  std::optional<double> opt_number(const std::string& key, double min, double max);
   const nlohmann::json& object(const std::string& key);   // must be an object
   const nlohmann::json* opt_object(const std::string& key);
   const nlohmann::json* opt_array(const std::string& key);

@@ -75,6 +75,8 @@ std::vector<std::string> Observation::kernel_timeline() {
   return out;
 }
 
+std::vector<KernelEvent> Observation::kernel_events() { return trace_ ? trace_->events() : std::vector<KernelEvent>{}; }
+
 std::vector<StateAt> Observation::states(const ConnKey& side) {
   return trace_ ? traced_states(side) : sampler_.states(side);
 }

@@ -27,6 +27,7 @@ class Observation {
 
   // Every kernel event recorded for the case's port, as one line each (empty when sampling).
   std::vector<std::string> kernel_timeline();
+  std::vector<KernelEvent> kernel_events();  // the same, decoded
   uint64_t lost_events() const { return trace_ ? trace_->lost() : 0; }
 
   std::string name() const;

@@ -11,6 +11,25 @@
 namespace crashlab {
 
 namespace {
+template <class T>
+nlohmann::json or_null(const std::optional<T>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+nlohmann::json prediction_json(const std::optional<SidePrediction>& p) {
+  if (!p) return nullptr;
+  nlohmann::json schedule = nlohmann::json::array();
+  for (const auto& f : p->schedule)
+    schedule.push_back({{"kind", f.kind}, {"n", f.n}, {"at_ms", f.at_ms}, {"late_max_ms", f.late_max_ms}});
+  return {{"detected_after_ms", or_null(p->detected_after_ms)},
+          {"late_max_ms", p->late_max_ms},
+          {"alternative_detected_after_ms", or_null(p->alternative_detected_after_ms)},
+          {"error", p->error.empty() ? nlohmann::json(nullptr) : nlohmann::json(p->error)},
+          {"time_zero", p->time_zero},
+          {"reason", p->reason},
+          {"schedule", schedule}};
+}
+
 nlohmann::json side_json(const SideResult& s, int64_t fault_t) {
   nlohmann::json states = nlohmann::json::array();
   for (const auto& st : s.states)
@@ -21,11 +40,11 @@ nlohmann::json side_json(const SideResult& s, int64_t fault_t) {
           {"alive", s.alive},
           {"states", states},
           {"app", s.app},
-          {"error", s.error ? nlohmann::json(*s.error) : nlohmann::json(nullptr)},
-          {"detected_after_ms", s.detected_after_ms ? nlohmann::json(*s.detected_after_ms) : nlohmann::json(nullptr)},
-          {"state_at_end", s.state_at_end ? nlohmann::json(*s.state_at_end) : nlohmann::json(nullptr)},
-          {"segments_sent_after_fault",
-           s.segments_sent_after_fault ? nlohmann::json(*s.segments_sent_after_fault) : nlohmann::json(nullptr)}};
+          {"error", or_null(s.error)},
+          {"detected_after_ms", or_null(s.detected_after_ms)},
+          {"state_at_end", or_null(s.state_at_end)},
+          {"segments_sent_after_fault", or_null(s.segments_sent_after_fault)},
+          {"predicted", prediction_json(s.predicted)}};
 }
 
 std::string timestamp() {
@@ -50,7 +69,12 @@ nlohmann::json to_json(const CaseResult& r) {
           {"description", r.description},
           {"verdict", r.verdict},
           {"error", r.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.error)},
-          {"fault", {{"type", r.fault_type}, {"target", r.fault_target}, {"t_ns", r.fault_t_ns}}},
+          {"fault",
+           {{"type", r.fault_type},
+            {"target", r.fault_target},
+            {"t_ns", r.fault_t_ns},
+            {"recovered_after_ms",
+             r.recovered_t_ns ? nlohmann::json(double(*r.recovered_t_ns - r.fault_t_ns) / 1e6) : nlohmann::json(nullptr)}}},
           {"duration_ms", r.duration_ms},
           {"environment",
            {{"kernel", r.kernel},
@@ -58,6 +82,7 @@ nlohmann::json to_json(const CaseResult& r) {
             {"sysctls", r.sysctls},
             {"observer", {{"name", r.observer}, {"resolution", r.observer_resolution}, {"note", r.observer_note}}}}},
           {"sides", sides},
+          {"timeline", r.timeline},
           {"kernel_timeline", r.kernel_timeline},
           {"kernel_events_lost", r.kernel_events_lost},
           {"failures", failures}};

@@ -1,5 +1,6 @@
 #include "runner/table.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -27,6 +28,24 @@ std::string app_line(const SideResult& s) {
   return out.empty() ? "nothing" : out;
 }
 
+// "predicted 6620.0 ms ETIMEDOUT, measured 6712.3 ms (+92.3 ms, +1.4 %)"
+std::string model_line(const SideResult& s) {
+  if (!s.predicted) return "";
+  const SidePrediction& p = *s.predicted;
+  if (!p.detected_after_ms)
+    return "model: " + (p.reason.rfind("not modelled", 0) == 0 ? "" : std::string("no detection: ")) +
+           p.reason.substr(0, 100) + (p.reason.size() > 100 ? "..." : "");
+  std::string out = "predicted " + fmt_ms(*p.detected_after_ms) + (p.error.empty() ? "" : " " + p.error);
+  if (s.detected_after_ms) {
+    double d = *s.detected_after_ms - *p.detected_after_ms;
+    char b[64];
+    std::snprintf(b, sizeof b, " (%+.1f ms, %+.1f %%)", d, 100.0 * d / std::max(1.0, *p.detected_after_ms));
+    out += ", measured " + fmt_ms(*s.detected_after_ms) + b;
+  }
+  if (p.alternative_detected_after_ms) out += "; neighbouring outcome " + fmt_ms(*p.alternative_detected_after_ms);
+  return out;
+}
+
 std::string pad(std::string s, size_t w) { return s.size() >= w ? s : s + std::string(w - s.size(), ' '); }
 }  // namespace
 
@@ -38,7 +57,9 @@ std::string render_case(const CaseResult& r) {
   if (!r.error.empty()) o << "   error: " << r.error << "\n";
   for (const auto& [role, s] : r.sides) {
     o << "   " << pad(role, 7) << pad(states_line(s), 58) << " app: " << pad(app_line(s), 24)
-      << " detected: " << (s.detected_after_ms ? fmt_ms(*s.detected_after_ms) : std::string("-")) << "\n";
+      << " detected: " << (s.detected_after_ms ? fmt_ms(*s.detected_after_ms) : std::string("-"))
+      << (s.expected_detection.empty() ? "" : "  window " + s.expected_detection) << "\n";
+    if (std::string m = model_line(s); !m.empty()) o << "          " << m << "\n";
   }
   for (const auto& f : r.failures) o << "   FAILED " << f.text() << "\n";
   return o.str();

@@ -10,6 +10,7 @@ packages=(
   libboost-dev libboost-filesystem-dev  # Boost.Process (header-only; 1.74 on Debian 12) and filesystem
   libgtest-dev                     # tests
   iproute2                         # only for `make bench`: the `ip` side of the comparison
+  nftables                         # partitions: the switch namespace drops a host's traffic
   util-linux                       # unshare, setpriv for the unprivileged run
   python3-yaml                     # the test that parses the GitHub workflow
 )

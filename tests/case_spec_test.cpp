@@ -161,3 +161,77 @@ TEST(StatesMatch, SampledSequenceMayMissMiddleStatesOnly) {
   EXPECT_FALSE(states_match(want, {"ESTABLISHED", "FIN_WAIT1", "CLOSE"}, false));    // a state not expected
   EXPECT_FALSE(states_match(want, {}, false));
 }
+
+TEST(CaseSpec, HostRebootNeedsItsTimeAndTheSwitch) {
+  json j = minimal();
+  j["fault"] = {{"type", "host-reboot"}, {"target", "client"}};
+  EXPECT_EQ(error_of(j), "cases/x/y.json: fault.reboot_after_ms: missing");
+  j["fault"]["reboot_after_ms"] = 1000;
+  j["fault"]["new_mac"] = true;
+  CaseSpec c = parse_case(j, "f", "x/y");
+  EXPECT_EQ(c.fault.recovery_after_ms(), 1000);
+  EXPECT_TRUE(c.fault.new_mac);
+  j["topology"] = "direct";
+  EXPECT_EQ(error_of(j), "cases/x/y.json: fault.type: host-reboot needs the switch topology");
+}
+
+TEST(CaseSpec, FaultFieldsBelongToTheirFault) {
+  json j = minimal();
+  j["fault"]["drop"] = "tcp";
+  EXPECT_EQ(error_of(j), "cases/x/y.json: fault.drop: only applies to the partition fault");
+  j = minimal();
+  j["fault"] = {{"type", "partition"}, {"target", "client"}, {"drop", "udp"}};
+  EXPECT_NE(error_of(j).find("fault.drop: 'udp' is not one of: all, tcp"), std::string::npos) << error_of(j);
+}
+
+TEST(CaseSpec, HealedNeedsAPartitionThatHeals) {
+  json j = minimal();
+  j["fault"] = {{"type", "partition"}, {"target", "client"}};
+  j["after_fault"] = json::array({{{"role", "server"}, {"do", "send"}, {"bytes", 1}, {"when", "healed"}}});
+  EXPECT_EQ(error_of(j), "cases/x/y.json: after_fault[0].when: 'healed' needs a partition fault with heal_after_ms");
+  j["fault"]["heal_after_ms"] = 500;
+  EXPECT_EQ(error_of(j), "");
+}
+
+TEST(CaseSpec, ConnectAfterFaultNeedsTheServerHit) {
+  json j = minimal();
+  j["connect"] = "after_fault";
+  EXPECT_EQ(error_of(j),
+            "cases/x/y.json: connect: after_fault needs the fault to hit the server: the client is the one that connects");
+  j["fault"]["target"] = "server";
+  EXPECT_TRUE(parse_case(j, "f", "x/y").connect_after_fault);
+}
+
+TEST(CaseSpec, DetectionWindowFromTheModel) {
+  json j = minimal();
+  j["expect"]["server"]["detected_after_ms"] = "model";
+  auto e = parse_case(j, "f", "x/y").expect.at("server");
+  ASSERT_TRUE(e.detected_by_model);
+  EXPECT_EQ(e.detected_by_model->tolerance_pct, 5);
+  j["expect"]["server"]["detected_after_ms"] = {{"model", {{"tolerance_pct", 2.5}, {"tolerance_ms", 30}}}};
+  e = parse_case(j, "f", "x/y").expect.at("server");
+  EXPECT_EQ(e.detected_by_model->tolerance_pct, 2.5);
+  EXPECT_EQ(e.detected_by_model->tolerance_ms, 30);
+  j["expect"]["server"]["detected_after_ms"] = {{"model", {{"tolerance_pc", 2}}}};
+  EXPECT_EQ(error_of(j), "cases/x/y.json: expect.server.detected_after_ms.model.tolerance_pc: unknown key");
+  j["expect"]["server"]["detected_after_ms"] = "modle";
+  EXPECT_NE(error_of(j).find("expect.server.detected_after_ms: must be an array"), std::string::npos) << error_of(j);
+}
+
+TEST(CaseSpec, PerInterfaceSysctlsAreCheckedAgainstTheDefaultEntry) {
+  json j = minimal();
+  j["sysctls"] = {{"client", {{"net.ipv4.neigh.eth0.retrans_time_ms", 800}}}};
+  EXPECT_EQ(error_of(j), "");
+  j["sysctls"] = {{"client", {{"net.ipv4.neigh.eth0.no_such_knob", 1}}}};
+  EXPECT_NE(error_of(j).find("no such sysctl"), std::string::npos) << error_of(j);
+}
+
+TEST(ModelWindow, TheLargestToleranceWinsAndTheSpreadWidensTheTop) {
+  ModelWindow w = model_window(1000, 100, ModelTolerance{5, 0}, 4);
+  EXPECT_DOUBLE_EQ(w.lo, 950);
+  EXPECT_DOUBLE_EQ(w.hi, 1150);
+  w = model_window(20, 0, ModelTolerance{5, 0}, 4);  // one tick beats 5 % of 20 ms
+  EXPECT_DOUBLE_EQ(w.lo, 16);
+  w = model_window(1000, 0, ModelTolerance{5, 80}, 4);
+  EXPECT_DOUBLE_EQ(w.hi, 1080);
+}

@@ -106,8 +106,10 @@ void EventLoop::cmd_connect(CommandArgs& args, const Json& id) {
   const SocketAddress addr = address_field(args, "addr", port);
   const SocketOptionList opts = args.socket_options("opts", false);
   std::optional<SocketAddress> local;
-  if (args.optional_string("bind")) local = address_field(args, "bind", 0);
+  const auto bind_port = uint16_t(args.optional_integer("bind_port", 1, 65535).value_or(0));
+  if (args.optional_string("bind")) local = address_field(args, "bind", bind_port);
   args.finish();
+  if (bind_port && !local) fail_command("field 'bind_port' needs 'bind'");
   if (local && local->family() != addr.family()) fail_command("fields 'bind' and 'addr' differ in address family");
 
   UniqueFd fd = tcp_socket(addr.family());

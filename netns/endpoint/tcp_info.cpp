@@ -33,6 +33,7 @@ int read_tcp_info(int fd, Json& fields) {
       {"rtt_us", ti.tcpi_rtt},
       {"rttvar_us", ti.tcpi_rttvar},
       {"total_retrans", ti.tcpi_total_retrans},
+      {"sack", (ti.tcpi_options & TCPI_OPT_SACK) != 0},
   };
   return 0;
 }

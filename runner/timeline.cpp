@@ -1,0 +1,95 @@
+#include "runner/timeline.hpp"
+
+#include <algorithm>
+
+#include "netns/errors.hpp"
+#include "netns/tcp_state.hpp"
+
+namespace crashlab {
+
+namespace {
+using Json = nlohmann::json;
+
+bool local_is(const KernelEvent& e, const ConnKey& k) { return e.saddr == k.local_addr && e.sport == k.local_port; }
+bool remote_is(const KernelEvent& e, const ConnKey& k) { return e.daddr == k.remote_addr && e.dport == k.remote_port; }
+
+Json entry(double t_ms, const std::string& side, const std::string& kind, const std::string& detail,
+           const std::string& source) {
+  return {{"t_ms", t_ms}, {"side", side.empty() ? Json(nullptr) : Json(side)}, {"kind", kind}, {"detail", detail},
+          {"source", source}};
+}
+
+std::vector<PredictedFiring> predicted_retransmissions(const SideResult& s) {
+  std::vector<PredictedFiring> out;
+  if (s.predicted)
+    for (const auto& f : s.predicted->schedule)
+      if (is_retransmission(f.kind)) out.push_back(f);
+  return out;
+}
+
+void add_kernel_events(CaseResult& res, const std::vector<KernelEvent>& kernel, Json& tl) {
+  auto ms = [&](int64_t t) { return double(t - res.fault_t_ns) / 1e6; };
+  for (auto& [role, side] : res.sides) {
+    const ConnKey& k = side.key;
+    auto predicted = predicted_retransmissions(side);
+    size_t n = 0;
+    for (const KernelEvent& e : kernel) {
+      if (!local_is(e, k) || !remote_is(e, k)) continue;
+      using K = KernelEvent::Kind;
+      if (e.kind == K::Retransmit && e.t_ns >= res.fault_t_ns) {
+        side.retransmissions_t_ns.push_back(e.t_ns);
+        std::string kind = e.state == tcp_state_from_name("SYN_SENT") ? "syn_retransmit" : "retransmit";
+        Json j = entry(ms(e.t_ns), role, kind, "#" + std::to_string(n + 1), "tracepoint");
+        if (n < predicted.size()) {
+          j["kind"] = predicted[n].kind;
+          j["predicted_ms"] = predicted[n].at_ms;
+        }
+        ++n;
+        tl.push_back(j);
+      } else if (e.kind == K::ReceiveReset) {
+        tl.push_back(entry(ms(e.t_ns), role, "reset_received", e.state ? "RST in " + tcp_state_name(e.state) : "RST",
+                           "tracepoint"));
+      } else if (e.kind == K::SendReset) {
+        tl.push_back(entry(ms(e.t_ns), role, "reset_sent", e.reason.empty() ? "RST" : "RST: " + e.reason, "tracepoint"));
+      } else if (e.kind == K::ErrorReport && e.error != 0) {
+        tl.push_back(entry(ms(e.t_ns), role, "error_report", errno_name(e.error), "tracepoint"));
+      }
+    }
+    // Firings the model expects that the kernel never showed, so a picture shows the gap.
+    for (size_t i = n; i < predicted.size(); ++i) {
+      Json j = entry(predicted[i].at_ms, role, predicted[i].kind, "#" + std::to_string(i + 1) + " not observed", "model");
+      j["predicted_ms"] = predicted[i].at_ms;
+      tl.push_back(j);
+    }
+  }
+}
+}  // namespace
+
+bool is_retransmission(const std::string& kind) {
+  return kind == "retransmit" || kind == "tail_loss_probe" || kind == "syn_retransmit";
+}
+
+void build_timeline(CaseResult& res, const std::vector<KernelEvent>& kernel,
+                    const std::map<std::string, std::vector<Json>>& app_events) {
+  Json tl = Json::array();
+  tl.push_back(entry(0, res.fault_target, "fault", res.fault_type + " of the " + res.fault_target, "runner"));
+  if (res.recovered_t_ns)
+    tl.push_back(entry(double(*res.recovered_t_ns - res.fault_t_ns) / 1e6, res.fault_target, "recovery",
+                       res.fault_type == "host-reboot" ? "the host is back" : "the partition heals", "runner"));
+  const std::string state_source = res.observer == "tracepoint" ? "tracepoint" : "sock_diag";
+  for (const auto& [role, side] : res.sides)
+    for (const auto& st : side.states)
+      tl.push_back(entry(double(st.t_ns - res.fault_t_ns) / 1e6, role, "state", tcp_state_name(st.state), state_source));
+  add_kernel_events(res, kernel, tl);
+  for (const auto& [role, events] : app_events)
+    for (const Json& e : events) {
+      std::string ev = e.value("event", "");
+      std::string detail = ev == "error" ? e.value("op", "") + ": " + e.value("errno", "") : ev;
+      if (e.contains("bytes")) detail += " " + std::to_string(e.value("bytes", 0)) + " bytes";
+      tl.push_back(entry(double(e.value("t", int64_t(0)) - res.fault_t_ns) / 1e6, role, "app", detail, "endpoint"));
+    }
+  std::stable_sort(tl.begin(), tl.end(), [](const Json& a, const Json& b) { return a["t_ms"].get<double>() < b["t_ms"].get<double>(); });
+  res.timeline = std::move(tl);
+}
+
+}  // namespace crashlab

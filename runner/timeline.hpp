@@ -1,0 +1,23 @@
+#pragma once
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "netns/trace_observer.hpp"
+#include "runner/case_result.hpp"
+
+namespace crashlab {
+
+// Merges what each observer saw into res.timeline (times in ms after the fault;
+// docs/results.md): the fault and its recovery, each side's state changes, the
+// kernel's retransmissions (paired in order with the model's firings), resets and
+// error reports, and the application's outcomes. Also fills each side's
+// retransmissions_t_ns.
+void build_timeline(CaseResult& res, const std::vector<KernelEvent>& kernel,
+                    const std::map<std::string, std::vector<nlohmann::json>>& app_events);
+
+// The model's firings that a tcp_retransmit_skb tracepoint shows (keepalive probes don't).
+bool is_retransmission(const std::string& firing_kind);
+
+}  // namespace crashlab

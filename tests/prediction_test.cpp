@@ -1,0 +1,102 @@
+// Which model rule applies to a side, and how reboots, heals and ARP move its
+// answer. Pure code: no privileges.
+#include <gtest/gtest.h>
+
+#include "runner/prediction.hpp"
+
+using namespace crashlab;
+
+namespace {
+PredictionInput data_into_silence() {
+  PredictionInput in;
+  in.fault = "host-crash";
+  in.peer = PredictionInput::Peer::Silent;
+  in.send_ms = 30;
+  in.kernel.tcp_retries2 = 3;
+  in.flight.rto_us = 204000;
+  return in;
+}
+}  // namespace
+
+TEST(Prediction, DataIntoSilenceTimesOutFromTheFirstSend) {
+  SidePrediction p = predict_side(data_into_silence());
+  ASSERT_TRUE(p.detected_after_ms);
+  EXPECT_EQ(p.error, "ETIMEDOUT");
+  // Ideal arithmetic for retries2=3 from a 204 ms RTO is 6.2-6.7 s; the send was 30 ms after the fault.
+  EXPECT_GT(*p.detected_after_ms, 6000);
+  EXPECT_LT(*p.detected_after_ms, 7000);
+  ASSERT_FALSE(p.schedule.empty());
+  EXPECT_GT(p.schedule.front().at_ms, 30);
+}
+
+TEST(Prediction, ARebootedPeerAnswersTheFirstFiringAfterItWithRst) {
+  PredictionInput in = data_into_silence();
+  in.recovery_ms = 1000;
+  in.recovery_answers_rst = true;
+  SidePrediction p = predict_side(in);
+  ASSERT_TRUE(p.detected_after_ms);
+  EXPECT_EQ(p.error, "ECONNRESET");
+  EXPECT_GE(*p.detected_after_ms, 1000);
+  EXPECT_EQ(p.schedule.back().at_ms, *p.detected_after_ms);  // that firing is the last one
+  for (size_t i = 0; i + 1 < p.schedule.size(); ++i) EXPECT_LT(p.schedule[i].at_ms, 1000);
+}
+
+TEST(Prediction, AHealBeforeTheGiveUpMeansNoError) {
+  PredictionInput in = data_into_silence();
+  in.recovery_ms = 1200;
+  SidePrediction p = predict_side(in);
+  EXPECT_FALSE(p.detected_after_ms);
+  EXPECT_EQ(p.error, "");
+  EXPECT_GE(p.schedule.back().at_ms, 1200);
+}
+
+TEST(Prediction, AHealAfterTheGiveUpChangesNothing) {
+  PredictionInput in = data_into_silence();
+  const double alone = *predict_side(in).detected_after_ms;
+  in.recovery_ms = alone + 500;
+  SidePrediction p = predict_side(in);
+  ASSERT_TRUE(p.detected_after_ms);
+  EXPECT_EQ(*p.detected_after_ms, alone);
+  EXPECT_EQ(p.error, "ETIMEDOUT");
+}
+
+TEST(Prediction, ConnectToASilentNeighbourFailsWithArp) {
+  PredictionInput in;
+  in.peer = PredictionInput::Peer::Silent;
+  in.connect_ms = 10;
+  in.arp_probes = 3;
+  in.arp_retrans_ms = 800;
+  SidePrediction p = predict_side(in);
+  ASSERT_TRUE(p.detected_after_ms);
+  EXPECT_DOUBLE_EQ(*p.detected_after_ms, 2410);
+  EXPECT_EQ(p.error, "EHOSTUNREACH");
+  ASSERT_EQ(p.schedule.size(), 2u);  // the SYN retransmissions at 1 s and 2 s
+  for (const auto& f : p.schedule) EXPECT_EQ(f.kind, "syn_retransmit");
+}
+
+TEST(Prediction, ConnectThroughATcpDropUsesTheSynBudget) {
+  PredictionInput in;
+  in.peer = PredictionInput::Peer::TcpDropped;
+  in.connect_ms = 0;
+  in.kernel.tcp_syn_retries = 3;
+  in.kernel.tcp_syn_linear_timeouts = 4;
+  SidePrediction p = predict_side(in);
+  ASSERT_TRUE(p.detected_after_ms);
+  EXPECT_EQ(p.error, "ETIMEDOUT");
+  EXPECT_EQ(p.schedule.size(), 7u);  // syn_retries + linear timeouts
+}
+
+TEST(Prediction, NoTimerNoDetection) {
+  PredictionInput in;
+  in.peer = PredictionInput::Peer::Silent;
+  in.last_recv_ms = -5;  // idle, keepalive off
+  EXPECT_FALSE(predict_side(in).detected_after_ms);
+  in.peer = PredictionInput::Peer::Acking;
+  in.send_ms = 1;
+  SidePrediction p = predict_side(in);
+  EXPECT_FALSE(p.detected_after_ms);
+  EXPECT_NE(p.reason.find("ACKs"), std::string::npos);
+  in.peer = PredictionInput::Peer::Other;
+  in.not_modelled = "because";
+  EXPECT_EQ(predict_side(in).reason, "not modelled: because");
+}
