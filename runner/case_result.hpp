@@ -32,6 +32,7 @@ struct Failure {
 
 struct CaseResult {
   std::string name, file, description;
+  std::string basename;  // "<case-name-with-dashes>-<UTC timestamp>": the result's and the capture's file name
   std::string verdict = "fail";  // pass | fail | error
   std::string error;             // set when the case could not run at all
   std::string fault_type, fault_target;
@@ -41,6 +42,8 @@ struct CaseResult {
   double duration_ms = 0;
   std::string observer, observer_resolution, observer_note;
   std::string kernel;
+  std::optional<std::string> pcap;  // the capture's path, when one was kept
+  std::string pcap_note;            // why there is none, or what it missed
   nlohmann::json machine;  // environment_facts(): features present, tracepoint availability
   std::map<std::string, std::map<std::string, std::string>> sysctls;  // role -> effective values
   nlohmann::json sockets;

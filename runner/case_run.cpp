@@ -1,6 +1,7 @@
 #include "runner/case_run.hpp"
 
 #include <atomic>
+#include <filesystem>
 #include <random>
 #include <thread>
 
@@ -12,6 +13,7 @@
 #include "runner/faults.hpp"
 #include "runner/observation.hpp"
 #include "runner/prediction_input.hpp"
+#include "runner/result_json.hpp"
 #include "runner/timeline.hpp"
 #include "runner/world.hpp"
 
@@ -188,6 +190,40 @@ void record_environment(World& w, CaseResult& res) {
     res.sysctls[role] = w.topo->host(role_of(role)).sysctl().read_all(names);
   }
 }
+
+// Always captured where it can be, so a failed case keeps its packets; a passed
+// one keeps them only with --pcap. Switch: on the bridge, which sees both
+// directions and outlives a crashed host. Direct: on the survivor's eth0.
+void start_capture(World& w, CaseResult& res, const RunOptions& opts) {
+  const NetNs* ns = w.topo->switch_ns();
+  std::string iface = "br0";
+  if (!ns) {
+    ns = &w.topo->host(w.spec.fault.target == "server" ? Role::Client : Role::Server).ns();
+    iface = Host::kIfname;
+  }
+  auto file = std::filesystem::path(opts.out_dir) / (res.basename + ".pcap");
+  try {
+    std::filesystem::create_directories(opts.out_dir);
+    w.capture = std::make_unique<PacketCapture>(*ns, iface, "tcp port " + std::to_string(w.port) + " or arp or icmp or icmp6",
+                                                std::filesystem::absolute(file));
+  } catch (const std::exception& e) {
+    res.pcap_note = std::string("no capture: ") + e.what();
+  }
+}
+
+void finish_capture(World& w, CaseResult& res, const RunOptions& opts) {
+  if (!w.capture) return;
+  try {
+    w.capture->stop();
+    if (w.capture->missed()) res.pcap_note = std::to_string(w.capture->missed()) + " packets not captured";
+  } catch (const std::exception& e) {
+    res.pcap_note = std::string("capture ended early: ") + e.what();
+  }
+  if (opts.pcap || res.verdict != "pass")
+    res.pcap = w.capture->file().string();
+  else
+    w.capture->discard();
+}
 }  // namespace
 
 uint16_t allocate_port() {
@@ -195,8 +231,9 @@ uint16_t allocate_port() {
   return uint16_t(20000 + (next++ - 20000) % 30000);
 }
 
-CaseResult run_case(const CaseSpec& spec) {
+CaseResult run_case(const CaseSpec& spec, const RunOptions& opts) {
   CaseResult res;
+  res.basename = result_basename(spec.name);
   res.name = spec.name;
   res.file = spec.file;
   res.description = spec.description;
@@ -208,6 +245,7 @@ CaseResult run_case(const CaseSpec& spec) {
     w.topo = std::make_unique<Topology>(TopologyOptions{spec.topology, spec.ipv6});
     for (const auto& [role, values] : spec.sysctls) w.topo->host(role_of(role)).sysctl().write_all(values);
     record_environment(w, res);
+    start_capture(w, res, opts);
     w.obs = std::make_unique<Observation>(w.port);
     res.observer = w.obs->name();
     res.observer_resolution = w.obs->resolution();
@@ -237,6 +275,7 @@ CaseResult run_case(const CaseSpec& spec) {
     res.observer_note = w.obs->note();
     res.kernel_events_lost = w.obs->lost_events();
     judge(spec, w.obs->exact(), res);
+    finish_capture(w, res, opts);
   } catch (const std::exception& e) {
     res.verdict = "error";
     res.error = e.what();

@@ -7,7 +7,11 @@ namespace crashlab {
 // Builds the case's world, runs it, tears it down, and judges it. Never throws
 // for a scenario that misbehaves: infrastructure errors come back as verdict
 // "error" with the message.
-CaseResult run_case(const CaseSpec& spec);
+struct RunOptions {
+  std::string out_dir = "results";  // where a packet capture goes (beside the result)
+  bool pcap = false;                // keep the capture even when the case passes
+};
+CaseResult run_case(const CaseSpec& spec, const RunOptions& opts = {});
 
 // A server port no other case of this process uses, so that concurrent cases'
 // tracepoint filters never see each other's connections.

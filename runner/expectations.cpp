@@ -47,19 +47,22 @@ void judge_against_model(const ModelTolerance& tol, SideResult& side, bool exact
     fail("detected_after_ms", expected, ms(*side.detected_after_ms));
   if (!p.error.empty() && side.error.value_or("none") != p.error) fail("error", "model " + p.error, side.error.value_or("none"));
   if (!exact) return;  // retransmissions are only seen through the tracepoint
-  std::vector<PredictedFiring> firings;
-  for (const auto& f : p.schedule)
-    if (is_retransmission(f.kind)) firings.push_back(f);
-  const auto& seen = side.retransmissions_t_ns;
+  const std::vector<PredictedFiring> firings = predicted_retransmissions(side);
+  std::vector<double> seen;
+  for (int64_t t : side.retransmissions_t_ns) seen.push_back(double(t - fault_t) / 1e6);
+  auto pairs = pair_firings(firings, seen, [&](const PredictedFiring& f, double at) {
+    ModelWindow fw = model_window(f.at_ms, f.late_max_ms, tol, tick);
+    return at >= fw.lo && at <= fw.hi;
+  });
   if (seen.size() != firings.size())
     fail("retransmissions", std::to_string(firings.size()) + " (model)", std::to_string(seen.size()));
-  for (size_t i = 0; i < std::min(seen.size(), firings.size()); ++i) {
-    ModelWindow fw = model_window(firings[i].at_ms, firings[i].late_max_ms, tol, tick);
-    double at = double(seen[i] - fault_t) / 1e6;
-    if (at < fw.lo || at > fw.hi)
+  for (size_t i = 0; i < firings.size(); ++i)
+    if (pairs[i] < 0) {
+      ModelWindow fw = model_window(firings[i].at_ms, firings[i].late_max_ms, tol, tick);
       fail("retransmissions[" + std::to_string(i) + "]",
-           firings[i].kind + " at " + ms(firings[i].at_ms) + " in " + window_text(fw), ms(at));
-  }
+           firings[i].kind + " #" + std::to_string(firings[i].n) + " at " + ms(firings[i].at_ms) + " in " + window_text(fw),
+           "none there");
+    }
 }
 
 }  // namespace

@@ -85,14 +85,21 @@ nlohmann::json to_json(const CaseResult& r) {
           {"timeline", r.timeline},
           {"kernel_timeline", r.kernel_timeline},
           {"kernel_events_lost", r.kernel_events_lost},
+          {"pcap", r.pcap ? nlohmann::json(*r.pcap) : nlohmann::json(nullptr)},
+          {"pcap_note", r.pcap_note},
           {"failures", failures}};
+}
+
+std::string result_basename(const std::string& case_name) {
+  std::string base = case_name;
+  std::replace(base.begin(), base.end(), '/', '-');
+  return base + "-" + timestamp();
 }
 
 std::string write_result(const CaseResult& r, const std::string& dir) {
   std::filesystem::create_directories(dir);
-  std::string base = r.name;
-  std::replace(base.begin(), base.end(), '/', '-');
-  std::string path = (std::filesystem::path(dir) / (base + "-" + timestamp() + ".json")).string();
+  std::string base = r.basename.empty() ? result_basename(r.name) : r.basename;
+  std::string path = (std::filesystem::path(dir) / (base + ".json")).string();
   std::ofstream out(path);
   out << to_json(r).dump(2) << "\n";
   if (!out) throw std::runtime_error("cannot write " + path);

@@ -10,7 +10,9 @@ namespace crashlab {
 constexpr int kResultSchemaVersion = 1;
 
 nlohmann::json to_json(const CaseResult& r);
-// Writes DIR/<case-name-with-dashes>-<timestamp>.json and returns its path.
+// "<case-name-with-dashes>-<UTC timestamp>", unique per run of a case.
+std::string result_basename(const std::string& case_name);
+// Writes DIR/<basename>.json and returns its path.
 std::string write_result(const CaseResult& r, const std::string& dir);
 
 }  // namespace crashlab

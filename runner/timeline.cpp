@@ -19,30 +19,33 @@ Json entry(double t_ms, const std::string& side, const std::string& kind, const 
           {"source", source}};
 }
 
-std::vector<PredictedFiring> predicted_retransmissions(const SideResult& s) {
-  std::vector<PredictedFiring> out;
-  if (s.predicted)
-    for (const auto& f : s.predicted->schedule)
-      if (is_retransmission(f.kind)) out.push_back(f);
-  return out;
-}
-
 void add_kernel_events(CaseResult& res, const std::vector<KernelEvent>& kernel, Json& tl) {
   auto ms = [&](int64_t t) { return double(t - res.fault_t_ns) / 1e6; };
   for (auto& [role, side] : res.sides) {
     const ConnKey& k = side.key;
+    for (const KernelEvent& e : kernel)
+      if (e.kind == KernelEvent::Kind::Retransmit && e.t_ns >= res.fault_t_ns && local_is(e, k) && remote_is(e, k))
+        side.retransmissions_t_ns.push_back(e.t_ns);
+    // For the picture, a firing pairs with an observation within half a second.
     auto predicted = predicted_retransmissions(side);
+    std::vector<double> seen;
+    for (int64_t t : side.retransmissions_t_ns) seen.push_back(ms(t));
+    auto pairs = pair_firings(predicted, seen, [](const PredictedFiring& f, double at) {
+      return at >= f.at_ms - 500 && at <= f.at_ms + f.late_max_ms + 500;
+    });
+    std::vector<int> firing_of(seen.size(), -1);
+    for (size_t i = 0; i < pairs.size(); ++i)
+      if (pairs[i] >= 0) firing_of[size_t(pairs[i])] = int(i);
     size_t n = 0;
     for (const KernelEvent& e : kernel) {
       if (!local_is(e, k) || !remote_is(e, k)) continue;
       using K = KernelEvent::Kind;
       if (e.kind == K::Retransmit && e.t_ns >= res.fault_t_ns) {
-        side.retransmissions_t_ns.push_back(e.t_ns);
         std::string kind = e.state == tcp_state_from_name("SYN_SENT") ? "syn_retransmit" : "retransmit";
         Json j = entry(ms(e.t_ns), role, kind, "#" + std::to_string(n + 1), "tracepoint");
-        if (n < predicted.size()) {
-          j["kind"] = predicted[n].kind;
-          j["predicted_ms"] = predicted[n].at_ms;
+        if (int f = firing_of[n]; f >= 0) {
+          j["kind"] = predicted[size_t(f)].kind;
+          j["predicted_ms"] = predicted[size_t(f)].at_ms;
         }
         ++n;
         tl.push_back(j);
@@ -56,14 +59,37 @@ void add_kernel_events(CaseResult& res, const std::vector<KernelEvent>& kernel, 
       }
     }
     // Firings the model expects that the kernel never showed, so a picture shows the gap.
-    for (size_t i = n; i < predicted.size(); ++i) {
-      Json j = entry(predicted[i].at_ms, role, predicted[i].kind, "#" + std::to_string(i + 1) + " not observed", "model");
-      j["predicted_ms"] = predicted[i].at_ms;
-      tl.push_back(j);
-    }
+    for (size_t i = 0; i < predicted.size(); ++i)
+      if (pairs[i] < 0) {
+        Json j = entry(predicted[i].at_ms, role, predicted[i].kind, "#" + std::to_string(i + 1) + " not observed", "model");
+        j["predicted_ms"] = predicted[i].at_ms;
+        tl.push_back(j);
+      }
   }
 }
 }  // namespace
+
+std::vector<PredictedFiring> predicted_retransmissions(const SideResult& s) {
+  std::vector<PredictedFiring> out;
+  if (s.predicted)
+    for (const auto& f : s.predicted->schedule)
+      if (is_retransmission(f.kind)) out.push_back(f);
+  return out;
+}
+
+std::vector<int> pair_firings(const std::vector<PredictedFiring>& predicted, const std::vector<double>& observed_ms,
+                              const std::function<bool(const PredictedFiring&, double)>& in_window) {
+  std::vector<int> out(predicted.size(), -1);
+  size_t next = 0;
+  for (size_t i = 0; i < predicted.size(); ++i)
+    for (size_t j = next; j < observed_ms.size(); ++j)
+      if (in_window(predicted[i], observed_ms[j])) {
+        out[i] = int(j);
+        next = j + 1;
+        break;
+      }
+  return out;
+}
 
 bool is_retransmission(const std::string& kind) {
   return kind == "retransmit" || kind == "tail_loss_probe" || kind == "syn_retransmit";

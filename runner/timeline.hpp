@@ -1,4 +1,5 @@
 #pragma once
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -19,5 +20,12 @@ void build_timeline(CaseResult& res, const std::vector<KernelEvent>& kernel,
 
 // The model's firings that a tcp_retransmit_skb tracepoint shows (keepalive probes don't).
 bool is_retransmission(const std::string& firing_kind);
+std::vector<PredictedFiring> predicted_retransmissions(const SideResult& side);
+
+// Pairs each predicted firing with the first later observed one (ms after the
+// fault) inside its window; -1 where none is. One missing observation then
+// leaves one firing unpaired instead of shifting every pairing after it.
+std::vector<int> pair_firings(const std::vector<PredictedFiring>& predicted, const std::vector<double>& observed_ms,
+                              const std::function<bool(const PredictedFiring&, double)>& in_window);
 
 }  // namespace crashlab

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "netns/endpoint.hpp"
+#include "netns/packet_capture.hpp"
 #include "netns/state_timeline.hpp"
 #include "netns/topology.hpp"
 #include "runner/case_spec.hpp"
@@ -24,6 +25,7 @@ struct World {
   uint16_t client_port;  // bound explicitly when the client connects after the fault
   std::unique_ptr<Topology> topo;
   std::unique_ptr<Observation> obs;
+  std::unique_ptr<PacketCapture> capture;  // before the endpoints die, after the topology exists
   std::vector<std::unique_ptr<Endpoint>> retired;  // endpoints of a host that crashed and rebooted
   std::map<std::string, std::unique_ptr<Endpoint>> ep;
   std::map<std::string, ConnKey> key;

@@ -11,6 +11,7 @@ packages=(
   libgtest-dev                     # tests
   iproute2                         # only for `make bench`: the `ip` side of the comparison
   nftables                         # partitions: the switch namespace drops a host's traffic
+  tcpdump                          # crashlab run --pcap
   util-linux                       # unshare, setpriv for the unprivileged run
   python3-yaml                     # the test that parses the GitHub workflow
 )

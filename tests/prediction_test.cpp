@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "runner/prediction.hpp"
+#include "runner/timeline.hpp"
 
 using namespace crashlab;
 
@@ -99,4 +100,12 @@ TEST(Prediction, NoTimerNoDetection) {
   in.peer = PredictionInput::Peer::Other;
   in.not_modelled = "because";
   EXPECT_EQ(predict_side(in).reason, "not modelled: because");
+}
+
+TEST(PairFirings, AMissingObservationLeavesOneFiringUnpaired) {
+  std::vector<PredictedFiring> f = {{"tail_loss_probe", 1, 240, 0}, {"retransmit", 1, 448, 0}, {"retransmit", 2, 860, 28}};
+  auto near = [](const PredictedFiring& p, double at) { return at >= p.at_ms - 20 && at <= p.at_ms + p.late_max_ms + 20; };
+  EXPECT_EQ(pair_firings(f, {241, 870}, near), (std::vector<int>{0, -1, 1}));
+  EXPECT_EQ(pair_firings(f, {241, 449, 880}, near), (std::vector<int>{0, 1, 2}));
+  EXPECT_EQ(pair_firings(f, {100, 449}, near), (std::vector<int>{-1, 1, -1}));
 }

@@ -1,0 +1,275 @@
+// PacketCapture: tcpdump in a test namespace, its .pcap, its errors, and that no
+// tcpdump outlives the capture or the runner.
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/syscall.h>
+
+#include <cstring>
+#include <fstream>
+
+#include "fixtures/privilege.hpp"
+#include "fixtures/proc_scan.hpp"
+#include "fixtures/waits.hpp"
+#include "netns/endpoint.hpp"
+#include "netns/packet_capture.hpp"
+#include "netns/sock_diag.hpp"
+#include "netns/tcp_state.hpp"
+#include "netns/topology.hpp"
+
+using namespace crashlab;
+using Json = nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+constexpr uint8_t kFin = 0x01, kSyn = 0x02, kAck = 0x10;
+
+struct Segment {
+  uint16_t sport, dport;
+  uint8_t flags;
+  size_t payload;
+};
+struct Pcap {
+  uint32_t magic = 0, snaplen = 0, linktype = 0;
+  uint64_t records = 0;
+  std::vector<Segment> tcp;  // IPv4 TCP only
+  size_t count(uint16_t sport, uint16_t dport, uint8_t flags) const {
+    return size_t(std::count_if(tcp.begin(), tcp.end(), [&](const Segment& s) {
+      return (!sport || s.sport == sport) && (!dport || s.dport == dport) && (s.flags & (kSyn | kAck | kFin)) == flags;
+    }));
+  }
+};
+
+// The classic pcap format, written by this host in its own byte order.
+Pcap read_pcap(const fs::path& file) {
+  std::ifstream f(file, std::ios::binary);
+  std::string d((std::istreambuf_iterator<char>(f)), {});
+  Pcap p;
+  if (d.size() < 24) return p;
+  auto u8 = [&](size_t o) { return uint8_t(d[o]); };
+  auto u32 = [&](size_t o) {
+    uint32_t v;
+    std::memcpy(&v, d.data() + o, 4);
+    return v;
+  };
+  auto be16 = [&](size_t o) { return uint16_t(u8(o) << 8 | u8(o + 1)); };
+  p.magic = u32(0), p.snaplen = u32(16), p.linktype = u32(20);
+  for (size_t o = 24; o + 16 <= d.size();) {
+    const size_t len = u32(o + 8), eth = o + 16;
+    o = eth + len;
+    if (o > d.size()) break;
+    ++p.records;
+    if (len < 34 || be16(eth + 12) != 0x0800 || u8(eth + 23) != 6) continue;
+    const size_t ip = eth + 14, ihl = (u8(ip) & 0xf) * 4u, tcp = ip + ihl;
+    if (tcp + 14 > o) continue;
+    p.tcp.push_back({be16(tcp), be16(tcp + 2), u8(tcp + 13), be16(ip + 2) - ihl - (u8(tcp + 12) >> 4) * 4u});
+  }
+  return p;
+}
+
+// tcpdump processes whose parent is this test.
+std::vector<pid_t> our_tcpdumps() {
+  std::vector<pid_t> out;
+  std::string exe;
+  try {
+    exe = tcpdump_binary();
+  } catch (const CaptureUnavailable&) {
+    return out;  // the test itself has said that tcpdump is missing
+  }
+  for (pid_t p : pids_of(exe)) {
+    std::ifstream f("/proc/" + std::to_string(p) + "/stat");
+    std::string stat;
+    std::getline(f, stat);
+    auto close = stat.rfind(')');
+    if (close != std::string::npos && std::atoi(stat.c_str() + close + 4) == ::getpid()) out.push_back(p);
+  }
+  return out;
+}
+
+bool setgroups_denied() {
+  std::ifstream f("/proc/self/setgroups");
+  std::string v;
+  return f >> v && v == "deny";
+}
+
+class Capture : public NamespaceTest {
+ protected:
+  void SetUp() override {
+    NamespaceTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    std::string tmpl = testing::TempDir() + "crashlab-pcap.XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+  }
+  void TearDown() override {
+    EXPECT_EQ(our_tcpdumps(), std::vector<pid_t>{}) << "a tcpdump outlived its PacketCapture";
+    if (!dir_.empty()) fs::remove_all(dir_);
+  }
+
+  // Under `unshare -Urn` tcpdump cannot run (as uid 0 it always calls setgroups(),
+  // which that namespace denies): there this checks that the capture says so, and
+  // returns null.
+  std::unique_ptr<PacketCapture> start(const NetNs& ns, const std::string& ifname, const std::string& filter,
+                                       const fs::path& file) {
+    if (!setgroups_denied()) return std::make_unique<PacketCapture>(ns, ifname, filter, file);
+    try {
+      PacketCapture c(ns, ifname, filter, file);
+      ADD_FAILURE() << "tcpdump started in a user namespace that denies setgroups: drop this special case";
+    } catch (const CaptureUnavailable& e) {
+      EXPECT_NE(std::string(e.what()).find("needs real root"), std::string::npos) << e.what();
+      EXPECT_FALSE(fs::exists(file)) << "a capture that never started left its file";
+    }
+    return nullptr;
+  }
+
+  fs::path dir_;
+};
+
+// A connected pair of endpoints over the topology (as in netns_test).
+struct Conn {
+  Endpoint server, client;
+  Conn(Topology& t, uint16_t port)
+      : server(t.host(Role::Server).ns(), "server"), client(t.host(Role::Client).ns(), "client") {
+    server.request({{"cmd", "listen"}, {"addr", t.address(Role::Server)}, {"port", port}}, "listening");
+    server.command({{"cmd", "accept"}});
+    client.request({{"cmd", "connect"}, {"addr", t.address(Role::Server)}, {"port", port}}, "connected");
+    server.wait_for_event("accepted", scaled(milliseconds(5000)));
+  }
+};
+}  // namespace
+
+TEST_F(Capture, RecordsTheHandshakeTheDataAndBothFins) {
+  constexpr uint16_t port = 7101;
+  Topology t({});
+  const fs::path file = dir_ / "server.pcap";
+  auto cap = start(t.host(Role::Server).ns(), "eth0", "tcp port 7101 or arp or icmp", file);
+  if (!cap) return;
+  ASSERT_TRUE(cap->running());
+  {
+    Conn c(t, port);
+    c.server.request({{"cmd", "recv"}}, "ok");
+    c.client.request({{"cmd", "send"}, {"bytes", 100}}, "sent");
+    c.server.wait_for([](const Json& e) { return e.value("total", 0) >= 100; }, "100 bytes",
+                      scaled(milliseconds(3000)));
+    c.client.request({{"cmd", "close"}}, "closed");
+    c.server.wait_for_event("eof", scaled(milliseconds(3000)));
+    c.server.request({{"cmd", "close"}}, "closed");
+    // The client's last ACK has reached the server once its socket leaves LAST_ACK.
+    SockDiag diag(t.host(Role::Server).ns());
+    std::string seen;
+    ASSERT_TRUE(waitUntil(
+        [&] {
+          seen.clear();
+          for (const auto& e : diag.dump(port)) seen += tcp_state_name(e.state) + " ";
+          return seen.find("LAST_ACK") == std::string::npos;
+        },
+        "the server's socket to leave LAST_ACK", scaled(milliseconds(3000)), [&] { return seen; }));
+  }
+  const uint64_t captured = cap->stop();
+  EXPECT_FALSE(cap->running());
+  EXPECT_EQ(cap->stop(), captured) << "a second stop() reports the same count";
+  EXPECT_EQ(cap->missed(), 0u) << "packets passed the filter but are not in the file";
+
+  const Pcap p = read_pcap(file);
+  EXPECT_EQ(p.magic, 0xa1b2c3d4u) << "not a pcap file in this host's byte order";
+  EXPECT_EQ(p.linktype, 1u) << "not Ethernet";
+  EXPECT_EQ(p.snaplen, 200u);
+  EXPECT_EQ(p.records, captured) << "tcpdump's count and the file disagree";
+  EXPECT_EQ(p.count(0, port, kSyn), 1u) << "SYN";
+  EXPECT_EQ(p.count(port, 0, kSyn | kAck), 1u) << "SYN-ACK";
+  size_t to_server = 0;
+  for (const auto& s : p.tcp)
+    if (s.dport == port) to_server += s.payload;
+  EXPECT_EQ(to_server, 100u) << "payload toward the server";
+  EXPECT_EQ(p.count(0, port, kFin | kAck), 1u) << "the client's FIN";
+  EXPECT_EQ(p.count(port, 0, kFin | kAck), 1u) << "the server's FIN";
+
+  cap->discard();
+  EXPECT_FALSE(fs::exists(file));
+}
+
+TEST_F(Capture, MissingInterfaceSaysSo) {
+  Host h("h");
+  try {
+    PacketCapture c(h.ns(), "eth9", "tcp", dir_ / "x.pcap");
+    FAIL() << "no exception";
+  } catch (const std::runtime_error& e) {
+    std::string what = e.what();
+    EXPECT_NE(what.find("tcpdump -i eth9"), std::string::npos) << what;
+    EXPECT_NE(what.find("No such device"), std::string::npos) << what;
+    EXPECT_EQ(dynamic_cast<const CaptureUnavailable*>(&e), nullptr) << "a caller's mistake, not the environment's";
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "x.pcap"));
+}
+
+TEST_F(Capture, ArgumentAndInstallationErrorsComeBeforeTcpdumpStarts) {
+  Host h("h");
+  EXPECT_THROW(PacketCapture(h.ns(), "lo", "", dir_ / "x.txt"), std::invalid_argument);
+  ::setenv("CRASHLAB_TCPDUMP", "/nonexistent/tcpdump", 1);
+  try {
+    PacketCapture c(h.ns(), "lo", "", dir_ / "x.pcap");
+    ADD_FAILURE() << "no exception";
+  } catch (const CaptureUnavailable& e) {
+    EXPECT_NE(std::string(e.what()).find("apt-get install tcpdump"), std::string::npos) << e.what();
+  }
+  ::unsetenv("CRASHLAB_TCPDUMP");
+}
+
+// Host crashes SIGKILL every process of the host, tcpdump included; a capture in
+// the switch namespace goes on.
+TEST_F(Capture, OnTheSwitchItOutlivesAHostCrash) {
+  Topology t({});
+  const std::string filter = "tcp port 7102";
+  auto in_host = start(t.host(Role::Server).ns(), "eth0", filter, dir_ / "host.pcap");
+  if (!in_host) return;
+  PacketCapture on_switch(*t.switch_ns(), "br0", filter, dir_ / "switch.pcap");
+  {
+    Conn c(t, 7102);
+    ASSERT_TRUE(in_host->drain());
+    t.crash_host(Role::Server);
+  }
+  try {
+    in_host->stop();
+    ADD_FAILURE() << "stop() of a capture whose host crashed returned normally";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("before stop()"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(read_pcap(dir_ / "host.pcap").count(0, 7102, kSyn), 1u) << "drain() and -U: the file kept the SYN";
+
+  const uint64_t captured = on_switch.stop();
+  const Pcap p = read_pcap(dir_ / "switch.pcap");
+  EXPECT_EQ(p.records, captured);
+  EXPECT_EQ(p.count(0, 7102, kSyn), 1u);
+  EXPECT_EQ(p.count(7102, 0, kSyn | kAck), 1u);
+}
+
+// As endpoints do, tcpdump dies with a SIGKILLed runner: -Z root keeps the uid, so
+// PR_SET_PDEATHSIG survives (a switch to user tcpdump would clear it).
+TEST_F(Capture, TcpdumpDiesWithTheRunner) {
+  Host h("h");
+  if (setgroups_denied()) {
+    EXPECT_FALSE(start(h.ns(), "lo", "", dir_ / "runner.pcap"));
+    return;
+  }
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  UniqueFd rd(fds[0]), wr(fds[1]);
+  EXPECT_EXIT(
+      {
+        PacketCapture c(h.ns(), "lo", "", dir_ / "runner.pcap");
+        pid_t p = c.pid();
+        if (::write(wr.get(), &p, sizeof p) == sizeof p) ::raise(SIGKILL);
+        std::_Exit(3);
+      },
+      testing::KilledBySignal(SIGKILL), "");
+  wr.reset();
+  pid_t tcpdump = 0;
+  ASSERT_EQ(::read(rd.get(), &tcpdump, sizeof tcpdump), ssize_t(sizeof tcpdump));
+  UniqueFd pidfd(int(::syscall(SYS_pidfd_open, tcpdump, 0)));
+  if (!pidfd) return;  // already gone (and reaped)
+  pollfd p{pidfd.get(), POLLIN, 0};
+  if (::poll(&p, 1, int(scaled(milliseconds(5000)).count())) != 1) {
+    ADD_FAILURE() << "tcpdump " << tcpdump << " outlived its runner";
+    ::syscall(SYS_pidfd_send_signal, pidfd.get(), SIGKILL, nullptr, 0);
+  }
+}
