@@ -12,7 +12,8 @@
 
 namespace crashlab {
 
-Host::Host(std::string name) : name_(std::move(name)), ns_(NetNs::create()), rtnl_(ns_) {
+Host::Host(std::string name, const NetNs* parent)
+    : name_(std::move(name)), ns_(NetNs::create(parent)), rtnl_(ns_) {
   rtnl_.set_up("lo", true);
 }
 

@@ -12,7 +12,7 @@ namespace crashlab {
 // namespace, and both go when the Host does.
 class Host {
  public:
-  explicit Host(std::string name);
+  explicit Host(std::string name, const NetNs* parent = nullptr);
 
   const std::string& name() const { return name_; }
   const NetNs& ns() const { return ns_; }

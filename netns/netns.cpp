@@ -22,12 +22,12 @@ NetNs::NetNs(UniqueFd fd) : fd_(std::move(fd)) {
   inode_ = st.st_ino;
 }
 
-NetNs NetNs::create() {
+NetNs NetNs::create(const NetNs* parent) {
   UniqueFd fd;
   int err = 0;
   // The thread that unshares is discarded, so the caller's namespace never changes.
   std::thread([&] {
-    if (::unshare(CLONE_NEWNET) != 0) {
+    if ((parent && ::setns(parent->fd(), CLONE_NEWNET) != 0) || ::unshare(CLONE_NEWNET) != 0) {
       err = errno;
       return;
     }

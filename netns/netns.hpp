@@ -17,7 +17,9 @@ namespace crashlab {
 class NetNs {
  public:
   // unshare(CLONE_NEWNET) on a short-lived thread; throws std::system_error.
-  static NetNs create();
+  // With a parent, the thread unshares from inside it, so the new namespace
+  // takes its settings for children (net.ipv4.tcp_child_ehash_entries).
+  static NetNs create(const NetNs* parent = nullptr);
   // The calling thread's namespace.
   static NetNs current();
 

@@ -17,25 +17,48 @@ int index_of(Role r) { return r == Role::Server ? 0 : 1; }
 
 const char* role_name(Role r) { return r == Role::Server ? "server" : "client"; }
 
-Topology::Topology(TopologyOptions opts) : opts_(opts) {
+namespace {
+NetNs make_parent() {
+  NetNs ns = NetNs::create();
+  try {
+    Sysctl(ns).write("net.ipv4.tcp_child_ehash_entries", "1024");
+  } catch (const std::exception&) {
+    // A kernel without it (before 6.1): the hosts share the machine's table, which is only slower.
+  }
+  return ns;
+}
+}  // namespace
+
+Topology::Topology(TopologyOptions opts) : opts_(opts), parent_(make_parent()) {
   if (opts_.kind == TopologyKind::Switch) {
-    sw_ = std::make_unique<Host>("switch");
+    sw_ = std::make_unique<Host>("switch", &parent_);
     sw_->rtnl().add_bridge(kBridge);
     sw_->rtnl().set_group(kBridge, kSwitchGroup);
     sw_->rtnl().set_up(kBridge, true);
     plug(Role::Server);
     plug(Role::Client);
-    return;
+  } else {
+    server_ = std::make_unique<Host>("server", &parent_);
+    client_ = std::make_unique<Host>("client", &parent_);
+    server_->rtnl().add_veth(Host::kIfname, client_->ns(), Host::kIfname);
+    for (Role r : {Role::Server, Role::Client}) {
+      Rtnl& rt = host(r).rtnl();
+      rt.set_mac(Host::kIfname, mac(r));
+      rt.add_address(Host::kIfname, cidr(r));
+      rt.set_up(Host::kIfname, true);
+    }
   }
-  server_ = std::make_unique<Host>("server");
-  client_ = std::make_unique<Host>("client");
-  server_->rtnl().add_veth(Host::kIfname, client_->ns(), Host::kIfname);
-  for (Role r : {Role::Server, Role::Client}) {
-    Rtnl& rt = host(r).rtnl();
-    rt.set_mac(Host::kIfname, mac(r));
-    rt.add_address(Host::kIfname, cidr(r));
-    rt.set_up(Host::kIfname, true);
-  }
+  for (Role r : {Role::Server, Role::Client}) wait_operational(r);
+}
+
+void Topology::wait_operational(Role r) {
+  const auto deadline = Clock::now() + scaled(milliseconds(5000));
+  auto states = [&] {
+    Rtnl& other = sw_ ? sw_->rtnl() : host(r == Role::Server ? Role::Client : Role::Server).rtnl();
+    return host(r).rtnl().operstate(Host::kIfname) + "/" + other.operstate(sw_ ? switch_port(r) : Host::kIfname);
+  };
+  require_within([&] { return states() == "up/up"; }, deadline,
+                 std::string("the ") + role_name(r) + "'s eth0 and its other end to be operational (up/up)", states);
 }
 
 // Links are deleted explicitly because the kernel frees a dropped namespace (and
@@ -82,7 +105,7 @@ std::string Topology::mac(Role r) const {
 }
 
 void Topology::plug(Role r) {
-  auto h = std::make_unique<Host>(role_name(r));
+  auto h = std::make_unique<Host>(role_name(r), &parent_);
   Rtnl& rt = h->rtnl();
   rt.add_veth(Host::kIfname, sw_->ns(), switch_port(r));
   rt.set_mac(Host::kIfname, mac(r));
@@ -118,12 +141,7 @@ Host& Topology::boot_host(Role r, bool new_mac) {
   if (slot(r)) throw std::logic_error(std::string("host ") + role_name(r) + " is already up");
   if (new_mac) ++generation_[index_of(r)];
   plug(r);
-  // Booted means reachable: both ends of its cable carry frames.
-  const auto deadline = Clock::now() + scaled(milliseconds(5000));
-  auto states = [&] { return slot(r)->rtnl().operstate(Host::kIfname) + "/" + sw_->rtnl().operstate(switch_port(r)); };
-  require_within([&] { return states() == "up/up"; }, deadline,
-                 std::string("the rebooted ") + role_name(r) + "'s eth0 and its bridge port to be operational (up/up)",
-                 states);
+  wait_operational(r);  // booted means reachable
   return *slot(r);
 }
 

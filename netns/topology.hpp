@@ -61,10 +61,18 @@ class Topology {
   const std::unique_ptr<Host>& slot(Role r) const { return r == Role::Server ? server_ : client_; }
   std::string cidr(Role r) const;
   void plug(Role r);
+  // Waits until the host's eth0 and its other end carry frames (linkwatch has
+  // activated both): before that the kernel drops what they send.
+  void wait_operational(Role r);
   void unplug(Role r);  // abort sockets, delete its veth (both ends), drop it
 
   TopologyOptions opts_;
   int generation_[2] = {0, 0};  // boots per role, for MACs that differ after a reboot
+  // The namespace the others are created from, only for its settings for
+  // children: each test host gets a TCP hash table of its own (1024 buckets)
+  // instead of sharing the machine's, so every sock_diag dump of a host walks
+  // its own few sockets, not the whole machine's table. Destroyed last.
+  NetNs parent_;
   // Each owns its namespace; destruction drops it (see ~Topology).
   std::unique_ptr<Host> sw_;
   std::unique_ptr<Host> server_;

@@ -1,13 +1,18 @@
 #include "netns/trace_observer.hpp"
 
 #include <arpa/inet.h>
-#include <linux/perf_event.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sched.h>
+#include <signal.h>
 #include <sys/eventfd.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,6 +21,7 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <fstream>
 #include <mutex>
 #include <set>
@@ -24,6 +30,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "netns/clock.hpp"
 #include "netns/errors.hpp"
 #include "netns/tcp_state.hpp"
 #include "netns/tracefs_format.hpp"
@@ -48,31 +55,11 @@ constexpr TracepointSpec kTracepoints[] = {
     {"sock:inet_sk_error_report", Kind::ErrorReport, false},
 };
 
-constexpr size_t kRingDataPages = 32;  // per CPU; a power of two, as perf requires
+constexpr const char* kTracingDir = "/sys/kernel/tracing";  // inside our private mount namespace only
+constexpr const char* kInstancePrefix = "crashlab-";
+constexpr const char* kBufferSizeKb = "256";  // per CPU
 
 // ---- errors ------------------------------------------------------------------
-
-std::string first_line_of(const char* path) {
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);
-  return line.empty() ? "?" : line;
-}
-
-std::string perf_hint(int err) {
-  switch (err) {
-    case EACCES:
-    case EPERM:
-      return " (kernel.perf_event_paranoid=" + first_line_of("/proc/sys/kernel/perf_event_paranoid") +
-             "; system-wide tracepoints need CAP_PERFMON or CAP_SYS_ADMIN in the initial user namespace)";
-    case ENOSYS:
-      return " (kernel built without CONFIG_PERF_EVENTS?)";
-    case EMFILE:
-      return " (RLIMIT_NOFILE too low)";
-    default:
-      return "";
-  }
-}
 
 [[noreturn]] void fail(const std::string& what, int err, const std::string& hint = "") {
   throw TraceUnavailable(what + ": " + errno_name(err) + hint);
@@ -109,7 +96,7 @@ struct Tracepoint {
   TraceFormat format;
   Layout layout;
   std::map<int64_t, std::string> reason_names;
-  std::string filter;  // kernel filter; empty if the tracepoint can't be filtered by port
+  bool kernel_filterable;  // has sport/dport fields the kernel can filter on
 
   std::string name() const { return format.system + ":" + format.name; }
 };
@@ -211,138 +198,19 @@ std::optional<KernelEvent> decode(const Tracepoint& tp, std::span<const uint8_t>
   return ev;
 }
 
-// e.g. "protocol == 6 && (sport == 5001 || dport == 5001)"; empty if the tracepoint
-// has no port fields to filter on.
-std::string kernel_filter(const Layout& l, const std::set<uint16_t>& ports) {
-  if (!l.sport || !l.dport) return "";
+// e.g. "protocol == 6 && (sport == 5001 || dport == 5001)"; "protocol == 6" for all
+// ports; "" (no filter) if the tracepoint has neither. nullopt ports = every port.
+std::string kernel_filter(const Layout& l, const std::optional<std::set<uint16_t>>& ports) {
   std::string by_port;
-  for (uint16_t p : ports) {
-    if (!by_port.empty()) by_port += " || ";
-    by_port += "sport == " + std::to_string(p) + " || dport == " + std::to_string(p);
-  }
+  if (ports && l.sport && l.dport)
+    for (uint16_t p : *ports) {
+      if (!by_port.empty()) by_port += " || ";
+      by_port += "sport == " + std::to_string(p) + " || dport == " + std::to_string(p);
+    }
   std::string tcp = l.protocol ? "protocol == " + std::to_string(IPPROTO_TCP) : "";
   if (by_port.empty()) return tcp;
   return tcp.empty() ? by_port : tcp + " && (" + by_port + ")";
 }
-
-// ---- perf plumbing -------------------------------------------------------------
-
-std::vector<int> online_cpus() {
-  std::ifstream in("/sys/devices/system/cpu/online");
-  std::string list;
-  if (!std::getline(in, list)) fail("read /sys/devices/system/cpu/online", errno);
-  std::vector<int> cpus;
-  std::istringstream ranges(list);
-  for (std::string range; std::getline(ranges, range, ',');) {
-    const auto dash = range.find('-');
-    const int lo = std::stoi(range), hi = dash == std::string::npos ? lo : std::stoi(range.substr(dash + 1));
-    for (int c = lo; c <= hi; ++c) cpus.push_back(c);
-  }
-  if (cpus.empty()) throw TraceUnavailable("no online CPUs listed in /sys/devices/system/cpu/online");
-  return cpus;
-}
-
-UniqueFd open_tracepoint(const TraceFormat& f, int cpu) {
-  perf_event_attr attr{};
-  attr.type = PERF_TYPE_TRACEPOINT;
-  attr.size = sizeof attr;
-  attr.config = f.id;
-  attr.sample_period = 1;
-  attr.sample_type = PERF_SAMPLE_TIME | PERF_SAMPLE_RAW;
-  attr.disabled = 1;
-  attr.wakeup_events = 1;
-  attr.use_clockid = 1;
-  attr.clockid = CLOCK_MONOTONIC;
-  const long fd = ::syscall(SYS_perf_event_open, &attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
-  if (fd < 0) {
-    const int err = errno;
-    fail("perf_event_open(" + f.system + ":" + f.name + ", cpu " + std::to_string(cpu) + ")", err, perf_hint(err));
-  }
-  return UniqueFd(int(fd));
-}
-
-// One CPU's ring buffer: the mmap'ed leader event plus the events redirected into it
-// with PERF_EVENT_IOC_SET_OUTPUT, so one poll fd and one ring serve all tracepoints.
-class Ring {
- public:
-  Ring(UniqueFd leader, size_t data_pages) : leader_(std::move(leader)) {
-    const size_t page = size_t(::sysconf(_SC_PAGESIZE));
-    map_len_ = (1 + data_pages) * page;
-    base_ = ::mmap(nullptr, map_len_, PROT_READ | PROT_WRITE, MAP_SHARED, leader_.get(), 0);
-    if (base_ == MAP_FAILED) {
-      const int err = errno;
-      fail("mmap(perf ring, " + std::to_string(map_len_) + " bytes)", err,
-           err == EPERM ? " (over kernel.perf_event_mlock_kb and no CAP_IPC_LOCK)" : "");
-    }
-    meta_ = static_cast<perf_event_mmap_page*>(base_);
-    const uint64_t offset = meta_->data_offset ? meta_->data_offset : page;
-    data_ = static_cast<const uint8_t*>(base_) + offset;
-    data_size_ = meta_->data_size ? meta_->data_size : data_pages * page;
-  }
-  ~Ring() { ::munmap(base_, map_len_); }
-  Ring(const Ring&) = delete;
-  Ring& operator=(const Ring&) = delete;
-
-  int fd() const { return leader_.get(); }
-
-  void redirect(UniqueFd follower, const std::string& what) {
-    if (::ioctl(follower.get(), PERF_EVENT_IOC_SET_OUTPUT, leader_.get()) != 0)
-      fail("ioctl(PERF_EVENT_IOC_SET_OUTPUT, " + what + ")", errno);
-    followers_.push_back(std::move(follower));
-  }
-
-  void enable() {
-    if (::ioctl(leader_.get(), PERF_EVENT_IOC_ENABLE, 0) != 0) fail("ioctl(PERF_EVENT_IOC_ENABLE)", errno);
-    for (auto& f : followers_)
-      if (::ioctl(f.get(), PERF_EVENT_IOC_ENABLE, 0) != 0) fail("ioctl(PERF_EVENT_IOC_ENABLE)", errno);
-  }
-
-  // Calls on_record(record) for each complete record (header included) between the
-  // tail and the head, then releases the space to the kernel.
-  template <class F>
-  void drain(F&& on_record) {
-    const uint64_t head = std::atomic_ref(meta_->data_head).load(std::memory_order_acquire);
-    uint64_t tail = meta_->data_tail;
-    while (head - tail >= sizeof(perf_event_header)) {
-      perf_event_header h;
-      copy_out(tail, sizeof h, &h);
-      if (h.size < sizeof h || h.size > head - tail) {  // can't happen; resync rather than spin
-        tail = head;
-        break;
-      }
-      on_record(record_at(tail, h.size));
-      tail += h.size;
-    }
-    std::atomic_ref(meta_->data_tail).store(tail, std::memory_order_release);
-  }
-
- private:
-  // Copies `len` bytes starting at ring position `pos`, wrapping at the end.
-  void copy_out(uint64_t pos, size_t len, void* dst) const {
-    const size_t off = size_t(pos % data_size_);
-    const size_t first = std::min(len, size_t(data_size_) - off);
-    std::memcpy(dst, data_ + off, first);
-    std::memcpy(static_cast<uint8_t*>(dst) + first, data_, len - first);
-  }
-
-  // The record in place, or a contiguous copy when it straddles the ring's end.
-  std::span<const uint8_t> record_at(uint64_t pos, size_t len) {
-    const size_t off = size_t(pos % data_size_);
-    if (off + len <= data_size_) return {data_ + off, len};
-    scratch_.resize(len);
-    copy_out(pos, len, scratch_.data());
-    return scratch_;
-  }
-
-  UniqueFd leader_;
-  std::vector<UniqueFd> followers_;
-  void* base_ = nullptr;
-  size_t map_len_ = 0;
-  perf_event_mmap_page* meta_ = nullptr;
-  const uint8_t* data_ = nullptr;
-  uint64_t data_size_ = 0;
-  std::vector<uint8_t> scratch_;
-};
 
 // Formats of kTracepoints (nullopt where this kernel lacks one); throws if the
 // required ones are missing.
@@ -363,159 +231,570 @@ std::vector<std::optional<TraceFormat>> load_formats() {
   return formats;
 }
 
-}  // namespace
+// ---- ftrace ring-buffer pages ----------------------------------------------------
 
-// ---- the observer ----------------------------------------------------------------
+// Layout of one ring-buffer page as read from trace_pipe_raw (events/header_page).
+struct PageLayout {
+  size_t commit_offset = 8, commit_size = 8, data_offset = 16, page_size = 4096;
+};
 
-struct TraceObserver::Impl {
-  std::set<uint16_t> ports;
-  std::vector<Tracepoint> tracepoints;
-  std::unordered_map<uint16_t, const Tracepoint*> by_id;
-  std::optional<TraceField> common_type;
-  std::vector<std::unique_ptr<Ring>> rings;
-  UniqueFd wake;  // eventfd: tells the reader thread to stop
-  std::string notes;
-  std::atomic<uint64_t> lost{0};
+uint32_t load32(const uint8_t* p) {
+  uint32_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
 
-  std::mutex drain_mu;  // one consumer per ring at a time (reader thread or callers)
-  std::mutex mu;        // guards recorded
-  std::condition_variable cv;
-  std::vector<KernelEvent> recorded;  // in arrival order
-  std::thread reader;
+uint64_t load64(const uint8_t* p) {
+  uint64_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
 
-  ~Impl() {
-    if (reader.joinable()) {
-      const uint64_t one = 1;
-      [[maybe_unused]] auto n = ::write(wake.get(), &one, sizeof one);
-      reader.join();
+// Calls on_event(t_ns, payload) for each data event of one page (timestamps in the
+// instance's trace clock, CLOCK_MONOTONIC here) and adds the page's lost-event count.
+// The encoding is the kernel's ring buffer (kernel/trace/ring_buffer.c): a 32-bit
+// header {type_len:5, time_delta:27} per event, time extends and absolute stamps in
+// between, padding for discarded events and the page's unused tail.
+template <class F>
+void parse_page(std::span<const uint8_t> page, const PageLayout& pl, F&& on_event, uint64_t& lost) {
+  if (page.size() < pl.data_offset) return;
+  constexpr uint64_t kMissedEvents = 1ull << 31, kMissedStored = 1ull << 30;
+  constexpr uint32_t kPadding = 29, kTimeExtend = 30, kTimeStamp = 31;
+  constexpr uint64_t kTsMsb = 0xfull << 59;
+  uint64_t ts = load64(page.data());
+  const uint64_t commit = pl.commit_size == 8 ? load64(page.data() + pl.commit_offset)
+                                              : load32(page.data() + pl.commit_offset);
+  const size_t room = page.size() - pl.data_offset;
+  const size_t len = std::min<size_t>(commit & (kMissedStored - 1), room);
+  const uint8_t* data = page.data() + pl.data_offset;
+  if (commit & kMissedEvents) {
+    // With RB_MISSED_STORED the count follows the data; otherwise at least one.
+    lost += (commit & kMissedStored) && len + sizeof(uint64_t) <= room ? load64(data + len) : 1;
+  }
+  for (size_t pos = 0; pos + 4 <= len;) {
+    const uint32_t header = load32(data + pos);
+    const uint32_t type_len = header & 31, delta = header >> 5;
+    if (type_len == kPadding) {
+      if (delta == 0 || pos + 8 > len) break;  // the rest of the page is empty
+      ts += delta;  // a discarded event: later deltas count from it
+      pos += 4 + size_t(load32(data + pos + 4));
+    } else if (type_len == kTimeExtend) {
+      if (pos + 8 > len) break;
+      ts += (uint64_t(load32(data + pos + 4)) << 27) + delta;
+      pos += 8;
+    } else if (type_len == kTimeStamp) {
+      if (pos + 8 > len) break;
+      uint64_t abs = (uint64_t(load32(data + pos + 4)) << 27) | delta;
+      if (ts & kTsMsb) {  // the stamp holds the low 59 bits only (rb_fix_abs_ts)
+        abs |= ts & kTsMsb;
+        if (abs < ts) abs += 1ull << 59;
+      }
+      ts = abs;
+      pos += 8;
+    } else if (type_len == 0) {  // long event: length (payload + 4) in the next word
+      if (pos + 8 > len) break;
+      const size_t size = load32(data + pos + 4);
+      if (size < 4 || pos + 4 + size > len) break;
+      ts += delta;
+      on_event(int64_t(ts), std::span<const uint8_t>(data + pos + 8, size - 4));
+      pos += 4 + size;
+    } else {  // payload of type_len * 4 bytes
+      const size_t size = size_t(type_len) * 4;
+      if (pos + 4 + size > len) break;
+      ts += delta;
+      on_event(int64_t(ts), std::span<const uint8_t>(data + pos + 4, size));
+      pos += 4 + size;
+    }
+  }
+}
+
+PageLayout parse_header_page(const std::string& text) {
+  PageLayout pl;
+  for (const TraceField& f : parse_trace_fields(text)) {
+    if (f.name == "commit") {
+      pl.commit_offset = f.offset;
+      pl.commit_size = f.size;
+    } else if (f.name == "data") {
+      pl.data_offset = f.offset;
+      pl.page_size = f.offset + f.size;
+    }
+  }
+  if (pl.commit_size != 4 && pl.commit_size != 8) throw TraceUnavailable("events/header_page: unexpected commit size");
+  return pl;
+}
+
+// ---- the tracefs instance ----------------------------------------------------------
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) fail("open " + path, errno);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void write_text(int fd, const std::string& text, const std::string& what) {
+  if (::write(fd, text.data(), text.size()) != ssize_t(text.size())) fail("write " + what, errno);
+}
+
+void write_file(const std::string& path, const std::string& text) {
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC));
+  if (!fd) fail("open " + path, errno);
+  write_text(fd.get(), text, path + " <- \"" + text + "\"");
+}
+
+UniqueFd open_file(const std::string& path, int flags) {
+  UniqueFd fd(::open(path.c_str(), flags | O_CLOEXEC));
+  if (!fd) fail("open " + path, errno);
+  return fd;
+}
+
+std::vector<int> cpus_listed(const char* path) {
+  std::ifstream in(path);
+  std::string list;
+  if (!std::getline(in, list)) fail(std::string("read ") + path, errno);
+  std::vector<int> cpus;
+  std::istringstream ranges(list);
+  for (std::string range; std::getline(ranges, range, ',');) {
+    const auto dash = range.find('-');
+    const int lo = std::stoi(range), hi = dash == std::string::npos ? lo : std::stoi(range.substr(dash + 1));
+    for (int c = lo; c <= hi; ++c) cpus.push_back(c);
+  }
+  return cpus;
+}
+
+// Field 22 of /proc/PID/stat (start time in clock ticks since boot); 0 if the process
+// is gone. Identifies a process across pid reuse.
+unsigned long long start_time_of(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(in, line)) return 0;
+  const auto close = line.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream rest(line.substr(close + 2));
+  std::string field;
+  for (int i = 3; i < 22 && rest >> field; ++i) {
+  }
+  unsigned long long start = 0;
+  rest >> start;
+  return start;
+}
+
+// Runs fn on a short-lived thread in a private mount namespace with tracefs mounted
+// at kTracingDir; nothing propagates out of that namespace, which dies with the thread
+// unless fn hands it to a child process. Rethrows fn's exception.
+template <class F>
+void with_private_tracefs(F&& fn) {
+  std::exception_ptr failure;
+  std::thread([&] {
+    try {
+      // The process's network namespace, not the caller thread's (which may be a
+      // case's): the reaper forked from here must not keep a case namespace alive.
+      if (UniqueFd net(::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)); net) ::setns(net.get(), CLONE_NEWNET);
+      if (::unshare(CLONE_NEWNS) != 0) fail("unshare(CLONE_NEWNS) for a private tracefs mount", errno);
+      if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
+        fail("mount(\"/\", MS_REC|MS_PRIVATE)", errno);
+      // No mount options: tracefs has a single superblock, options would reconfigure it.
+      if (::mount("nodev", kTracingDir, "tracefs", 0, nullptr) != 0)
+        fail(std::string("mount(tracefs, ") + kTracingDir + ") in a private mount namespace", errno);
+      fn();
+    } catch (...) {
+      failure = std::current_exception();
+    }
+  }).join();
+  if (failure) std::rethrow_exception(failure);
+}
+
+// Removes instances whose owner is gone (a killed reaper). An instance still in use
+// has open files, so its rmdir fails with EBUSY and it stays.
+void remove_stale_instances(const std::string& instances) {
+  DIR* dir = ::opendir(instances.c_str());
+  if (!dir) return;
+  std::vector<std::string> stale;
+  while (const dirent* e = ::readdir(dir)) {
+    const std::string name = e->d_name;
+    if (!name.starts_with(kInstancePrefix)) continue;
+    long long pid = 0;
+    unsigned long long start = 0;
+    if (std::sscanf(name.c_str() + std::strlen(kInstancePrefix), "%lld-%llu", &pid, &start) != 2) continue;
+    if (pid <= 0 || start_time_of(pid_t(pid)) != start) stale.push_back(instances + "/" + name);
+  }
+  ::closedir(dir);
+  for (const auto& path : stale) ::rmdir(path.c_str());
+}
+
+struct EventFiles {
+  UniqueFd enable, filter;
+};
+
+// One ftrace instance of this process: its per-CPU trace_pipe_raw files, the enable
+// and filter file of each tracepoint, and the reaper that removes the instance when
+// this process is gone.
+class Instance {
+ public:
+  Instance(const std::vector<Tracepoint>& tracepoints, std::string& notes) {
+    static std::atomic<unsigned> sequence{0};
+    const pid_t self = ::getpid();
+    name_ = kInstancePrefix + std::to_string(self) + "-" + std::to_string(start_time_of(self)) + "-" +
+            std::to_string(sequence++);
+    with_private_tracefs([&] { set_up(tracepoints, notes); });
+  }
+
+  ~Instance() {
+    for (auto& e : events_) {
+      [[maybe_unused]] auto n = ::write(e.enable.get(), "0", 1);
+    }
+    cpus_.clear();
+    events_.clear();
+    // The reaper sees EOF, removes the (now unused) instance and exits.
+    reaper_pipe_.reset();
+    if (!wait_for_reaper()) {
+      try {
+        with_private_tracefs([&] { ::rmdir(path_.c_str()); });
+      } catch (const std::exception&) {
+        // Left for the next session's stale-instance sweep.
+      }
     }
   }
 
-  void add_note(const std::string& note) { notes += (notes.empty() ? "" : "; ") + note; }
+  Instance(const Instance&) = delete;
+  Instance& operator=(const Instance&) = delete;
 
-  void setup_tracepoints(const std::vector<std::optional<TraceFormat>>& formats);
-  void open_cpu(int cpu);
-  void apply_filter(Tracepoint& tp, int fd);
-  void read_loop();
-  void drain();
-  void handle(std::span<const uint8_t> record, std::vector<KernelEvent>& out);
+  const PageLayout& page_layout() const { return page_; }
+  // Per CPU: trace_pipe_raw, non-blocking.
+  const std::vector<UniqueFd>& cpus() const { return cpus_; }
+  EventFiles& files(size_t tracepoint) { return events_[tracepoint]; }
+
+ private:
+  void set_up(const std::vector<Tracepoint>& tracepoints, std::string& notes) {
+    const std::string instances = std::string(kTracingDir) + "/instances";
+    remove_stale_instances(instances);
+    path_ = instances + "/" + name_;
+    if (::mkdir(path_.c_str(), 0700) != 0) fail("mkdir " + path_ + " (a tracefs instance)", errno);
+    try {
+      page_ = parse_header_page(read_text(std::string(kTracingDir) + "/events/header_page"));
+      // Since 6.8 an instance's sub-buffers can differ from header_page's page size.
+      if (const std::string subbuf = path_ + "/buffer_subbuf_size_kb"; ::access(subbuf.c_str(), F_OK) == 0)
+        page_.page_size = std::max(page_.page_size, size_t(std::stoul(read_text(subbuf))) * 1024);
+      write_file(path_ + "/trace_clock", "mono");  // = ktime_get_mono_fast_ns, CLOCK_MONOTONIC
+      write_file(path_ + "/buffer_size_kb", kBufferSizeKb);
+      // Wake a poll()ing reader on any data, not once the buffer is half full.
+      if (::access((path_ + "/buffer_percent").c_str(), F_OK) == 0) write_file(path_ + "/buffer_percent", "0");
+      else notes += (notes.empty() ? "" : "; ") + std::string("no buffer_percent: events may be read late");
+      for (const auto& tp : tracepoints) {
+        const std::string dir = path_ + "/events/" + tp.format.system + "/" + tp.format.name;
+        events_.push_back({open_file(dir + "/enable", O_WRONLY), open_file(dir + "/filter", O_WRONLY)});
+      }
+      std::set<int> online;
+      for (int c : cpus_listed("/sys/devices/system/cpu/online")) online.insert(c);
+      for (int cpu : cpus_listed("/sys/devices/system/cpu/possible")) {
+        const std::string pipe = path_ + "/per_cpu/cpu" + std::to_string(cpu) + "/trace_pipe_raw";
+        UniqueFd fd(::open(pipe.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+        if (fd) cpus_.push_back(std::move(fd));
+        else if (online.contains(cpu)) fail("open " + pipe, errno);
+      }
+      if (cpus_.empty()) throw TraceUnavailable("no per-CPU trace buffers in " + path_);
+      start_reaper();
+    } catch (...) {
+      events_.clear();
+      cpus_.clear();
+      ::rmdir(path_.c_str());
+      throw;
+    }
+  }
+
+  // A child that only waits for this process to go away (EOF on a pipe whose write
+  // end only we hold, close-on-exec), then removes the instance. It keeps this
+  // thread's private mount namespace, so it can reach the instance with nothing
+  // mounted anywhere else. Between fork and _exit it makes only raw system calls.
+  void start_reaper() {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) fail("pipe2", errno);
+    UniqueFd read_end(fds[0]), write_end(fds[1]);
+    const std::string path = path_;  // no allocation after fork
+    const char* c_path = path.c_str();
+    const pid_t pid = ::fork();
+    if (pid < 0) fail("fork (tracefs instance reaper)", errno);
+    if (pid == 0) {
+      sigset_t all;
+      ::sigfillset(&all);
+      ::sigprocmask(SIG_BLOCK, &all, nullptr);  // only SIGKILL stops it
+      ::setpgid(0, 0);                          // out of the caller's process group
+      ::prctl(PR_SET_NAME, "crashlab-tracefs", 0, 0, 0);
+      ::dup2(read_end.get(), 0);
+      ::syscall(SYS_close_range, 1u, ~0u, 0u);  // hold nothing of the parent's: fds, pipes, namespaces
+      for (char byte;;) {
+        const ssize_t r = ::read(0, &byte, 1);
+        if (r == 0 || (r < 0 && errno != EINTR)) break;
+      }
+      // The parent's files may take a moment to be released after it is gone.
+      const timespec pause{0, 10'000'000};
+      int removed = ::rmdir(c_path);
+      for (int i = 0; i < 500 && removed != 0 && errno == EBUSY; ++i) {
+        ::nanosleep(&pause, nullptr);
+        removed = ::rmdir(c_path);
+      }
+      ::_exit(removed == 0 || errno == ENOENT ? 0 : 1);
+    }
+    reaper_ = pid;
+    reaper_pidfd_ = UniqueFd(int(::syscall(SYS_pidfd_open, pid, 0)));
+    reaper_pipe_ = std::move(write_end);
+  }
+
+  // True once the reaper has removed the instance and exited (or was reaped by
+  // someone else: SIGCHLD ignored); false if it failed, is stuck or died early.
+  bool wait_for_reaper() {
+    if (reaper_ <= 0) return false;
+    if (reaper_pidfd_) {
+      pollfd p{reaper_pidfd_.get(), POLLIN, 0};
+      if (::poll(&p, 1, 10'000) != 1) return false;
+    }
+    int status = 0;
+    const pid_t r = ::waitpid(reaper_, &status, reaper_pidfd_ ? WNOHANG : 0);
+    if (r < 0) return errno == ECHILD;
+    return r == reaper_ && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  }
+
+  std::string name_, path_;  // path_ is valid in the private namespace only
+  PageLayout page_;
+  std::vector<EventFiles> events_;
+  std::vector<UniqueFd> cpus_;
+  pid_t reaper_ = -1;
+  UniqueFd reaper_pidfd_, reaper_pipe_;
+};
+
+// ---- the process-wide session ------------------------------------------------------
+
+// One observer: its ports and what was recorded for them.
+struct Subscriber {
+  std::optional<std::set<uint16_t>> ports;  // nullopt: every port
+  int64_t t_start = 0;                      // events before start() belong to others
+  uint64_t lost_at_start = 0;
+
+  std::mutex mu;  // guards recorded
+  std::condition_variable cv;
+  std::vector<KernelEvent> recorded;  // in arrival order
+
   bool wanted(const KernelEvent& ev) const {
-    return ports.empty() || ports.contains(ev.sport) || ports.contains(ev.dport);
+    return ev.t_ns >= t_start && (!ports || ports->contains(ev.sport) || ports->contains(ev.dport));
   }
 };
 
-void TraceObserver::Impl::setup_tracepoints(const std::vector<std::optional<TraceFormat>>& formats) {
-  for (size_t i = 0; i < formats.size(); ++i) {
-    if (!formats[i]) {
-      add_note(std::string(kTracepoints[i].name) + " not on this kernel, not recorded");
-      continue;
-    }
-    Layout layout(*formats[i]);
-    Tracepoint tp{kTracepoints[i].kind, *formats[i], layout, formats[i]->symbols("reason"), ""};
-    tp.filter = kernel_filter(layout, ports);
-    if (tp.filter.empty() && (!ports.empty() || layout.protocol))
-      add_note(tp.name() + " has no sport/dport fields: filtered in user space only");
-    tracepoints.push_back(std::move(tp));
-  }
-  for (const auto& tp : tracepoints) by_id[tp.format.id] = &tp;
-  if (const TraceField* f = tracepoints.front().format.field("common_type")) common_type = *f;
-  else throw TraceUnavailable("tracepoint format has no common_type field");
-}
-
-void TraceObserver::Impl::apply_filter(Tracepoint& tp, int fd) {
-  if (tp.filter.empty()) return;
-  if (::ioctl(fd, PERF_EVENT_IOC_SET_FILTER, tp.filter.c_str()) == 0) return;
-  add_note(tp.name() + ": PERF_EVENT_IOC_SET_FILTER(\"" + tp.filter + "\") failed with " + errno_name(errno) +
-           ", filtered in user space only");
-  tp.filter.clear();  // keep later CPUs consistent with this one
-}
-
-void TraceObserver::Impl::open_cpu(int cpu) {
-  std::unique_ptr<Ring> ring;
-  for (auto& tp : tracepoints) {
-    UniqueFd fd = open_tracepoint(tp.format, cpu);
-    apply_filter(tp, fd.get());
-    if (!ring) ring = std::make_unique<Ring>(std::move(fd), kRingDataPages);
-    else ring->redirect(std::move(fd), tp.name() + ", cpu " + std::to_string(cpu));
-  }
-  rings.push_back(std::move(ring));
-}
-
-void TraceObserver::Impl::handle(std::span<const uint8_t> record, std::vector<KernelEvent>& out) {
-  perf_event_header h;
-  std::memcpy(&h, record.data(), sizeof h);
-  const auto body = record.subspan(sizeof h);
-  if (h.type == PERF_RECORD_LOST && body.size() >= 2 * sizeof(uint64_t)) {
-    uint64_t n;
-    std::memcpy(&n, body.data() + sizeof(uint64_t), sizeof n);  // {u64 id; u64 lost}
-    lost += n;
-    return;
-  }
-  // PERF_SAMPLE_TIME | PERF_SAMPLE_RAW: {u64 time; u32 size; u8 data[size]}
-  if (h.type != PERF_RECORD_SAMPLE || body.size() < sizeof(uint64_t) + sizeof(uint32_t)) return;
-  uint64_t time;
-  uint32_t raw_size;
-  std::memcpy(&time, body.data(), sizeof time);
-  std::memcpy(&raw_size, body.data() + sizeof time, sizeof raw_size);
-  const auto raw = body.subspan(sizeof time + sizeof raw_size);
-  if (raw_size > raw.size()) return;
-  const auto it = by_id.find(uint16_t(RawRecord(raw).integer(common_type)));
-  if (it == by_id.end()) return;
-  if (auto ev = decode(*it->second, raw.first(raw_size), int64_t(time)); ev && wanted(*ev))
-    out.push_back(std::move(*ev));
-}
-
-void TraceObserver::Impl::drain() {
-  std::vector<KernelEvent> fresh;
-  {
-    std::lock_guard lock(drain_mu);
-    for (auto& ring : rings) ring->drain([&](std::span<const uint8_t> rec) { handle(rec, fresh); });
-  }
-  if (fresh.empty()) return;
-  {
+// The process's tracing: one instance, one reader thread, the subscribed observers.
+class TraceSession {
+ public:
+  // The process's session, created on first use; it lives while an observer holds it.
+  static std::shared_ptr<TraceSession> acquire() {
+    static std::mutex mu;
+    static std::weak_ptr<TraceSession> current;
     std::lock_guard lock(mu);
-    recorded.insert(recorded.end(), std::make_move_iterator(fresh.begin()), std::make_move_iterator(fresh.end()));
+    if (auto s = current.lock()) return s;
+    auto s = std::make_shared<TraceSession>();
+    current = s;
+    return s;
   }
-  cv.notify_all();
-}
 
-void TraceObserver::Impl::read_loop() {
-  std::vector<pollfd> fds;
-  for (const auto& ring : rings) fds.push_back({ring->fd(), POLLIN, 0});
-  fds.push_back({wake.get(), POLLIN, 0});
-  for (;;) {
-    if (::poll(fds.data(), fds.size(), -1) < 0) {
-      if (errno == EINTR) continue;
-      return;
-    }
-    if (fds.back().revents) return;
-    for (auto& p : fds)  // a hung-up fd would make poll spin; stop watching it
-      if (p.revents & (POLLHUP | POLLERR | POLLNVAL)) p.fd = -1;
-    drain();
+  TraceSession() {
+    setup_tracepoints(load_formats());
+    instance_ = std::make_unique<Instance>(tracepoints_, notes_);
+    wake_ = UniqueFd(::eventfd(0, EFD_CLOEXEC));
+    if (!wake_) fail("eventfd", errno);
+    scratch_.resize(instance_->page_layout().page_size);
+    reader_ = std::thread([this] { read_loop(); });
   }
-}
+
+  ~TraceSession() {
+    const uint64_t one = 1;
+    [[maybe_unused]] auto n = ::write(wake_.get(), &one, sizeof one);
+    reader_.join();
+  }
+
+  TraceSession(const TraceSession&) = delete;
+  TraceSession& operator=(const TraceSession&) = delete;
+
+  void subscribe(Subscriber* sub) {
+    std::lock_guard lock(subs_mu_);
+    sub->t_start = monotonic_ns();
+    sub->lost_at_start = lost_.load();
+    subscribers_.push_back(sub);
+    apply_filters();
+    if (!enabled_) {
+      for (size_t i = 0; i < tracepoints_.size(); ++i)
+        write_text(instance_->files(i).enable.get(), "1", "enable " + tracepoints_[i].name());
+      enabled_ = true;
+    }
+  }
+
+  void unsubscribe(Subscriber* sub) {
+    std::lock_guard lock(subs_mu_);
+    std::erase(subscribers_, sub);
+    if (subscribers_.empty()) return;  // the session ends with its last holder
+    try {
+      apply_filters();
+    } catch (const TraceUnavailable&) {
+      // A wider filter than needed only costs user-space filtering.
+    }
+  }
+
+  // Reads everything the per-CPU buffers hold now and hands it to the subscribers.
+  void drain() {
+    std::vector<KernelEvent> fresh;
+    {
+      std::lock_guard lock(drain_mu_);
+      const PageLayout& pl = instance_->page_layout();
+      uint64_t lost = 0;
+      for (const UniqueFd& cpu : instance_->cpus()) {
+        for (;;) {
+          const ssize_t n = ::read(cpu.get(), scratch_.data(), scratch_.size());
+          if (n <= 0) break;  // EAGAIN: empty for now
+          parse_page(std::span<const uint8_t>(scratch_.data(), size_t(n)), pl,
+                     [&](int64_t t, std::span<const uint8_t> raw) { handle(raw, t, fresh); }, lost);
+        }
+      }
+      lost_ += lost;
+    }
+    if (fresh.empty()) return;
+    std::lock_guard lock(subs_mu_);
+    for (Subscriber* sub : subscribers_) {
+      bool any = false;
+      {
+        std::lock_guard sub_lock(sub->mu);
+        for (const auto& ev : fresh)
+          if (sub->wanted(ev)) {
+            sub->recorded.push_back(ev);
+            any = true;
+          }
+      }
+      if (any) sub->cv.notify_all();
+    }
+  }
+
+  uint64_t lost() const { return lost_.load(); }
+  std::string notes() const {
+    std::lock_guard lock(subs_mu_);
+    return notes_;
+  }
+
+ private:
+  void add_note(const std::string& note) { notes_ += (notes_.empty() ? "" : "; ") + note; }
+
+  void setup_tracepoints(const std::vector<std::optional<TraceFormat>>& formats) {
+    for (size_t i = 0; i < formats.size(); ++i) {
+      if (!formats[i]) {
+        add_note(std::string(kTracepoints[i].name) + " not on this kernel, not recorded");
+        continue;
+      }
+      Layout layout(*formats[i]);
+      const bool filterable = layout.sport && layout.dport;
+      Tracepoint tp{kTracepoints[i].kind, *formats[i], layout, formats[i]->symbols("reason"), filterable};
+      if (!filterable) add_note(tp.name() + " has no sport/dport fields: filtered in user space only");
+      tracepoints_.push_back(std::move(tp));
+    }
+    for (const auto& tp : tracepoints_) by_id_[tp.format.id] = &tp;
+    if (const TraceField* f = tracepoints_.front().format.field("common_type")) common_type_ = *f;
+    else throw TraceUnavailable("tracepoint format has no common_type field");
+  }
+
+  // Kernel filters for the union of the subscribers' ports (subs_mu_ held). A filter
+  // the kernel refuses (too long, say) falls back to the port-less one: user space
+  // filters by port anyway.
+  void apply_filters() {
+    std::optional<std::set<uint16_t>> ports = std::set<uint16_t>{};
+    for (const auto* sub : subscribers_) {
+      if (!sub->ports) {
+        ports.reset();
+        break;
+      }
+      ports->insert(sub->ports->begin(), sub->ports->end());
+    }
+    for (size_t i = 0; i < tracepoints_.size(); ++i) {
+      const Tracepoint& tp = tracepoints_[i];
+      const int fd = instance_->files(i).filter.get();
+      std::string filter = kernel_filter(tp.layout, ports);
+      if (filter.empty()) filter = "0";  // clears the filter
+      if (filter == filters_[i]) continue;
+      if (::write(fd, filter.data(), filter.size()) != ssize_t(filter.size())) {
+        const int err = errno;
+        const std::string wide = kernel_filter(tp.layout, std::nullopt);
+        if (!filter_failed_.contains(i))
+          add_note(tp.name() + ": filter \"" + filter.substr(0, 80) + (filter.size() > 80 ? "..." : "") +
+                   "\" refused (" + errno_name(err) + "), filtered by port in user space");
+        filter_failed_.insert(i);
+        filter = wide.empty() ? "0" : wide;
+        write_text(fd, filter, "filter " + tp.name());
+      }
+      filters_[i] = filter;
+    }
+  }
+
+  void handle(std::span<const uint8_t> raw, int64_t t_ns, std::vector<KernelEvent>& out) {
+    const auto it = by_id_.find(uint16_t(RawRecord(raw).integer(common_type_)));
+    if (it == by_id_.end()) return;
+    if (auto ev = decode(*it->second, raw, t_ns)) out.push_back(std::move(*ev));
+  }
+
+  void read_loop() {
+    std::vector<pollfd> fds;
+    for (const auto& cpu : instance_->cpus()) fds.push_back({cpu.get(), POLLIN, 0});
+    fds.push_back({wake_.get(), POLLIN, 0});
+    for (;;) {
+      if (::poll(fds.data(), fds.size(), -1) < 0) {
+        if (errno == EINTR) continue;
+        return;
+      }
+      if (fds.back().revents) return;
+      for (auto& p : fds)  // a dead fd would make poll spin; stop watching it
+        if (p.revents & (POLLHUP | POLLERR | POLLNVAL)) p.fd = -1;
+      drain();
+    }
+  }
+
+  std::vector<Tracepoint> tracepoints_;
+  std::unordered_map<uint16_t, const Tracepoint*> by_id_;
+  std::optional<TraceField> common_type_;
+  std::unique_ptr<Instance> instance_;
+  UniqueFd wake_;  // eventfd: tells the reader thread to stop
+  std::thread reader_;
+
+  std::mutex drain_mu_;  // one reader of the buffers at a time (reader thread or callers)
+  std::vector<uint8_t> scratch_;
+  std::atomic<uint64_t> lost_{0};
+
+  mutable std::mutex subs_mu_;  // guards subscribers_, filters, notes_
+  std::vector<Subscriber*> subscribers_;
+  std::map<size_t, std::string> filters_;  // as written, per tracepoint
+  std::set<size_t> filter_failed_;
+  bool enabled_ = false;
+  std::string notes_;
+};
+
+}  // namespace
+
+struct TraceObserver::Impl {
+  Subscriber sub;
+  std::shared_ptr<TraceSession> session;
+  ~Impl() {
+    if (session) session->unsubscribe(&sub);
+  }
+};
 
 TraceObserver::TraceObserver(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 TraceObserver::~TraceObserver() = default;
 
 std::unique_ptr<TraceObserver> TraceObserver::start(const std::vector<uint16_t>& ports) {
   auto impl = std::make_unique<Impl>();
-  impl->ports.insert(ports.begin(), ports.end());
-  impl->setup_tracepoints(load_formats());
-  for (int cpu : online_cpus()) impl->open_cpu(cpu);
-  impl->wake = UniqueFd(::eventfd(0, EFD_CLOEXEC));
-  if (!impl->wake) fail("eventfd", errno);
-  for (auto& ring : impl->rings) ring->enable();
-  impl->reader = std::thread([p = impl.get()] { p->read_loop(); });
+  if (!ports.empty()) impl->sub.ports = std::set<uint16_t>(ports.begin(), ports.end());
+  impl->session = TraceSession::acquire();
+  impl->session->subscribe(&impl->sub);  // if this throws, ~Impl unsubscribes
   return std::unique_ptr<TraceObserver>(new TraceObserver(std::move(impl)));
 }
 
 std::vector<KernelEvent> TraceObserver::events() {
-  impl_->drain();
+  impl_->session->drain();
   std::vector<KernelEvent> out;
   {
-    std::lock_guard lock(impl_->mu);
-    out = impl_->recorded;
+    std::lock_guard lock(impl_->sub.mu);
+    out = impl_->sub.recorded;
   }
   std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.t_ns < b.t_ns; });
   return out;
@@ -525,14 +804,15 @@ std::optional<KernelEvent> TraceObserver::wait_for(const std::function<bool(cons
                                                    std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   size_t checked = 0;
-  impl_->drain();
+  impl_->session->drain();
   for (;;) {
     std::vector<KernelEvent> batch;
     {
-      std::unique_lock lock(impl_->mu);
-      impl_->cv.wait_until(lock, deadline, [&] { return impl_->recorded.size() > checked; });
-      batch.assign(impl_->recorded.begin() + ptrdiff_t(checked), impl_->recorded.end());
-      checked = impl_->recorded.size();
+      Subscriber& sub = impl_->sub;
+      std::unique_lock lock(sub.mu);
+      sub.cv.wait_until(lock, deadline, [&] { return sub.recorded.size() > checked; });
+      batch.assign(sub.recorded.begin() + ptrdiff_t(checked), sub.recorded.end());
+      checked = sub.recorded.size();
     }
     // pred runs unlocked: it may call events().
     std::optional<KernelEvent> best;
@@ -543,17 +823,18 @@ std::optional<KernelEvent> TraceObserver::wait_for(const std::function<bool(cons
   }
 }
 
-uint64_t TraceObserver::lost() const { return impl_->lost.load(); }
+uint64_t TraceObserver::lost() const { return impl_->session->lost() - impl_->sub.lost_at_start; }
 
-std::string TraceObserver::notes() const { return impl_->notes; }
+std::string TraceObserver::notes() const { return impl_->session->notes(); }
 
 std::optional<std::string> trace_unavailable_reason() {
   try {
-    const auto formats = load_formats();
-    Ring probe(open_tracepoint(*formats.front(), online_cpus().front()), 1);
+    TraceSession::acquire();
     return std::nullopt;
   } catch (const TraceUnavailable& e) {
     return std::string(e.what());
+  } catch (const std::exception& e) {
+    return std::string("setting up tracing: ") + e.what();
   }
 }
 

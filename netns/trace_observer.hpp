@@ -33,16 +33,35 @@ struct TraceUnavailable : std::runtime_error {
 };
 
 // Records TCP tracepoints (state changes, retransmits, resets, socket errors) for a set of
-// ports, system-wide (all network namespaces), through perf_event_open. Nothing outlives
-// the process: no tracefs instance, no visible mount, no event enabled in tracefs.
+// ports, system-wide (all network namespaces).
+//
+// The events come from a private ftrace instance (a tracefs instance of this process,
+// read through per-CPU trace_pipe_raw), not from perf_event_open: on 6.18 perf was
+// seen to drop, silently (no PERF_RECORD_LOST) and for every perf consumer at once,
+// each tracepoint hit in interrupt context on top of certain tasks (one CPU's idle
+// task, a long-lived daemon thread) - a timeout's CLOSE or a SYN retransmit fired from
+// the timer softirq on an idle CPU - while ftrace recorded the same hits. That fits
+// perf's per-task recursion guard (task_struct::perf_recursion since 6.12) left set for
+// those tasks: perf_trace_buf_alloc() gives up before any event is considered.
+// ftrace's ring buffer keeps no per-task state.
+//
+// All observers of a process share one session: one instance, one reader thread, one
+// kernel filter (the union of their ports); start() subscribes ports and the
+// observer's destructor unsubscribes them. Instances of different processes are
+// independent. Nothing outlives the process: tracefs is mounted only in a private
+// mount namespace (never visible), and a small reaper process holding that namespace
+// removes the instance when the process exits, however it exits; instances left by
+// a reaper that was itself killed are removed by the next session of any process.
 class TraceObserver {
  public:
-  // Opens sock:inet_sock_set_state, tcp:tcp_retransmit_skb, tcp:tcp_receive_reset,
-  // tcp:tcp_send_reset, sock:inet_sk_error_report on every online CPU, with a kernel-side
-  // filter keeping only events whose sport or dport is one of `ports` (TCP only where the
-  // tracepoint has a protocol field), plus the same check in user space. An empty `ports`
-  // keeps every TCP event. Only inet_sock_set_state is required; tracepoints this kernel
-  // lacks are skipped (see notes()). Throws TraceUnavailable with the failing step.
+  // Enables sock:inet_sock_set_state, tcp:tcp_retransmit_skb, tcp:tcp_receive_reset,
+  // tcp:tcp_send_reset, sock:inet_sk_error_report (once per process), with a kernel
+  // filter keeping only events whose sport or dport is a subscribed port (TCP only
+  // where the tracepoint has a protocol field), plus the same check in user space.
+  // An empty `ports` keeps every TCP event. Recording starts when start() returns
+  // (events already buffered for an earlier observer are not replayed). Only
+  // inet_sock_set_state is required; tracepoints this kernel lacks are skipped (see
+  // notes()). Throws TraceUnavailable with the failing step.
   static std::unique_ptr<TraceObserver> start(const std::vector<uint16_t>& ports);
 
   // Everything recorded so far (including what sits in the ring buffers right now),
@@ -54,8 +73,9 @@ class TraceObserver {
   std::optional<KernelEvent> wait_for(const std::function<bool(const KernelEvent&)>& pred,
                                       std::chrono::milliseconds timeout);
 
-  // Samples the kernel dropped because a ring was full (PERF_RECORD_LOST). The kernel
-  // reports a loss only once there is room again, so the count can trail by one drain.
+  // Events the kernel dropped since start() because a per-CPU buffer was full (any
+  // port: the buffers are shared by the process's observers). Counted when read, so
+  // the count can trail by one drain.
   uint64_t lost() const;
   std::string notes() const;  // degradations, e.g. tracepoints filtered in user space only
 
@@ -69,7 +89,8 @@ class TraceObserver {
   std::unique_ptr<Impl> impl_;
 };
 
-// Cheap probe for skip messages/fallback: nullopt if start() would work, else the reason.
+// Probe for skip messages/fallback: nullopt if start() would work, else the reason.
+// Sets up (or reuses) the process's session, so the first call costs what start() does.
 std::optional<std::string> trace_unavailable_reason();
 
 }  // namespace crashlab

@@ -262,6 +262,14 @@ TraceFormat parse_trace_format(std::string_view text) {
   return fmt;
 }
 
+std::vector<TraceField> parse_trace_fields(std::string_view text) {
+  std::vector<TraceField> fields;
+  std::istringstream in{std::string(text)};
+  for (std::string line; std::getline(in, line);)
+    if (const std::string_view l = trim(line); l.starts_with("field:")) fields.push_back(parse_field_line(l));
+  return fields;
+}
+
 std::vector<std::optional<TraceFormat>> tracepoint_formats(const std::vector<std::string>& names) {
   static std::mutex mu;
   static std::map<std::string, std::optional<TraceFormat>> cache;

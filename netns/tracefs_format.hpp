@@ -36,6 +36,10 @@ struct TraceFormat {
 // Throws std::runtime_error on malformed input.
 TraceFormat parse_trace_format(std::string_view text);
 
+// The "field:" lines of any tracefs layout description, e.g. events/header_page
+// (which has no name or ID). Throws std::runtime_error on a malformed field line.
+std::vector<TraceField> parse_trace_fields(std::string_view text);
+
 // tracefs is unreachable (not mounted and cannot be mounted privately, or unreadable).
 struct TracefsUnavailable : std::runtime_error {
   using std::runtime_error::runtime_error;

@@ -55,16 +55,20 @@ std::vector<StateAt> Observation::traced_states(const ConnKey& side) {
   for (const auto& s : sampled) saw_time_wait |= s.state == kTimeWait;
   if (saw_time_wait && out.size() >= 2 && out.back().state == kClose && is_fin_state(out[out.size() - 2].state))
     out.back().state = kTimeWait;
-  // Under concurrent tracers the kernel has been seen to drop the burst at a
-  // timeout's give-up (CLOSE in timer softirq) without counting it as lost. If
-  // sock_diag saw the socket vanish after the last traced state, say so and take
-  // the CLOSE from sock_diag rather than report a socket that never closed.
-  if (!out.empty() && !sampled.empty() && sampled.back().state == kClose && sampled.back().t_ns > out.back().t_ns &&
-      out.back().state != kClose && out.back().state != kTimeWait) {
-    out.push_back(sampled.back());
-    std::lock_guard lk(mu_);
+  // The kernel unhashes a socket a few microseconds before its CLOSE event is
+  // written, and a trace can lose events (the old perf observer did). If sock_diag
+  // saw the socket vanish after the last traced state, take the CLOSE from it and
+  // say so for as long as the trace lacks it, rather than report a socket that
+  // never closed.
+  const bool missing_close = !out.empty() && !sampled.empty() && sampled.back().state == kClose &&
+                             sampled.back().t_ns > out.back().t_ns && out.back().state != kClose &&
+                             out.back().state != kTimeWait;
+  if (missing_close) out.push_back(sampled.back());
+  std::lock_guard lk(mu_);
+  if (missing_close)
     incomplete_.insert(side.text());
-  }
+  else
+    incomplete_.erase(side.text());
   return out;
 }
 

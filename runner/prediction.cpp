@@ -43,12 +43,14 @@ void apply_recovery(SidePrediction& s, double at, bool rst) {
     s.detected_after_ms = through.at_ms;
     s.late_max_ms = through.late_max_ms;
     s.error = "ECONNRESET";
-    s.reason += "; the peer is back at " + ms_text(at) + " without the connection: " + when + " reaches it and is answered with RST";
+    s.reason = "the peer is back at " + ms_text(at) + " without the connection: " + when +
+               " reaches it and is answered with RST. Until then: " + s.reason;
   } else {
     s.detected_after_ms.reset();
     s.late_max_ms = 0;
     s.error.clear();
-    s.reason += "; the path heals at " + ms_text(at) + ": " + when + " gets through and is ACKed, nothing fails";
+    s.reason = "the path heals at " + ms_text(at) + ": " + when + " gets through and is ACKed, nothing fails. Until then: " +
+               s.reason;
   }
 }
 
@@ -60,10 +62,14 @@ SidePrediction arp_failure(const PredictionInput& in, double zero_ms) {
   model::Prediction syn = model::predict_syn(in.kernel, in.socket);
   double fail_ms = zero_ms + in.arp_probes * in.arp_retrans_ms;
   SidePrediction s = from_model(syn, zero_ms, "connect()");
-  std::erase_if(s.schedule, [&](const PredictedFiring& f) { return f.at_ms >= fail_ms; });
   s.detected_after_ms = fail_ms;
   // Each probe re-arms the neighbour timer, so the wheel's lateness adds up.
   s.late_max_ms = in.arp_probes * double(model::timer_wheel_slack_us(in.kernel.hz, int64_t(in.arp_retrans_ms * 1000))) / 1e3;
+  // With the defaults both timers tick once a second from the same moment, so a
+  // SYN retransmission can fall on the neighbour's give-up: whichever timer the
+  // wheel runs first wins, and that firing may or may not happen.
+  std::erase_if(s.schedule, [&](const PredictedFiring& f) { return f.at_ms > fail_ms + s.late_max_ms; });
+  for (auto& f : s.schedule) f.optional = f.at_ms + f.late_max_ms >= fail_ms;
   s.alternative_detected_after_ms.reset();
   s.error = "EHOSTUNREACH";
   s.reason = "nobody answers ARP: the neighbour entry fails after " + std::to_string(in.arp_probes) + " probes " +

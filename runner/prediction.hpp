@@ -39,6 +39,7 @@ struct PredictedFiring {
   int n = 0;
   double at_ms = 0;        // after the fault
   double late_max_ms = 0;  // the timer wheel may put it this much later
+  bool optional = false;   // it races the give-up: it may or may not happen
 };
 
 struct SidePrediction {

@@ -20,7 +20,8 @@ nlohmann::json prediction_json(const std::optional<SidePrediction>& p) {
   if (!p) return nullptr;
   nlohmann::json schedule = nlohmann::json::array();
   for (const auto& f : p->schedule)
-    schedule.push_back({{"kind", f.kind}, {"n", f.n}, {"at_ms", f.at_ms}, {"late_max_ms", f.late_max_ms}});
+    schedule.push_back(
+        {{"kind", f.kind}, {"n", f.n}, {"at_ms", f.at_ms}, {"late_max_ms", f.late_max_ms}, {"optional", f.optional}});
   return {{"detected_after_ms", or_null(p->detected_after_ms)},
           {"late_max_ms", p->late_max_ms},
           {"alternative_detected_after_ms", or_null(p->alternative_detected_after_ms)},

@@ -73,6 +73,12 @@ TEST(Prediction, ConnectToASilentNeighbourFailsWithArp) {
   EXPECT_EQ(p.error, "EHOSTUNREACH");
   ASSERT_EQ(p.schedule.size(), 2u);  // the SYN retransmissions at 1 s and 2 s
   for (const auto& f : p.schedule) EXPECT_EQ(f.kind, "syn_retransmit");
+  for (const auto& f : p.schedule) EXPECT_FALSE(f.optional);
+  in.arp_retrans_ms = 1000;  // the defaults: the third SYN timer falls on the neighbour's give-up
+  p = predict_side(in);
+  ASSERT_EQ(p.schedule.size(), 3u);
+  EXPECT_FALSE(p.schedule[1].optional);
+  EXPECT_TRUE(p.schedule[2].optional);
 }
 
 TEST(Prediction, ConnectThroughATcpDropUsesTheSynBudget) {

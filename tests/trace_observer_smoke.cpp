@@ -201,8 +201,8 @@ UniqueFd listening_socket(uint16_t port = 0) {
   return l;
 }
 
-// Enough connections to wrap every per-CPU ring several times (records then straddle
-// the ring's end), plus traffic on an unobserved port that must be filtered out.
+// Enough connections to fill many trace-buffer pages on every CPU while the reader
+// drains them, plus traffic on an unobserved port that must be filtered out.
 void bulk(TraceObserver& obs, int listener, uint16_t port) {
   constexpr int kConnections = 400;
   std::printf("bulk: %d connections (10 state changes each) + 1 on an unobserved port:\n", kConnections);
@@ -234,8 +234,9 @@ void bulk(TraceObserver& obs, int listener, uint16_t port) {
   check(obs.lost() == 0, "lost=" + std::to_string(obs.lost()));
 }
 
-// A SYN the listener drops (its accept queue is full) is retransmitted after ~1s. Uses
-// a second observer on its own port, so two observers run side by side.
+// A SYN the listener drops (its accept queue is full) is retransmitted after ~1s, from
+// the timer softirq. Uses a second observer on its own port, so two observers run side
+// by side (sharing the process's tracing session: starting it only subscribes a port).
 void retransmit() {
   std::printf("retransmit (SYN to a listener with a full accept queue):\n");
   UniqueFd l = tcp_socket();
@@ -243,7 +244,9 @@ void retransmit() {
   if (::bind(l.get(), reinterpret_cast<const sockaddr*>(&any), sizeof any) != 0) throw_errno("bind");
   if (::listen(l.get(), 0) != 0) throw_errno("listen");
   const uint16_t port = local_port(l.get());
+  const int64_t t_start = monotonic_ns();
   auto obs = TraceObserver::start({port});
+  std::printf("  second observer started in %.2f ms\n", double(monotonic_ns() - t_start) / 1e6);
   UniqueFd first = connect_to(port);  // fills the accept queue
   UniqueFd second = tcp_socket();
   ::fcntl(second.get(), F_SETFL, O_NONBLOCK);
