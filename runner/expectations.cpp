@@ -1,4 +1,5 @@
 #include "runner/expectations.hpp"
+#include "runner/ms_text.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -15,18 +16,12 @@ std::string list(const std::vector<std::string>& v) {
   return s.empty() ? "(none)" : s;
 }
 
-std::string ms(double v) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.1f ms", v);
-  return b;
-}
-
 double tick_ms_of(const CaseResult& res) {
   const auto& hz = res.machine.value("hz", nlohmann::json());
   return hz.is_number_integer() && hz.get<int>() > 0 ? 1000.0 / hz.get<int>() : 10.0;  // unknown HZ: the coarsest
 }
 
-std::string window_text(const ModelWindow& w) { return "[" + ms(w.lo) + ", " + ms(w.hi) + "]"; }
+std::string window_text(const ModelWindow& w) { return "[" + ms_text(w.lo) + ", " + ms_text(w.hi) + "]"; }
 
 template <class Fail>
 void judge_against_model(const ModelTolerance& tol, SideResult& side, bool exact, double tick, int64_t fault_t,
@@ -35,16 +30,16 @@ void judge_against_model(const ModelTolerance& tol, SideResult& side, bool exact
   const SidePrediction& p = *side.predicted;
   if (!p.detected_after_ms) {
     if (side.detected_after_ms)
-      fail("detected_after_ms", "no detection (model: " + p.reason + ")", ms(*side.detected_after_ms));
+      fail("detected_after_ms", "no detection (model: " + p.reason + ")", ms_text(*side.detected_after_ms));
     return;
   }
   ModelWindow w = model_window(*p.detected_after_ms, p.late_max_ms, tol, tick);
-  std::string expected = "model " + ms(*p.detected_after_ms) + " in " + window_text(w);
+  std::string expected = "model " + ms_text(*p.detected_after_ms) + " in " + window_text(w);
   side.expected_detection = window_text(w);
   if (!side.detected_after_ms)
     fail("detected_after_ms", expected, "no detection in the window");
   else if (*side.detected_after_ms < w.lo || *side.detected_after_ms > w.hi)
-    fail("detected_after_ms", expected, ms(*side.detected_after_ms));
+    fail("detected_after_ms", expected, ms_text(*side.detected_after_ms));
   if (!p.error.empty() && side.error.value_or("none") != p.error) fail("error", "model " + p.error, side.error.value_or("none"));
   if (!exact) return;  // retransmissions are only seen through the tracepoint
   const std::vector<PredictedFiring> firings = predicted_retransmissions(side);
@@ -63,7 +58,7 @@ void judge_against_model(const ModelTolerance& tol, SideResult& side, bool exact
     if (pairs[i] < 0 && !firings[i].optional) {
       ModelWindow fw = model_window(firings[i].at_ms, firings[i].late_max_ms, tol, tick);
       fail("retransmissions[" + std::to_string(i) + "]",
-           firings[i].kind + " #" + std::to_string(firings[i].n) + " at " + ms(firings[i].at_ms) + " in " + window_text(fw),
+           firings[i].kind + " #" + std::to_string(firings[i].n) + " at " + ms_text(firings[i].at_ms) + " in " + window_text(fw),
            "none there");
     }
 }
@@ -101,11 +96,11 @@ void judge(const CaseSpec& spec, bool exact_states, CaseResult& res) {
     if (e.detected_after_ms) {
       auto [lo, hi] = *e.detected_after_ms;
       double hi_scaled = double(hi) * time_scale();
-      side.expected_detection = "[" + ms(double(lo)) + ", " + ms(hi_scaled) + "]";
+      side.expected_detection = "[" + ms_text(double(lo)) + ", " + ms_text(hi_scaled) + "]";
       if (!side.detected_after_ms)
-        fail("detected_after_ms", "[" + std::to_string(lo) + ", " + ms(hi_scaled) + "]", "no detection in the window");
+        fail("detected_after_ms", "[" + std::to_string(lo) + ", " + ms_text(hi_scaled) + "]", "no detection in the window");
       else if (*side.detected_after_ms < double(lo) || *side.detected_after_ms > hi_scaled)
-        fail("detected_after_ms", "[" + std::to_string(lo) + ", " + ms(hi_scaled) + "]", ms(*side.detected_after_ms));
+        fail("detected_after_ms", "[" + std::to_string(lo) + ", " + ms_text(hi_scaled) + "]", ms_text(*side.detected_after_ms));
     }
     if (e.detected_by_model) judge_against_model(*e.detected_by_model, side, exact_states, tick_ms_of(res), res.fault_t_ns, fail);
     if (e.state_at_end && side.state_at_end.value_or("gone") != *e.state_at_end)

@@ -1,4 +1,5 @@
 #include "runner/prediction.hpp"
+#include "runner/ms_text.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -7,16 +8,10 @@
 namespace crashlab {
 
 namespace {
-std::string ms_text(double ms) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.0f ms", ms);
-  return b;
-}
-
 // The model's answer, moved to the fault's clock.
 SidePrediction from_model(const model::Prediction& p, double zero_ms, const std::string& zero_text) {
   SidePrediction s;
-  s.time_zero = zero_text + " (" + ms_text(zero_ms) + " after the fault)";
+  s.time_zero = zero_text + " (" + ms_text(zero_ms, 0) + " after the fault)";
   s.reason = p.reason;
   s.error = p.error;
   for (const auto& f : p.schedule)
@@ -38,18 +33,18 @@ void apply_recovery(SidePrediction& s, double at, bool rst) {
   const PredictedFiring through = *hit;
   s.schedule.erase(hit + 1, s.schedule.end());
   s.alternative_detected_after_ms.reset();
-  std::string when = through.kind + " #" + std::to_string(through.n) + " at " + ms_text(through.at_ms);
+  std::string when = through.kind + " #" + std::to_string(through.n) + " at " + ms_text(through.at_ms, 0);
   if (rst) {
     s.detected_after_ms = through.at_ms;
     s.late_max_ms = through.late_max_ms;
     s.error = "ECONNRESET";
-    s.reason = "the peer is back at " + ms_text(at) + " without the connection: " + when +
+    s.reason = "the peer is back at " + ms_text(at, 0) + " without the connection: " + when +
                " reaches it and is answered with RST. Until then: " + s.reason;
   } else {
     s.detected_after_ms.reset();
     s.late_max_ms = 0;
     s.error.clear();
-    s.reason = "the path heals at " + ms_text(at) + ": " + when + " gets through and is ACKed, nothing fails. Until then: " +
+    s.reason = "the path heals at " + ms_text(at, 0) + ": " + when + " gets through and is ACKed, nothing fails. Until then: " +
                s.reason;
   }
 }
@@ -73,7 +68,7 @@ SidePrediction arp_failure(const PredictionInput& in, double zero_ms) {
   s.alternative_detected_after_ms.reset();
   s.error = "EHOSTUNREACH";
   s.reason = "nobody answers ARP: the neighbour entry fails after " + std::to_string(in.arp_probes) + " probes " +
-             ms_text(in.arp_retrans_ms) + " apart, and the ICMP host-unreachable for the queued SYN is fatal in SYN_SENT "
+             ms_text(in.arp_retrans_ms, 0) + " apart, and the ICMP host-unreachable for the queued SYN is fatal in SYN_SENT "
              "(the SYN retransmissions before it wait in the neighbour queue)";
   return s;
 }

@@ -1,4 +1,5 @@
 #include "runner/table.hpp"
+#include "runner/ms_text.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -9,12 +10,6 @@
 namespace crashlab {
 
 namespace {
-std::string fmt_ms(double v) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.1f ms", v);
-  return b;
-}
-
 std::string states_line(const SideResult& s) {
   std::string out;
   for (const auto& st : s.states) out += (out.empty() ? "" : " > ") + tcp_state_name(st.state);
@@ -35,14 +30,14 @@ std::string model_line(const SideResult& s) {
   if (!p.detected_after_ms)
     return "model: " + (p.reason.rfind("not modelled", 0) == 0 ? "" : std::string("no detection: ")) +
            p.reason.substr(0, 100) + (p.reason.size() > 100 ? "..." : "");
-  std::string out = "predicted " + fmt_ms(*p.detected_after_ms) + (p.error.empty() ? "" : " " + p.error);
+  std::string out = "predicted " + ms_text(*p.detected_after_ms) + (p.error.empty() ? "" : " " + p.error);
   if (s.detected_after_ms) {
     double d = *s.detected_after_ms - *p.detected_after_ms;
     char b[64];
     std::snprintf(b, sizeof b, " (%+.1f ms, %+.1f %%)", d, 100.0 * d / std::max(1.0, *p.detected_after_ms));
-    out += ", measured " + fmt_ms(*s.detected_after_ms) + b;
+    out += ", measured " + ms_text(*s.detected_after_ms) + b;
   }
-  if (p.alternative_detected_after_ms) out += "; neighbouring outcome " + fmt_ms(*p.alternative_detected_after_ms);
+  if (p.alternative_detected_after_ms) out += "; neighbouring outcome " + ms_text(*p.alternative_detected_after_ms);
   return out;
 }
 
@@ -53,11 +48,11 @@ std::string render_case(const CaseResult& r) {
   std::ostringstream o;
   std::string verdict = r.verdict == "pass" ? "PASS" : r.verdict == "fail" ? "FAIL" : "ERROR";
   o << "== " << r.name << "  [" << verdict << "]  fault: " << r.fault_type << " of the " << r.fault_target
-    << "  (" << fmt_ms(r.duration_ms) << ", observer: " << r.observer << ")\n";
+    << "  (" << ms_text(r.duration_ms) << ", observer: " << r.observer << ")\n";
   if (!r.error.empty()) o << "   error: " << r.error << "\n";
   for (const auto& [role, s] : r.sides) {
     o << "   " << pad(role, 7) << pad(states_line(s), 58) << " app: " << pad(app_line(s), 24)
-      << " detected: " << (s.detected_after_ms ? fmt_ms(*s.detected_after_ms) : std::string("-"))
+      << " detected: " << (s.detected_after_ms ? ms_text(*s.detected_after_ms) : std::string("-"))
       << (s.expected_detection.empty() ? "" : "  window " + s.expected_detection) << "\n";
     if (std::string m = model_line(s); !m.empty()) o << "          " << m << "\n";
   }

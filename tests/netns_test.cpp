@@ -2,6 +2,7 @@
 // sock_diag and host crashes.
 #include <gtest/gtest.h>
 
+#include "fixtures/connected_pair.hpp"
 #include "fixtures/privilege.hpp"
 #include "fixtures/proc_scan.hpp"
 #include "fixtures/waits.hpp"
@@ -16,17 +17,6 @@ using Json = nlohmann::json;
 namespace {
 class Netns : public NamespaceTest {};
 
-// A connected pair of endpoints over the topology, server reading.
-struct Conn {
-  Endpoint server, client;
-  Conn(Topology& t, uint16_t port)
-      : server(t.host(Role::Server).ns(), "server"), client(t.host(Role::Client).ns(), "client") {
-    server.request({{"cmd", "listen"}, {"addr", t.address(Role::Server)}, {"port", port}}, "listening");
-    server.command({{"cmd", "accept"}});
-    client.request({{"cmd", "connect"}, {"addr", t.address(Role::Server)}, {"port", port}}, "connected");
-    server.wait_for_event("accepted", scaled(milliseconds(5000)));
-  }
-};
 
 }  // namespace
 
@@ -64,7 +54,7 @@ TEST_F(Netns, SwitchTopologyPutsLinksOnlyInTestNamespaces) {
   EXPECT_NE(std::find(sw.begin(), sw.end(), "br0"), sw.end());
   EXPECT_NE(std::find(sw.begin(), sw.end(), "p-server"), sw.end());
   EXPECT_NE(std::find(sw.begin(), sw.end(), "p-client"), sw.end());
-  Conn c(t, 7001);  // traffic crosses the bridge
+  ConnectedPair c(t, 7001);  // traffic crosses the bridge
   c.client.request({{"cmd", "send"}, {"bytes", 1000}}, "sent");
   c.server.request({{"cmd", "recv"}}, "ok");
   c.server.wait_for([](const Json& e) { return e.value("total", 0) >= 1000; }, "1000 bytes", scaled(milliseconds(3000)));
@@ -73,13 +63,13 @@ TEST_F(Netns, SwitchTopologyPutsLinksOnlyInTestNamespaces) {
 TEST_F(Netns, DirectTopologyConnectsOverOneVethPair) {
   Topology t({TopologyKind::Direct, false});
   EXPECT_EQ(t.switch_ns(), nullptr);
-  Conn c(t, 7002);
+  ConnectedPair c(t, 7002);
   EXPECT_EQ(c.client.events().back().value("event", ""), "connected");
 }
 
 TEST_F(Netns, Ipv6HostsConnect) {
   Topology t({TopologyKind::Switch, true});
-  Conn c(t, 7003);
+  ConnectedPair c(t, 7003);
   auto connected = c.client.find([](const Json& e) { return e.value("event", "") == "connected"; });
   ASSERT_TRUE(connected);
   EXPECT_EQ(connected->value("peer", ""), "[fd00:77::1]:7003");
@@ -87,7 +77,7 @@ TEST_F(Netns, Ipv6HostsConnect) {
 
 TEST_F(Netns, HostCrashLeavesTheSurvivorsLinkUp) {
   Topology t({});
-  Conn c(t, 7004);
+  ConnectedPair c(t, 7004);
   t.crash_host(Role::Client);
   EXPECT_FALSE(t.has_host(Role::Client));
   EXPECT_TRUE(t.host(Role::Server).rtnl().is_up("eth0"));
@@ -107,12 +97,12 @@ TEST_F(Netns, RebootedHostComesBackWithTheSameAddress) {
   t.crash_host(Role::Client);
   t.boot_host(Role::Client, /*new_mac=*/true);
   EXPECT_NE(t.mac(Role::Client), mac);
-  Conn c(t, 7005);
+  ConnectedPair c(t, 7005);
 }
 
 TEST_F(Netns, SockDiagSeesOrphanedSocketsAfterTheProcessDies) {
   Topology t({});
-  Conn c(t, 7006);
+  ConnectedPair c(t, 7006);
   c.server.request({{"cmd", "recv"}}, "ok");
   c.client.process().signal(SIGKILL);
   ASSERT_TRUE(c.client.process().wait_exit(scaled(milliseconds(3000))));

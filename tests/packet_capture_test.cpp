@@ -8,6 +8,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "fixtures/connected_pair.hpp"
 #include "fixtures/privilege.hpp"
 #include "fixtures/proc_scan.hpp"
 #include "fixtures/waits.hpp"
@@ -125,17 +126,6 @@ class Capture : public NamespaceTest {
   fs::path dir_;
 };
 
-// A connected pair of endpoints over the topology (as in netns_test).
-struct Conn {
-  Endpoint server, client;
-  Conn(Topology& t, uint16_t port)
-      : server(t.host(Role::Server).ns(), "server"), client(t.host(Role::Client).ns(), "client") {
-    server.request({{"cmd", "listen"}, {"addr", t.address(Role::Server)}, {"port", port}}, "listening");
-    server.command({{"cmd", "accept"}});
-    client.request({{"cmd", "connect"}, {"addr", t.address(Role::Server)}, {"port", port}}, "connected");
-    server.wait_for_event("accepted", scaled(milliseconds(5000)));
-  }
-};
 }  // namespace
 
 TEST_F(Capture, RecordsTheHandshakeTheDataAndBothFins) {
@@ -146,7 +136,7 @@ TEST_F(Capture, RecordsTheHandshakeTheDataAndBothFins) {
   if (!cap) return;
   ASSERT_TRUE(cap->running());
   {
-    Conn c(t, port);
+    ConnectedPair c(t, port);
     c.server.request({{"cmd", "recv"}}, "ok");
     c.client.request({{"cmd", "send"}, {"bytes", 100}}, "sent");
     c.server.wait_for([](const Json& e) { return e.value("total", 0) >= 100; }, "100 bytes",
@@ -224,7 +214,7 @@ TEST_F(Capture, OnTheSwitchItOutlivesAHostCrash) {
   if (!in_host) return;
   PacketCapture on_switch(*t.switch_ns(), "br0", filter, dir_ / "switch.pcap");
   {
-    Conn c(t, 7102);
+    ConnectedPair c(t, 7102);
     ASSERT_TRUE(in_host->drain());
     t.crash_host(Role::Server);
   }

@@ -42,6 +42,7 @@
 #include <thread>
 #include <vector>
 
+#include "fixtures/loopback.hpp"
 #include "netns/clock.hpp"
 #include "netns/errors.hpp"
 #include "netns/trace_observer.hpp"
@@ -62,21 +63,6 @@ int failures = 0;
 void check(bool ok, const std::string& what) {
   std::printf("  [%s] %s\n", ok ? "ok" : "FAIL", what.c_str());
   if (!ok) ++failures;
-}
-
-sockaddr_in loopback(uint16_t port) {
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  return a;
-}
-
-uint16_t local_port(int fd) {
-  sockaddr_in a{};
-  socklen_t len = sizeof a;
-  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) throw_errno("getsockname");
-  return ntohs(a.sin_port);
 }
 
 UniqueFd tcp_socket() {

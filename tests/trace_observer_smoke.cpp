@@ -14,6 +14,7 @@
 #include <string>
 #include <thread>
 
+#include "fixtures/loopback.hpp"
 #include "netns/clock.hpp"
 #include "netns/errors.hpp"
 #include "netns/tcp_state.hpp"
@@ -44,21 +45,6 @@ UniqueFd tcp_socket() {
   UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!fd) throw_errno("socket");
   return fd;
-}
-
-sockaddr_in loopback(uint16_t port) {
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  return a;
-}
-
-uint16_t local_port(int fd) {
-  sockaddr_in a{};
-  socklen_t len = sizeof a;
-  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) throw_errno("getsockname");
-  return ntohs(a.sin_port);
 }
 
 // [before, after] monotonic_ns() around one syscall, to place kernel events against.
