@@ -89,14 +89,13 @@ std::optional<PredictionInput> prediction_input(World& w, const CaseResult& res,
   in.peer = peer_after(spec);
   if (in.peer == PredictionInput::Peer::Other) in.not_modelled = not_modelled_why(spec);
   const Json& hz = res.machine.value("hz", Json());
-  in.kernel = kernel_params(res.sysctls.count(role) ? res.sysctls.at(role) : std::map<std::string, std::string>{},
-                            hz.is_number_integer() ? hz.get<int>() : 250);
+  const auto found = res.sysctls.find(role);
+  const std::map<std::string, std::string> sysctls = found == res.sysctls.end() ? decltype(sysctls){} : found->second;
+  in.kernel = kernel_params(sysctls, hz.is_number_integer() ? hz.get<int>() : 250);
   in.socket = socket_params(spec.sockets.count(role) ? spec.sockets.at(role) : Json::object());
-  if (auto v = number(res.sysctls.count(role) ? res.sysctls.at(role) : std::map<std::string, std::string>{},
-                      "net.ipv4.neigh.eth0.mcast_solicit"))
+  if (auto v = number(sysctls, "net.ipv4.neigh.eth0.mcast_solicit"))
     in.arp_probes = int(*v);
-  if (auto v = number(res.sysctls.count(role) ? res.sysctls.at(role) : std::map<std::string, std::string>{},
-                      "net.ipv4.neigh.eth0.retrans_time_ms"))
+  if (auto v = number(sysctls, "net.ipv4.neigh.eth0.retrans_time_ms"))
     in.arp_retrans_ms = double(*v);
 
   // A new MAC nobody announced: the survivor keeps sending to the old one, which
