@@ -31,4 +31,6 @@ double time_scale() {
 
 milliseconds scaled(milliseconds base) { return milliseconds(int64_t(double(base.count()) * time_scale())); }
 
+milliseconds default_timeout() { return scaled(milliseconds(5000)); }
+
 }  // namespace crashlab

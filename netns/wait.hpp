@@ -42,4 +42,8 @@ int poll_budget_ms(Clock::time_point deadline);
 double time_scale();
 milliseconds scaled(milliseconds base);
 
+// The bound on any single request/answer exchange with a test process (an
+// endpoint's answer, a process's exit): 5 s, scaled.
+milliseconds default_timeout();
+
 }  // namespace crashlab

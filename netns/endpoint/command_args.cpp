@@ -19,14 +19,6 @@ std::optional<int64_t> integer_in_range(const Json& v, int64_t min, int64_t max)
   return i;
 }
 
-int socket_option_value(const std::string& name, const Json& v) {
-  const bool bool_ok = socket_option_accepts_bool(name);
-  if (bool_ok && v.is_boolean()) return v.get<bool>() ? 1 : 0;
-  if (const auto i = integer_in_range(v, INT_MIN, INT_MAX)) return int(*i);
-  fail("setsockopt", EINVAL,
-       "socket option " + quoted(name) + " must be " + (bool_ok ? "a boolean or " : "") + "a 32-bit integer");
-}
-
 }  // namespace
 
 void fail(const std::string& op, int err, const std::string& message) { throw CommandFailure{op, err, message}; }
@@ -80,14 +72,15 @@ std::optional<bool> CommandArgs::optional_bool(const char* field) {
   return v->get<bool>();
 }
 
-SocketOptionList CommandArgs::socket_options(const char* field, bool required) {
+SocketOptions CommandArgs::socket_options(const char* field, bool required) {
   const Json* v = required ? &require(field) : find(field);
   if (!v) return {};
   if (!v->is_object()) fail_command("field " + quoted(field) + " must be an object");
-  SocketOptionList opts;
+  SocketOptions opts;
   for (const auto& [name, value] : v->items()) {
-    if (!is_known_socket_option(name)) fail("setsockopt", EINVAL, "unknown socket option " + quoted(name));
-    opts.push_back({name, socket_option_value(name, value)});
+    const SocketOptionCheck c = check_socket_option(name, value);
+    if (!c.option) fail("setsockopt", EINVAL, "socket option " + quoted(name) + ": " + c.problem);
+    opts.push_back(*c.option);
   }
   return opts;
 }

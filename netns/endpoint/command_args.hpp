@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "netns/endpoint/emitter.hpp"
+#include "netns/endpoint/socket_options.hpp"
 
 namespace crashlab::endpoint {
 
@@ -22,11 +23,6 @@ struct CommandFailure {
 // Throws a CommandFailure for `op` with errno when rc < 0.
 void check(int rc, const std::string& op);
 
-struct SocketOption {
-  std::string name;
-  int value;
-};
-using SocketOptionList = std::vector<SocketOption>;
 
 // Typed access to a command's fields. Each accessor throws a CommandFailure naming
 // the field if it is missing or mistyped; finish() rejects fields nobody asked for,
@@ -41,7 +37,7 @@ class CommandArgs {
   std::optional<int64_t> optional_integer(const char* field, int64_t min, int64_t max);
   std::optional<bool> optional_bool(const char* field);
   // An object of socket options; unknown names and bad values fail with op "setsockopt".
-  SocketOptionList socket_options(const char* field, bool required);
+  SocketOptions socket_options(const char* field, bool required);
   void finish() const;
 
  private:

@@ -88,7 +88,7 @@ void EventLoop::install_connection(std::unique_ptr<Connection> conn) {
   conn_ = std::move(conn);
 }
 
-bool EventLoop::apply_options(int fd, const SocketOptionList& opts, const Json& id) {
+bool EventLoop::apply_options(int fd, const SocketOptions& opts, const Json& id) {
   bool ok = true;
   for (const SocketOption& o : opts) {
     if (const int err = apply_socket_option(fd, o.name, o.value)) {

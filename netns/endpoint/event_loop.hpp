@@ -30,7 +30,7 @@ class EventLoop {
   void on_listener();
   void on_timer();
   void install_connection(std::unique_ptr<Connection> conn);
-  bool apply_options(int fd, const SocketOptionList& opts, const Json& id);
+  bool apply_options(int fd, const SocketOptions& opts, const Json& id);
   void stop_periodic(const std::string& reason);
   void stop_periodic_if_send_failed();
 
@@ -55,7 +55,7 @@ class EventLoop {
 
   UniqueFd listener_;
   bool accept_armed_ = false;
-  SocketOptionList accept_opts_;
+  SocketOptions accept_opts_;
   Json accept_id_;
 
   std::unique_ptr<Connection> conn_;

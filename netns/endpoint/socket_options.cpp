@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cerrno>
+#include <climits>
 
 #ifndef TCP_RTO_MAX_MS
 #define TCP_RTO_MAX_MS 44  // Linux 6.15+; older kernels reject it with ENOPROTOOPT.
@@ -21,21 +22,24 @@ struct OptionSpec {
   int level;
   int optname;
   Kind kind;
+  int min, max;  // what the kernel accepts (net/ipv4/tcp.c do_tcp_setsockopt, net/core/sock.c)
 };
 
+// Ranges: MAX_TCP_KEEPIDLE/KEEPINTVL 32767 s, MAX_TCP_KEEPCNT and MAX_TCP_SYNCNT 127,
+// TCP_MAXSEG 0 or TCP_MIN_MSS (88) to MAX_TCP_WINDOW, tcp_rto_max_ms 1000-120000.
 constexpr std::array<OptionSpec, 12> kOptions = {{
-    {"SO_KEEPALIVE", SOL_SOCKET, SO_KEEPALIVE, Kind::kBool},
-    {"TCP_KEEPIDLE", IPPROTO_TCP, TCP_KEEPIDLE, Kind::kInt},
-    {"TCP_KEEPINTVL", IPPROTO_TCP, TCP_KEEPINTVL, Kind::kInt},
-    {"TCP_KEEPCNT", IPPROTO_TCP, TCP_KEEPCNT, Kind::kInt},
-    {"TCP_USER_TIMEOUT", IPPROTO_TCP, TCP_USER_TIMEOUT, Kind::kInt},
-    {"SO_LINGER", SOL_SOCKET, SO_LINGER, Kind::kLinger},
-    {"TCP_NODELAY", IPPROTO_TCP, TCP_NODELAY, Kind::kBool},
-    {"SO_SNDBUF", SOL_SOCKET, SO_SNDBUF, Kind::kInt},
-    {"SO_RCVBUF", SOL_SOCKET, SO_RCVBUF, Kind::kInt},
-    {"TCP_SYNCNT", IPPROTO_TCP, TCP_SYNCNT, Kind::kInt},
-    {"TCP_MAXSEG", IPPROTO_TCP, TCP_MAXSEG, Kind::kInt},
-    {"TCP_RTO_MAX_MS", IPPROTO_TCP, TCP_RTO_MAX_MS, Kind::kInt},
+    {"SO_KEEPALIVE", SOL_SOCKET, SO_KEEPALIVE, Kind::kBool, 0, 1},
+    {"TCP_KEEPIDLE", IPPROTO_TCP, TCP_KEEPIDLE, Kind::kInt, 1, 32767},
+    {"TCP_KEEPINTVL", IPPROTO_TCP, TCP_KEEPINTVL, Kind::kInt, 1, 32767},
+    {"TCP_KEEPCNT", IPPROTO_TCP, TCP_KEEPCNT, Kind::kInt, 1, 127},
+    {"TCP_USER_TIMEOUT", IPPROTO_TCP, TCP_USER_TIMEOUT, Kind::kInt, 0, INT_MAX},
+    {"SO_LINGER", SOL_SOCKET, SO_LINGER, Kind::kLinger, -1, INT_MAX},
+    {"TCP_NODELAY", IPPROTO_TCP, TCP_NODELAY, Kind::kBool, 0, 1},
+    {"SO_SNDBUF", SOL_SOCKET, SO_SNDBUF, Kind::kInt, 0, INT_MAX},
+    {"SO_RCVBUF", SOL_SOCKET, SO_RCVBUF, Kind::kInt, 0, INT_MAX},
+    {"TCP_SYNCNT", IPPROTO_TCP, TCP_SYNCNT, Kind::kInt, 1, 127},
+    {"TCP_MAXSEG", IPPROTO_TCP, TCP_MAXSEG, Kind::kInt, 0, 65535},
+    {"TCP_RTO_MAX_MS", IPPROTO_TCP, TCP_RTO_MAX_MS, Kind::kInt, 1000, 120000},
 }};
 
 const OptionSpec* find_option(const std::string& name) {
@@ -57,6 +61,24 @@ std::vector<std::string> known_socket_options() {
 bool socket_option_accepts_bool(const std::string& name) {
   const OptionSpec* o = find_option(name);
   return o && o->kind == Kind::kBool;
+}
+
+SocketOptionCheck check_socket_option(const std::string& name, const nlohmann::json& value) {
+  const OptionSpec* o = find_option(name);
+  if (!o) return {std::nullopt, "unknown socket option (known: SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT, "
+                                "TCP_USER_TIMEOUT, SO_LINGER, TCP_NODELAY, SO_SNDBUF, SO_RCVBUF, TCP_SYNCNT, "
+                                "TCP_MAXSEG, TCP_RTO_MAX_MS)"};
+  if (o->kind == Kind::kBool && value.is_boolean()) return {SocketOption{name, value.get<bool>() ? 1 : 0}, ""};
+  const std::string kind = o->kind == Kind::kBool ? "a boolean or 0/1" : "an integer";
+  if (!value.is_number_integer()) return {std::nullopt, "must be " + kind + ", got " + value.dump().substr(0, 40)};
+  // An unsigned value above INT64_MAX must not wrap into range.
+  if (value.is_number_unsigned() && value.get<uint64_t>() > uint64_t(INT_MAX))
+    return {std::nullopt, value.dump() + " is out of range [" + std::to_string(o->min) + ", " + std::to_string(o->max) + "]"};
+  const int64_t v = value.get<int64_t>();
+  if (v < o->min || v > o->max)
+    return {std::nullopt, std::to_string(v) + " is out of range [" + std::to_string(o->min) + ", " + std::to_string(o->max) + "]"};
+  if (name == "TCP_MAXSEG" && v != 0 && v < 88) return {std::nullopt, "must be 0 or at least 88 (TCP_MIN_MSS)"};
+  return {SocketOption{name, int(v)}, ""};
 }
 
 int apply_socket_option(int fd, const std::string& name, int value) {
