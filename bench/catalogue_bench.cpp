@@ -27,7 +27,7 @@
 #include <vector>
 
 #include "netns/clock.hpp"
-#include "runner/case_spec.hpp"
+#include "runner/case/case_files.hpp"
 
 using namespace crashlab;
 namespace fs = std::filesystem;

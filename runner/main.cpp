@@ -11,11 +11,12 @@
 #include <thread>
 
 #include "netns/wait.hpp"
-#include "runner/case_run.hpp"
-#include "runner/case_spec.hpp"
-#include "runner/environment.hpp"
-#include "runner/report.hpp"
-#include "runner/result_json.hpp"
+#include "runner/case/case_files.hpp"
+#include "runner/case/overrides.hpp"
+#include "runner/report/report.hpp"
+#include "runner/result/result_json.hpp"
+#include "runner/run/environment.hpp"
+#include "runner/run/run_case.hpp"
 #include "runner/table.hpp"
 
 using namespace crashlab;
@@ -174,7 +175,7 @@ int run(const Args& a) {
   for (auto& t : pool) t.join();
   std::cout << render_summary(results);
   for (const auto& r : results)
-    if (r.verdict != "pass") return 1;
+    if (!r.passed()) return 1;
   return 0;
 }
 }  // namespace

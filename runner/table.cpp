@@ -1,4 +1,6 @@
 #include "runner/table.hpp"
+
+#include "runner/faults/registry.hpp"
 #include "runner/ms_text.hpp"
 
 #include <algorithm>
@@ -19,7 +21,7 @@ std::string states_line(const SideResult& s) {
 std::string app_line(const SideResult& s) {
   if (!s.alive) return "(this side died)";
   std::string out;
-  for (const auto& a : s.app) out += (out.empty() ? "" : ", ") + a;
+  for (const auto& a : s.app) out += (out.empty() ? "" : ", ") + a.name();
   return out.empty() ? "nothing" : out;
 }
 
@@ -46,12 +48,12 @@ std::string pad(std::string s, size_t w) { return s.size() >= w ? s : s + std::s
 
 std::string render_case(const CaseResult& r) {
   std::ostringstream o;
-  std::string verdict = r.verdict == "pass" ? "PASS" : r.verdict == "fail" ? "FAIL" : "ERROR";
-  o << "== " << r.name << "  [" << verdict << "]  fault: " << r.fault_type << " of the " << r.fault_target
+  std::string verdict = r.verdict == Verdict::Pass ? "PASS" : r.verdict == Verdict::Fail ? "FAIL" : "ERROR";
+  o << "== " << r.name << "  [" << verdict << "]  fault: " << fault_name(r.fault_kind) << " of the " << role_name(r.fault_target)
     << "  (" << ms_text(r.duration_ms) << ", observer: " << r.observer << ")\n";
   if (!r.error.empty()) o << "   error: " << r.error << "\n";
   for (const auto& [role, s] : r.sides) {
-    o << "   " << pad(role, 7) << pad(states_line(s), 58) << " app: " << pad(app_line(s), 24)
+    o << "   " << pad(role_name(role), 7) << pad(states_line(s), 58) << " app: " << pad(app_line(s), 24)
       << " detected: " << (s.detected_after_ms ? ms_text(*s.detected_after_ms) : std::string("-"))
       << (s.expected_detection.empty() ? "" : "  window " + s.expected_detection) << "\n";
     if (std::string m = model_line(s); !m.empty()) o << "          " << m << "\n";
@@ -63,7 +65,7 @@ std::string render_case(const CaseResult& r) {
 std::string render_summary(const std::vector<CaseResult>& results) {
   std::ostringstream o;
   int pass = 0, fail = 0;
-  for (const auto& r : results) (r.verdict == "pass" ? pass : fail)++;
+  for (const auto& r : results) (r.passed() ? pass : fail)++;
   o << pass << " passed, " << fail << " failed\n";
   return o.str();
 }

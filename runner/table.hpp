@@ -2,7 +2,7 @@
 #include <string>
 #include <vector>
 
-#include "runner/case_result.hpp"
+#include "runner/result/case_result.hpp"
 
 namespace crashlab {
 

@@ -2,10 +2,10 @@
 #include <gtest/gtest.h>
 
 #include "fixtures/privilege.hpp"
-#include "runner/case_run.hpp"
-#include "runner/case_spec.hpp"
-#include "runner/environment.hpp"
-#include "runner/result_json.hpp"
+#include "runner/case/case_files.hpp"
+#include "runner/result/result_json.hpp"
+#include "runner/run/environment.hpp"
+#include "runner/run/run_case.hpp"
 #include "runner/table.hpp"
 
 using namespace crashlab;
@@ -32,7 +32,7 @@ TEST_P(Case, ExpectationsHold) {
   std::string path = write_result(r, results_dir());
   std::cout << render_case(r) << "   result: " << path << "\n";
   EXPECT_EQ(r.error, "");
-  EXPECT_EQ(r.verdict, "pass");
+  EXPECT_EQ(verdict_name(r.verdict), std::string("pass"));
   for (const auto& f : r.failures) ADD_FAILURE() << f.text();
 }
 

@@ -2,15 +2,14 @@
 // answer. Pure code: no privileges.
 #include <gtest/gtest.h>
 
-#include "runner/prediction.hpp"
-#include "runner/timeline.hpp"
+#include "runner/judge/firings.hpp"
+#include "runner/predict/prediction.hpp"
 
 using namespace crashlab;
 
 namespace {
 PredictionInput data_into_silence() {
   PredictionInput in;
-  in.fault = "host-crash";
   in.peer = PredictionInput::Peer::Silent;
   in.send_ms = 30;
   in.kernel.tcp_retries2 = 3;

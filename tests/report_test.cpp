@@ -8,20 +8,48 @@
 #include <fstream>
 #include <sstream>
 
-#include "runner/report.hpp"
+#include "fixtures/measurements.hpp"
+#include "runner/judge/judge.hpp"
+#include "runner/report/report.hpp"
+#include "runner/result/assemble.hpp"
+#include "runner/result/result_json.hpp"
 
 using nlohmann::json;
 namespace fs = std::filesystem;
 
 namespace {
-const std::string kSample = std::string(CRASHLAB_SOURCE_DIR) + "/tests/data/report-sample.json";
+using namespace crashlab;
+using namespace crashlab::testing_values;
 
+// host-crash/send as it typically runs: the crashed client's socket goes
+// FIN_WAIT1 > CLOSE within 2 ms and sends a RST, the server's data is
+// retransmitted on the model's schedule and times out 20.58 ms after the prediction.
 json sample() {
-  std::ifstream in(kSample);
-  return json::parse(in);
+  CaseSpec spec = host_crash_send_case(R"({"states": ["ESTABLISHED", "CLOSE"], "app": ["SENT", "ETIMEDOUT"],
+                                           "detected_after_ms": "model"})");
+  Measurement m = measurement_of(spec);
+  SideMeasurement& client = m.sides[Role::Client];
+  SideMeasurement& server = m.sides[Role::Server];
+  add_state(client, -40, "ESTABLISHED");
+  add_state(client, 0.5, "FIN_WAIT1");
+  add_state(client, 1.5, "CLOSE");
+  KernelEvent rst = retransmit(client.key, 1.0);
+  rst.kind = KernelEvent::Kind::SendReset;
+  m.kernel_events.push_back(rst);
+  add_state(server, -40, "ESTABLISHED");
+  server.app.push_back({Outcome{Outcome::Kind::Sent, 0}, at_ms(5), 1000, ""});
+  Predictions predicted = predict(spec, m);
+  const SidePrediction& p = predicted.at(Role::Server);
+  for (const PredictedFiring& f : p.schedule) m.kernel_events.push_back(retransmit(server.key, f.at_ms + 1));
+  server.app.push_back({*Outcome::parse("ETIMEDOUT"), at_ms(*p.detected_after_ms + 20.58), 0, "poll"});
+  add_state(server, *p.detected_after_ms + 20.6, "CLOSE");
+  CaseResult res = result_for(spec);
+  assemble_result(spec, m, predicted, judge(spec, m, predicted), res);
+  EXPECT_TRUE(res.passed());
+  return to_json(res);
 }
 
-std::string render(const json& j) { return crashlab::render_report_html({j}, {"sample.json"}); }
+std::string render(const json& j) { return render_report_html({j}, {"sample.json"}); }
 
 size_t count(const std::string& hay, const std::string& needle) {
   size_t n = 0;
@@ -41,7 +69,7 @@ void write(const fs::path& p, const std::string& text) { std::ofstream(p) << tex
 // Runs report_command; returns {exit code, error text}.
 std::pair<int, std::string> report(const std::vector<std::string>& paths, const std::string& out) {
   std::ostringstream err;
-  int rc = crashlab::report_command(paths, out, err);
+  int rc = report_command(paths, out, err);
   return {rc, err.str()};
 }
 }  // namespace
@@ -157,8 +185,8 @@ TEST(Report, WrongFieldExits2NamingFileAndField) {
 
 TEST(Report, FolderGivesReportHtmlInIt) {
   fs::path d = fresh_dir("folder");
-  fs::copy_file(kSample, d / "a.json");
-  fs::copy_file(kSample, d / "b.json");
+  write(d / "a.json", sample().dump());
+  write(d / "b.json", sample().dump());
   auto [rc, err] = report({d.string()}, "");
   EXPECT_EQ(rc, 0) << err;
   std::ifstream in(d / "report.html");

@@ -1,0 +1,16 @@
+#pragma once
+#include <string>
+#include <vector>
+
+#include "runner/case/case_spec.hpp"
+
+namespace crashlab {
+
+CaseSpec load_case(const std::string& path);
+// Every *.json below `path` (or `path` itself), sorted.
+std::vector<std::string> find_case_files(const std::string& path);
+// "cases/process-crash/idle.json" -> "process-crash/idle": the path below the
+// nearest folder named "cases", without ".json" (the file's stem if there is none).
+std::string case_name_for(const std::string& file);
+
+}  // namespace crashlab

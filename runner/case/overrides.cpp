@@ -1,0 +1,47 @@
+#include "runner/case/overrides.hpp"
+
+#include <algorithm>
+
+#include "runner/case/case_parse.hpp"
+#include "runner/case/roles.hpp"
+#include "runner/case/sysctl_names.hpp"
+
+namespace crashlab {
+
+void apply_override(CaseSpec& spec, const std::string& assignment) {
+  auto eq = assignment.find('=');
+  auto dot1 = assignment.find('.');
+  auto dot2 = dot1 == std::string::npos ? dot1 : assignment.find('.', dot1 + 1);
+  if (eq == std::string::npos || dot2 == std::string::npos || dot2 > eq)
+    throw CaseError("--set " + assignment + ": expected ROLE.sysctl.NAME=VALUE or ROLE.socket.OPTION=VALUE");
+  std::string role = assignment.substr(0, dot1), kind = assignment.substr(dot1 + 1, dot2 - dot1 - 1);
+  std::string name = assignment.substr(dot2 + 1, eq - dot2 - 1), value = assignment.substr(eq + 1);
+  std::vector<Role> roles;
+  if (role == "all")
+    roles = {kRoles.begin(), kRoles.end()};
+  else if (auto r = parse_role(role))
+    roles = {*r};
+  else
+    throw CaseError("--set " + assignment + ": role '" + role + "' is not server, client or all");
+  nlohmann::json probe = {{name, value}};
+  Fields f(probe, "--set " + assignment, "");
+  for (Role r : roles) {
+    if (kind == "sysctl") {
+      spec.sysctls[r][name] = sysctl_assignment(f, name, name, value);
+    } else if (kind == "socket") {
+      nlohmann::json v = nlohmann::json::parse(value, nullptr, /*allow_exceptions=*/false);
+      if (v.is_discarded()) f.fail(name, "value '" + value + "' is not a number or boolean");
+      SocketOption o = socket_option_field(f, name, name, v);
+      auto& opts = spec.sockets[r];
+      auto same = std::find_if(opts.begin(), opts.end(), [&](const SocketOption& x) { return x.name == o.name; });
+      if (same != opts.end())
+        *same = o;  // keeps its place: options are applied in order
+      else
+        opts.push_back(o);
+    } else {
+      throw CaseError("--set " + assignment + ": '" + kind + "' is neither sysctl nor socket");
+    }
+  }
+}
+
+}  // namespace crashlab

@@ -1,0 +1,22 @@
+// freeze: the target process is stopped (SIGSTOP); its kernel still ACKs.
+#include <csignal>
+
+#include "runner/faults/registry.hpp"
+#include "runner/run/world.hpp"
+
+namespace crashlab {
+
+namespace {
+class Freeze : public Fault {
+ public:
+  FaultKind kind() const override { return FaultKind::Freeze; }
+  nlohmann::json params() const override { return nlohmann::json::object(); }
+  bool kills_target() const override { return false; }
+  void inject(World& w, Role target) const override { w.endpoint(target).process().signal(SIGSTOP); }
+  PeerAfterFault peer_after(TopologyKind) const override { return {PeerAfterFault::Peer::Acking, ""}; }
+};
+}  // namespace
+
+std::unique_ptr<Fault> parse_freeze(Fields&, const CaseShape&) { return std::make_unique<Freeze>(); }
+
+}  // namespace crashlab

@@ -1,0 +1,29 @@
+// host-crash: the target's link is cut first so it emits nothing, then every
+// process in it dies and its namespace goes; the survivor's link stays up.
+#include "runner/faults/host_crash.hpp"
+
+#include "runner/faults/registry.hpp"
+#include "runner/run/world.hpp"
+
+namespace crashlab {
+
+void crash_host(World& w, Role target) {
+  w.obs->unwatch(w.topo->host(target).ns());
+  w.topo->crash_host(target);
+  w.alive[target] = false;
+}
+
+namespace {
+class HostCrash : public Fault {
+ public:
+  FaultKind kind() const override { return FaultKind::HostCrash; }
+  nlohmann::json params() const override { return nlohmann::json::object(); }
+  bool kills_target() const override { return true; }
+  void inject(World& w, Role target) const override { crash_host(w, target); }
+  PeerAfterFault peer_after(TopologyKind) const override { return {PeerAfterFault::Peer::Silent, ""}; }
+};
+}  // namespace
+
+std::unique_ptr<Fault> parse_host_crash(Fields&, const CaseShape&) { return std::make_unique<HostCrash>(); }
+
+}  // namespace crashlab

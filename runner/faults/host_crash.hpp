@@ -1,0 +1,10 @@
+#pragma once
+#include "netns/topology.hpp"
+
+namespace crashlab {
+
+class World;
+// Shared by host-crash and host-reboot: the host dies the same way in both.
+void crash_host(World& w, Role target);
+
+}  // namespace crashlab

@@ -1,0 +1,43 @@
+// partition: the switch drops the target's traffic (every frame, or only TCP so
+// that ARP and ICMP pass) while every host and link stays up; it may heal.
+#include "netns/clock.hpp"
+#include "runner/faults/registry.hpp"
+#include "runner/run/world.hpp"
+
+namespace crashlab {
+
+namespace {
+class Partition : public Fault {
+ public:
+  Topology::Drop drop = Topology::Drop::All;
+  std::optional<int64_t> heal_after_ms;
+
+  FaultKind kind() const override { return FaultKind::Partition; }
+  nlohmann::json params() const override {
+    return {{"drop", drop == Topology::Drop::Tcp ? "tcp" : "all"},
+            {"heal_after_ms", heal_after_ms ? nlohmann::json(*heal_after_ms) : nlohmann::json(nullptr)}};
+  }
+  bool kills_target() const override { return false; }
+  void inject(World& w, Role target) const override { w.topo->partition(target, drop); }
+  std::optional<int64_t> recovery_after_ms() const override { return heal_after_ms; }
+  int64_t recover(World& w, Role target) const override {
+    w.topo->heal(target);
+    return monotonic_ns();
+  }
+
+  PeerAfterFault peer_after(TopologyKind) const override {
+    auto peer = drop == Topology::Drop::Tcp ? PeerAfterFault::Peer::TcpDropped : PeerAfterFault::Peer::Silent;
+    return {peer, "", heal_after_ms ? PeerAfterFault::Recovery::LetsThrough : PeerAfterFault::Recovery::None};
+  }
+};
+}  // namespace
+
+std::unique_ptr<Fault> parse_partition(Fields& f, const CaseShape& shape) {
+  auto p = std::make_unique<Partition>();
+  if (shape.topology != TopologyKind::Switch) f.fail("type", "partition needs the switch topology");
+  p->drop = f.opt_string("drop", {"all", "tcp"}).value_or("all") == "tcp" ? Topology::Drop::Tcp : Topology::Drop::All;
+  p->heal_after_ms = f.opt_integer("heal_after_ms", 0, kMaxWindowMs);
+  return p;
+}
+
+}  // namespace crashlab

@@ -1,0 +1,39 @@
+#include "runner/faults/registry.hpp"
+
+#include <stdexcept>
+
+namespace crashlab {
+
+namespace {
+// A new fault: its file, one row here, its netns mechanism, the docs and a case.
+constexpr FaultType kFaultTypes[] = {
+    {FaultKind::ProcessCrash, "process-crash", {}, "", "", parse_process_crash},
+    {FaultKind::ProcessExit, "process-exit", {}, "", "", parse_process_exit},
+    {FaultKind::HostCrash, "host-crash", {}, "", "", parse_host_crash},
+    {FaultKind::HostReboot, "host-reboot", {"reboot_after_ms", "new_mac", "listener", "gratuitous_arp"}, "rebooted",
+     "the host is back", parse_host_reboot},
+    {FaultKind::LinkDrop, "link-drop", {}, "", "", parse_link_drop},
+    {FaultKind::Partition, "partition", {"drop", "heal_after_ms"}, "healed", "the partition heals", parse_partition},
+    {FaultKind::Freeze, "freeze", {}, "", "", parse_freeze},
+};
+}  // namespace
+
+int64_t Fault::recover(World&, Role) const { throw std::logic_error("this fault has no recovery step"); }
+
+std::span<const FaultType> fault_types() { return kFaultTypes; }
+
+const FaultType& fault_type(FaultKind kind) {
+  for (const FaultType& t : kFaultTypes)
+    if (t.kind == kind) return t;
+  throw std::logic_error("fault kind without a registry row");
+}
+
+const FaultType* find_fault_type(std::string_view name) {
+  for (const FaultType& t : kFaultTypes)
+    if (t.name == name) return &t;
+  return nullptr;
+}
+
+std::string_view fault_name(FaultKind kind) { return fault_type(kind).name; }
+
+}  // namespace crashlab

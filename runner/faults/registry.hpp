@@ -1,0 +1,43 @@
+#pragma once
+#include <array>
+#include <memory>
+#include <span>
+#include <string_view>
+
+#include "runner/case/json_fields.hpp"
+#include "runner/faults/fault.hpp"
+
+namespace crashlab {
+
+// What a fault's parser may check its fields against.
+struct CaseShape {
+  TopologyKind topology = TopologyKind::Switch;
+  bool ipv6 = false;
+};
+
+// One row per fault kind: the only place a fault's name is compared.
+struct FaultType {
+  FaultKind kind;
+  std::string_view name;              // as in case files: "host-reboot"
+  std::array<std::string_view, 4> keys;  // its own fields in the case's "fault" object
+  std::string_view recovery_trigger;  // the action trigger its recovery step answers to, or ""
+  std::string_view recovery_text;     // how the timeline names that step
+  // Reads and validates the kind's own fields (Fields::done() is the caller's).
+  std::unique_ptr<Fault> (*parse)(Fields& fault, const CaseShape& shape);
+};
+
+std::span<const FaultType> fault_types();
+const FaultType& fault_type(FaultKind kind);
+const FaultType* find_fault_type(std::string_view name);
+std::string_view fault_name(FaultKind kind);
+
+// The parsers, one per file under runner/faults/.
+std::unique_ptr<Fault> parse_process_crash(Fields&, const CaseShape&);
+std::unique_ptr<Fault> parse_process_exit(Fields&, const CaseShape&);
+std::unique_ptr<Fault> parse_host_crash(Fields&, const CaseShape&);
+std::unique_ptr<Fault> parse_host_reboot(Fields&, const CaseShape&);
+std::unique_ptr<Fault> parse_link_drop(Fields&, const CaseShape&);
+std::unique_ptr<Fault> parse_partition(Fields&, const CaseShape&);
+std::unique_ptr<Fault> parse_freeze(Fields&, const CaseShape&);
+
+}  // namespace crashlab

@@ -1,0 +1,145 @@
+#include "runner/judge/judge.hpp"
+
+#include <algorithm>
+
+#include "netns/tcp_state.hpp"
+#include "netns/wait.hpp"
+#include "runner/judge/firings.hpp"
+#include "runner/ms_text.hpp"
+
+namespace crashlab {
+
+namespace {
+template <class T, class Name>
+std::string list(const std::vector<T>& v, Name&& name) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : " > ") + name(x);
+  return s.empty() ? "(none)" : s;
+}
+std::string state_list(const std::vector<int>& v) { return list(v, [](int s) { return tcp_state_name(s); }); }
+std::string outcome_list(const std::vector<Outcome>& v) { return list(v, [](const Outcome& o) { return o.name(); }); }
+
+std::string window_text(const ModelWindow& w) { return "[" + ms_text(w.lo) + ", " + ms_text(w.hi) + "]"; }
+
+using Fail = std::function<void(std::string field, std::string expected, std::string seen)>;
+
+// One side against the model: its detection, its error, and (where the tracepoints
+// show them) each retransmission against its predicted firing.
+void judge_against_model(const ModelTolerance& tol, const Measurement& m, Role role, const SidePrediction* p,
+                         double tick, std::string& expected_detection, const Fail& fail) {
+  if (!p) return fail("detected_after_ms", "a model prediction", "none: this side was hit by the fault");
+  auto d = detection(m.sides.at(role));
+  std::optional<double> seen_ms;
+  if (d) seen_ms = m.ms_after_fault(d->t_ns);
+  if (!p->detected_after_ms) {
+    if (seen_ms) fail("detected_after_ms", "no detection (model: " + p->reason + ")", ms_text(*seen_ms));
+    return;
+  }
+  ModelWindow w = model_window(*p->detected_after_ms, p->late_max_ms, tol, tick);
+  std::string expected = "model " + ms_text(*p->detected_after_ms) + " in " + window_text(w);
+  expected_detection = window_text(w);
+  if (!seen_ms)
+    fail("detected_after_ms", expected, "no detection in the window");
+  else if (*seen_ms < w.lo || *seen_ms > w.hi)
+    fail("detected_after_ms", expected, ms_text(*seen_ms));
+  const std::string seen_error = d ? d->outcome.name() : "none";
+  if (!p->error.empty() && seen_error != p->error) fail("error", "model " + p->error, seen_error);
+  if (!m.observer.exact) return;  // retransmissions are only seen through the tracepoint
+  const std::vector<PredictedFiring> firings = predicted_retransmissions(*p);
+  const std::vector<double> seen = retransmissions_ms(m, role);
+  auto pairs = pair_firings(firings, seen, [&](const PredictedFiring& f, double at) {
+    ModelWindow fw = model_window(f.at_ms, f.late_max_ms, tol, tick);
+    return at >= fw.lo && at <= fw.hi;
+  });
+  const size_t optional = size_t(std::count_if(firings.begin(), firings.end(), [](const auto& f) { return f.optional; }));
+  if (seen.size() + optional < firings.size() || seen.size() > firings.size())
+    fail("retransmissions",
+         std::to_string(firings.size() - optional) + (optional ? " to " + std::to_string(firings.size()) : "") + " (model)",
+         std::to_string(seen.size()));
+  for (size_t i = 0; i < firings.size(); ++i)
+    if (pairs[i] < 0 && !firings[i].optional) {
+      ModelWindow fw = model_window(firings[i].at_ms, firings[i].late_max_ms, tol, tick);
+      fail("retransmissions[" + std::to_string(i) + "]",
+           firings[i].kind + " #" + std::to_string(firings[i].n) + " at " + ms_text(firings[i].at_ms) + " in " + window_text(fw),
+           "none there");
+    }
+}
+
+void judge_window(const std::pair<int64_t, int64_t>& window, const std::optional<double>& seen_ms,
+                  std::string& expected_detection, const Fail& fail) {
+  auto [lo, hi] = window;
+  double hi_scaled = double(hi) * time_scale();
+  expected_detection = "[" + ms_text(double(lo)) + ", " + ms_text(hi_scaled) + "]";
+  const std::string expected = "[" + std::to_string(lo) + ", " + ms_text(hi_scaled) + "]";
+  if (!seen_ms)
+    fail("detected_after_ms", expected, "no detection in the window");
+  else if (*seen_ms < double(lo) || *seen_ms > hi_scaled)
+    fail("detected_after_ms", expected, ms_text(*seen_ms));
+}
+}  // namespace
+
+ModelWindow model_window(double predicted_ms, double late_max_ms, const ModelTolerance& t, double tick_ms) {
+  double tol = std::max({predicted_ms * t.tolerance_pct / 100.0, double(t.tolerance_ms), tick_ms}) * time_scale();
+  return {predicted_ms - tol, predicted_ms + late_max_ms + tol};
+}
+
+std::string Failure::text() const {
+  return std::string(role_name(role)) + "." + field + ": expected " + expected + ", saw " + seen;
+}
+
+bool states_match(const std::vector<int>& expected, const std::vector<int>& seen, bool exact) {
+  if (exact || seen.empty()) return expected == seen;
+  if (seen.front() != expected.front() || seen.back() != expected.back()) return false;
+  size_t i = 0;
+  for (int s : expected)
+    if (i < seen.size() && seen[i] == s) ++i;
+  return i == seen.size();
+}
+
+std::vector<Outcome> folded_outcomes(const std::vector<AppRecord>& app) {
+  std::vector<Outcome> out;
+  for (const AppRecord& a : app)
+    if (out.empty() || out.back() != a.outcome || a.outcome.kind == Outcome::Kind::Sent) out.push_back(a.outcome);
+  return out;
+}
+
+Judgement judge(const CaseSpec& spec, const Measurement& m, const Predictions& predicted) {
+  Judgement j;
+  // Unknown HZ: the coarsest tick.
+  const double tick = m.hz && *m.hz > 0 ? 1000.0 / *m.hz : 10.0;
+  for (const auto& [role, e] : spec.expect) {
+    const SideMeasurement& side = m.sides.at(role);
+    Fail fail = [&, role = role](std::string field, std::string expected, std::string seen) {
+      j.failures.push_back({role, std::move(field), std::move(expected), std::move(seen)});
+    };
+    if (e.states) {
+      std::vector<int> seen;
+      for (const StateAt& s : side.states) seen.push_back(s.state);
+      if (!states_match(*e.states, seen, m.observer.exact))
+        fail("states", state_list(*e.states) + (m.observer.exact ? "" : " (sampled: missed states allowed)"), state_list(seen));
+    }
+    const std::vector<Outcome> app = folded_outcomes(side.app);
+    if (e.app && *e.app != app) fail("app", outcome_list(*e.app), outcome_list(app));
+    if (e.detected_after_ms) {
+      auto d = detection(side);
+      judge_window(*e.detected_after_ms, d ? std::optional(m.ms_after_fault(d->t_ns)) : std::nullopt,
+                   j.expected_detection[role], fail);
+    }
+    if (e.detected_by_model) {
+      auto p = predicted.find(role);
+      judge_against_model(*e.detected_by_model, m, role, p == predicted.end() ? nullptr : &p->second, tick,
+                          j.expected_detection[role], fail);
+    }
+    if (e.state_at_end && side.state_at_end != e.state_at_end)
+      fail("state_at_end", tcp_state_name(*e.state_at_end), side.state_at_end ? tcp_state_name(*side.state_at_end) : "gone");
+    if (e.sends_nothing && *e.sends_nothing) {
+      if (!side.segments_sent_after_fault)
+        fail("sends_nothing", "0 TCP segments", "not measurable (no interface)");
+      else if (*side.segments_sent_after_fault != 0)
+        fail("sends_nothing", "0 TCP segments", std::to_string(*side.segments_sent_after_fault) + " TCP segments");
+    }
+  }
+  return j;
+}
+
+}  // namespace crashlab

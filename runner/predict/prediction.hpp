@@ -1,0 +1,56 @@
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/tcp_model.hpp"
+#include "runner/faults/fault.hpp"
+
+namespace crashlab {
+
+// What one surviving side's kernel is in for after the fault, as the case and
+// the connection's measured state put it: the inputs of the timing model.
+struct PredictionInput {
+  using Peer = PeerAfterFault::Peer;
+  Peer peer = Peer::Other;   // from the fault's registry row
+  std::string not_modelled;  // Peer::Other: why
+
+  // Exactly one of these is time zero, in ms after the fault:
+  std::optional<double> send_ms;        // data sent into silence (first send after the fault)
+  std::optional<double> connect_ms;     // connect() to the silent peer
+  std::optional<double> last_recv_ms;   // idle: the last segment received (negative: before the fault)
+
+  std::optional<double> recovery_ms;  // the peer is back (reboot) or reachable again (heal)
+  bool recovery_answers_rst = false;  // back, but without the connection: it answers RST
+  int arp_probes = 3;                 // net.ipv4.neigh.<if>.mcast_solicit
+  double arp_retrans_ms = 1000;       // net.ipv4.neigh.<if>.retrans_time_ms
+
+  model::KernelParams kernel;
+  model::SocketParams socket;
+  model::FlightParams flight;
+};
+
+struct PredictedFiring {
+  std::string kind;  // retransmit, tail_loss_probe, keepalive_probe, syn_retransmit
+  int n = 0;
+  double at_ms = 0;        // after the fault
+  double late_max_ms = 0;  // the timer wheel may put it this much later
+  bool optional = false;   // it races the give-up: it may or may not happen
+};
+
+struct SidePrediction {
+  std::optional<double> detected_after_ms;  // when the application should see it; nullopt: never
+  double late_max_ms = 0;                   // ... or up to this much later (timer-wheel phase)
+  std::optional<double> alternative_detected_after_ms;  // the neighbouring outcome of a step function
+  std::string error;   // errno name, or "" when the application sees nothing
+  std::string reason;  // the rules that decided, in words
+  std::string time_zero;
+  std::vector<PredictedFiring> schedule;  // what the kernel sends until it gives up or gets through
+};
+
+// Pure: which model entry point applies, and how its answer moves relative to
+// the fault (reboots answer RST at the first firing after them, heals let the
+// next firing through, a dead neighbour fails ARP before any TCP timer runs out).
+SidePrediction predict_side(const PredictionInput& in);
+
+}  // namespace crashlab

@@ -1,0 +1,22 @@
+#pragma once
+#include <map>
+#include <optional>
+
+#include "runner/case/case_spec.hpp"
+#include "runner/predict/prediction.hpp"
+#include "runner/run/measurement.hpp"
+
+namespace crashlab {
+
+// The model's inputs for one side, read from what the case measured: the
+// effective sysctls and socket options, TCP_INFO at the fault, the first send or
+// connect() after it. nullopt for a side the fault itself hit. Pure.
+std::optional<PredictionInput> prediction_input(const CaseSpec& spec, const Measurement& m, Role role);
+
+model::SocketParams socket_params(const SocketOptions& options);
+
+using Predictions = std::map<Role, SidePrediction>;
+// Every surviving side's prediction. Pure.
+Predictions predict(const CaseSpec& spec, const Measurement& m);
+
+}  // namespace crashlab

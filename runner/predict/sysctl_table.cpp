@@ -1,0 +1,59 @@
+#include "runner/predict/sysctl_table.hpp"
+
+#include <optional>
+
+namespace crashlab {
+
+namespace {
+struct SysctlRow {
+  const char* name;
+  void (*set)(PredictionInput&, int64_t);
+  std::optional<int64_t> when_absent;  // the value a kernel without this setting behaves as
+};
+
+const SysctlRow kSysctls[] = {
+    {"net.ipv4.tcp_retries1", [](PredictionInput& in, int64_t v) { in.kernel.tcp_retries1 = int(v); }, {}},
+    {"net.ipv4.tcp_retries2", [](PredictionInput& in, int64_t v) { in.kernel.tcp_retries2 = int(v); }, {}},
+    {"net.ipv4.tcp_syn_retries", [](PredictionInput& in, int64_t v) { in.kernel.tcp_syn_retries = int(v); }, {}},
+    {"net.ipv4.tcp_synack_retries", nullptr, {}},
+    {"net.ipv4.tcp_syn_linear_timeouts", [](PredictionInput& in, int64_t v) { in.kernel.tcp_syn_linear_timeouts = int(v); }, 0},
+    {"net.ipv4.tcp_keepalive_time", [](PredictionInput& in, int64_t v) { in.kernel.tcp_keepalive_time_s = int(v); }, {}},
+    {"net.ipv4.tcp_keepalive_intvl", [](PredictionInput& in, int64_t v) { in.kernel.tcp_keepalive_intvl_s = int(v); }, {}},
+    {"net.ipv4.tcp_keepalive_probes", [](PredictionInput& in, int64_t v) { in.kernel.tcp_keepalive_probes = int(v); }, {}},
+    {"net.ipv4.tcp_orphan_retries", [](PredictionInput& in, int64_t v) { in.kernel.tcp_orphan_retries = int(v); }, {}},
+    {"net.ipv4.tcp_fin_timeout", [](PredictionInput& in, int64_t v) { in.kernel.tcp_fin_timeout_s = int(v); }, {}},
+    {"net.ipv4.tcp_rto_min_us", [](PredictionInput& in, int64_t v) { in.kernel.tcp_rto_min_us = v; }, {}},
+    {"net.ipv4.tcp_rto_max_ms", [](PredictionInput& in, int64_t v) { in.kernel.tcp_rto_max_ms = v; }, {}},
+    {"net.ipv4.tcp_early_retrans", [](PredictionInput& in, int64_t v) { in.kernel.tcp_early_retrans = int(v); }, {}},
+    {"net.ipv4.neigh.eth0.mcast_solicit", [](PredictionInput& in, int64_t v) { in.arp_probes = int(v); }, {}},
+    {"net.ipv4.neigh.eth0.retrans_time_ms", [](PredictionInput& in, int64_t v) { in.arp_retrans_ms = double(v); }, {}},
+};
+
+std::optional<int64_t> number(const std::map<std::string, std::string>& m, const std::string& key) {
+  auto it = m.find(key);
+  if (it == m.end()) return std::nullopt;
+  try {
+    return std::stoll(it->second);
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+}  // namespace
+
+std::vector<std::string> reported_sysctls() {
+  std::vector<std::string> out;
+  for (const SysctlRow& r : kSysctls) out.emplace_back(r.name);
+  return out;
+}
+
+void apply_sysctls(const std::map<std::string, std::string>& sysctls, PredictionInput& in) {
+  for (const SysctlRow& r : kSysctls) {
+    if (!r.set) continue;
+    if (auto v = number(sysctls, r.name))
+      r.set(in, *v);
+    else if (r.when_absent)
+      r.set(in, *r.when_absent);
+  }
+}
+
+}  // namespace crashlab

@@ -1,0 +1,20 @@
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+#include "runner/predict/prediction.hpp"
+
+namespace crashlab {
+
+// The one list of sysctls the model reads: every result reports them, and
+// apply_sysctls() feeds them to the model. Per-interface names use the test
+// host's eth0.
+std::vector<std::string> reported_sysctls();
+
+// Sets the model's inputs from a side's effective sysctls (as read back). A name
+// the kernel lacks keeps the model's default, except where a missing setting means
+// an older kernel's behaviour (tcp_syn_linear_timeouts: 0 before 6.5).
+void apply_sysctls(const std::map<std::string, std::string>& sysctls, PredictionInput& in);
+
+}  // namespace crashlab

@@ -1,0 +1,75 @@
+#include "runner/report/report.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <stdexcept>
+
+#include "runner/report/page.hpp"
+#include "runner/report/read.hpp"
+
+namespace crashlab {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::string render_report_html(const std::vector<json>& results, const std::vector<std::string>& source_files) {
+  std::vector<report::Result> rs;
+  for (size_t i = 0; i < results.size(); ++i)
+    rs.push_back(report::read_result(results[i], i < source_files.size() ? source_files[i] : "result " + std::to_string(i + 1)));
+  return report::page_html(rs);
+}
+
+int report_command(const std::vector<std::string>& paths, const std::string& out_path, std::ostream& err) {
+  std::vector<std::string> files;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      std::vector<std::string> found;
+      for (const auto& e : fs::directory_iterator(p, ec))
+        if (e.is_regular_file() && e.path().extension() == ".json") found.push_back(e.path().string());
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else if (fs::is_regular_file(p, ec)) {
+      files.push_back(p);
+    } else {
+      err << "crashlab report: " << p << ": not a file or a folder\n";
+      return 2;
+    }
+  }
+  if (files.empty()) {
+    err << "crashlab report: no result files (*.json) in the given paths\n";
+    return 2;
+  }
+  std::vector<json> results;
+  for (const auto& f : files) {
+    std::ifstream in(f);
+    try {
+      results.push_back(json::parse(in));
+    } catch (const json::exception& e) {
+      err << "crashlab report: " << f << ": not valid JSON: " << e.what() << "\n";
+      return 2;
+    }
+  }
+  std::string html;
+  try {
+    html = render_report_html(results, files);
+  } catch (const std::invalid_argument& e) {
+    err << "crashlab report: " << e.what() << "\n";
+    return 2;
+  }
+  fs::path first(paths.front());
+  std::string out = !out_path.empty() ? out_path
+                    : fs::is_directory(first) ? (first / "report.html").string()
+                                              : (first.parent_path() / "report.html").string();
+  std::ofstream o(out);
+  o << html;
+  if (!o.flush()) {
+    err << "crashlab report: cannot write " << out << "\n";
+    return 1;
+  }
+  std::cout << "report: " << out << " (" << results.size() << " result(s))\n";
+  return 0;
+}
+
+}  // namespace crashlab

@@ -1,0 +1,59 @@
+#include "runner/result/assemble.hpp"
+
+#include "runner/result/timeline.hpp"
+
+namespace crashlab {
+
+const char* verdict_name(Verdict v) {
+  switch (v) {
+    case Verdict::Pass: return "pass";
+    case Verdict::Fail: return "fail";
+    case Verdict::Error: return "error";
+  }
+  return "error";
+}
+
+CaseResult result_for(const CaseSpec& spec) {
+  CaseResult res;
+  res.name = spec.name;
+  res.file = spec.file;
+  res.description = spec.description;
+  res.fault_kind = spec.fault.kind;
+  res.fault_target = spec.fault.target;
+  res.fault_params = spec.fault->params();
+  return res;
+}
+
+void assemble_result(const CaseSpec& spec, const Measurement& m, const Predictions& predicted, const Judgement& j,
+                     CaseResult& res) {
+  res.fault_t_ns = m.fault_t_ns;
+  res.recovered_t_ns = m.recovered_t_ns;
+  res.machine = m.machine;
+  res.kernel = m.machine.is_object() ? m.machine.value("kernel", "") : "";
+  res.observer = m.observer.name;
+  res.observer_resolution = m.observer.resolution;
+  res.observer_note = m.observer.note;
+  res.kernel_events_lost = m.observer.lost;
+  for (const KernelEvent& e : m.kernel_events) res.kernel_timeline.push_back(std::to_string(e.t_ns) + " " + to_string(e));
+  for (const auto& [role, side] : m.sides) {
+    res.sysctls[role] = side.sysctls;
+    SideResult& r = res.sides[role];
+    r.key = side.key;
+    r.alive = side.alive;
+    r.states = side.states;
+    r.app = folded_outcomes(side.app);
+    if (auto d = detection(side)) {
+      r.error = d->outcome;
+      r.detected_after_ms = m.ms_after_fault(d->t_ns);
+    }
+    r.state_at_end = side.state_at_end;
+    r.segments_sent_after_fault = side.segments_sent_after_fault;
+    if (auto p = predicted.find(role); p != predicted.end()) r.predicted = p->second;
+    if (auto e = j.expected_detection.find(role); e != j.expected_detection.end()) r.expected_detection = e->second;
+  }
+  res.timeline = build_timeline(spec, m, predicted);
+  res.failures = j.failures;
+  res.verdict = j.verdict();
+}
+
+}  // namespace crashlab

@@ -1,0 +1,67 @@
+#pragma once
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "netns/state_timeline.hpp"
+#include "netns/topology.hpp"
+#include "runner/case/outcome.hpp"
+#include "runner/faults/fault.hpp"
+#include "runner/predict/prediction.hpp"
+
+namespace crashlab {
+
+enum class Verdict { Pass, Fail, Error };
+// "pass", "fail", "error": the result file's words.
+const char* verdict_name(Verdict v);
+
+struct SideResult {
+  ConnKey key;                          // this side's view of the test connection
+  std::vector<StateAt> states;          // from the connection's first state on
+  std::vector<Outcome> app;             // after the fault (repeats folded, except SENT)
+  std::optional<Outcome> error;         // the first EOF / errno after the fault
+  std::optional<double> detected_after_ms;
+  std::optional<int> state_at_end;      // as sampled when the case ended; nullopt: gone
+  std::optional<int64_t> segments_sent_after_fault;
+  bool alive = true;                    // false: its process or host was the one that died
+  std::optional<SidePrediction> predicted;  // the timing model's view; nullopt for the side the fault hit
+  std::string expected_detection;       // the window the case asserted, as text ("" when none)
+};
+
+struct Failure {
+  Role role = Role::Server;
+  std::string field, expected, seen;
+  std::string text() const;
+};
+
+struct CaseResult {
+  std::string name, file, description;
+  std::string basename;  // "<case-name-with-dashes>-<UTC timestamp>": the result's and the capture's file name
+  Verdict verdict = Verdict::Error;
+  std::string error;     // set when the case could not run at all
+  FaultKind fault_kind = FaultKind::ProcessCrash;
+  Role fault_target = Role::Server;
+  nlohmann::json fault_params = nlohmann::json::object();  // the fault kind's own fields
+  int64_t fault_t_ns = 0;  // CLOCK_MONOTONIC of the injection
+  int64_t started_t_ns = 0;
+  std::optional<int64_t> recovered_t_ns;  // the reboot or heal, if the fault has one
+  double duration_ms = 0;
+  std::string observer, observer_resolution, observer_note;
+  std::string kernel;
+  std::optional<std::string> pcap;  // the capture's path, when one was kept
+  std::string pcap_note;            // why there is none, or what it missed
+  nlohmann::json machine;           // environment_facts(): features present, tracepoint availability
+  std::map<Role, std::map<std::string, std::string>> sysctls;  // effective values
+  std::map<Role, SideResult> sides;
+  std::vector<Failure> failures;
+  std::vector<std::string> kernel_timeline;           // raw tracepoint events, "t_ns event"
+  nlohmann::json timeline = nlohmann::json::array();  // merged, relative to the fault (docs/results.md)
+  uint64_t kernel_events_lost = 0;
+
+  bool passed() const { return verdict == Verdict::Pass; }
+};
+
+}  // namespace crashlab

@@ -1,0 +1,116 @@
+#include "runner/result/result_json.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+
+#include "netns/tcp_state.hpp"
+#include "runner/faults/registry.hpp"
+
+namespace crashlab {
+
+namespace {
+template <class T>
+nlohmann::json or_null(const std::optional<T>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+nlohmann::json prediction_json(const std::optional<SidePrediction>& p) {
+  if (!p) return nullptr;
+  nlohmann::json schedule = nlohmann::json::array();
+  for (const auto& f : p->schedule)
+    schedule.push_back(
+        {{"kind", f.kind}, {"n", f.n}, {"at_ms", f.at_ms}, {"late_max_ms", f.late_max_ms}, {"optional", f.optional}});
+  return {{"detected_after_ms", or_null(p->detected_after_ms)},
+          {"late_max_ms", p->late_max_ms},
+          {"alternative_detected_after_ms", or_null(p->alternative_detected_after_ms)},
+          {"error", p->error.empty() ? nlohmann::json(nullptr) : nlohmann::json(p->error)},
+          {"time_zero", p->time_zero},
+          {"reason", p->reason},
+          {"schedule", schedule}};
+}
+
+nlohmann::json side_json(const SideResult& s, int64_t fault_t) {
+  nlohmann::json states = nlohmann::json::array();
+  for (const auto& st : s.states)
+    states.push_back({{"state", tcp_state_name(st.state)},
+                      {"t_ns", st.t_ns},
+                      {"after_fault_ms", double(st.t_ns - fault_t) / 1e6}});
+  nlohmann::json app = nlohmann::json::array();
+  for (const Outcome& o : s.app) app.push_back(o.name());
+  return {{"connection", s.key.text()},
+          {"alive", s.alive},
+          {"states", states},
+          {"app", app},
+          {"error", s.error ? nlohmann::json(s.error->name()) : nlohmann::json(nullptr)},
+          {"detected_after_ms", or_null(s.detected_after_ms)},
+          {"state_at_end", s.state_at_end ? nlohmann::json(tcp_state_name(*s.state_at_end)) : nlohmann::json(nullptr)},
+          {"segments_sent_after_fault", or_null(s.segments_sent_after_fault)},
+          {"predicted", prediction_json(s.predicted)}};
+}
+
+std::string timestamp() {
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1000000;
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%S", std::gmtime(&t));
+  return std::string(buf) + "." + std::to_string(us) + "Z";
+}
+}  // namespace
+
+nlohmann::json to_json(const CaseResult& r) {
+  nlohmann::json sides = nlohmann::json::object();
+  for (const auto& [role, s] : r.sides) sides[role_name(role)] = side_json(s, r.fault_t_ns);
+  nlohmann::json failures = nlohmann::json::array();
+  for (const auto& f : r.failures)
+    failures.push_back({{"side", role_name(f.role)}, {"field", f.field}, {"expected", f.expected}, {"seen", f.seen}});
+  nlohmann::json sysctls = nlohmann::json::object();
+  for (const auto& [role, values] : r.sysctls) sysctls[role_name(role)] = values;
+  return {{"schema_version", kResultSchemaVersion},
+          {"case", r.name},
+          {"file", r.file},
+          {"description", r.description},
+          {"verdict", verdict_name(r.verdict)},
+          {"error", r.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.error)},
+          {"fault",
+           {{"type", fault_name(r.fault_kind)},
+            {"target", role_name(r.fault_target)},
+            {"params", r.fault_params},
+            {"t_ns", r.fault_t_ns},
+            {"recovered_after_ms",
+             r.recovered_t_ns ? nlohmann::json(double(*r.recovered_t_ns - r.fault_t_ns) / 1e6) : nlohmann::json(nullptr)}}},
+          {"duration_ms", r.duration_ms},
+          {"environment",
+           {{"kernel", r.kernel},
+            {"machine", r.machine},
+            {"sysctls", sysctls},
+            {"observer", {{"name", r.observer}, {"resolution", r.observer_resolution}, {"note", r.observer_note}}}}},
+          {"sides", sides},
+          {"timeline", r.timeline},
+          {"kernel_timeline", r.kernel_timeline},
+          {"kernel_events_lost", r.kernel_events_lost},
+          {"pcap", r.pcap ? nlohmann::json(*r.pcap) : nlohmann::json(nullptr)},
+          {"pcap_note", r.pcap_note},
+          {"failures", failures}};
+}
+
+std::string result_basename(const std::string& case_name) {
+  std::string base = case_name;
+  std::replace(base.begin(), base.end(), '/', '-');
+  return base + "-" + timestamp();
+}
+
+std::string write_result(const CaseResult& r, const std::string& dir) {
+  std::filesystem::create_directories(dir);
+  std::string base = r.basename.empty() ? result_basename(r.name) : r.basename;
+  std::string path = (std::filesystem::path(dir) / (base + ".json")).string();
+  std::ofstream out(path);
+  out << to_json(r).dump(2) << "\n";
+  if (!out) throw std::runtime_error("cannot write " + path);
+  return path;
+}
+
+}  // namespace crashlab

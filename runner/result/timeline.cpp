@@ -1,0 +1,93 @@
+#include "runner/result/timeline.hpp"
+
+#include <algorithm>
+
+#include "netns/errors.hpp"
+#include "netns/tcp_state.hpp"
+#include "runner/faults/registry.hpp"
+#include "runner/judge/firings.hpp"
+
+namespace crashlab {
+
+namespace {
+using Json = nlohmann::json;
+
+bool local_is(const KernelEvent& e, const ConnKey& k) { return e.saddr == k.local_addr && e.sport == k.local_port; }
+bool remote_is(const KernelEvent& e, const ConnKey& k) { return e.daddr == k.remote_addr && e.dport == k.remote_port; }
+
+Json entry(double t_ms, std::optional<Role> side, const std::string& kind, const std::string& detail, const std::string& source) {
+  return {{"t_ms", t_ms}, {"side", side ? Json(role_name(*side)) : Json(nullptr)}, {"kind", kind}, {"detail", detail},
+          {"source", source}};
+}
+
+void add_kernel_events(const Measurement& m, const Predictions& predicted, Role role, Json& tl) {
+  const ConnKey& k = m.sides.at(role).key;
+  // For the picture, a firing pairs with an observation within half a second.
+  auto p = predicted.find(role);
+  const std::vector<PredictedFiring> firings =
+      p == predicted.end() ? std::vector<PredictedFiring>{} : predicted_retransmissions(p->second);
+  const std::vector<double> seen = retransmissions_ms(m, role);
+  auto pairs = pair_firings(firings, seen, [](const PredictedFiring& f, double at) {
+    return at >= f.at_ms - 500 && at <= f.at_ms + f.late_max_ms + 500;
+  });
+  std::vector<int> firing_of(seen.size(), -1);
+  for (size_t i = 0; i < pairs.size(); ++i)
+    if (pairs[i] >= 0) firing_of[size_t(pairs[i])] = int(i);
+  size_t n = 0;
+  for (const KernelEvent& e : m.kernel_events) {
+    if (!local_is(e, k) || !remote_is(e, k)) continue;
+    using K = KernelEvent::Kind;
+    const double t = m.ms_after_fault(e.t_ns);
+    if (e.kind == K::Retransmit && e.t_ns >= m.fault_t_ns) {
+      std::string kind = e.state == tcp_state_from_name("SYN_SENT") ? "syn_retransmit" : "retransmit";
+      Json j = entry(t, role, kind, "#" + std::to_string(n + 1), "tracepoint");
+      if (int f = firing_of[n]; f >= 0) {
+        j["kind"] = firings[size_t(f)].kind;
+        j["predicted_ms"] = firings[size_t(f)].at_ms;
+      }
+      ++n;
+      tl.push_back(j);
+    } else if (e.kind == K::ReceiveReset) {
+      tl.push_back(entry(t, role, "reset_received", e.state ? "RST in " + tcp_state_name(e.state) : "RST", "tracepoint"));
+    } else if (e.kind == K::SendReset) {
+      tl.push_back(entry(t, role, "reset_sent", e.reason.empty() ? "RST" : "RST: " + e.reason, "tracepoint"));
+    } else if (e.kind == K::ErrorReport && e.error != 0) {
+      tl.push_back(entry(t, role, "error_report", errno_name(e.error), "tracepoint"));
+    }
+  }
+  // Firings the model expects that the kernel never showed, so a picture shows the gap.
+  for (size_t i = 0; i < firings.size(); ++i)
+    if (pairs[i] < 0) {
+      Json j = entry(firings[i].at_ms, role, firings[i].kind, "#" + std::to_string(i + 1) + " not observed", "model");
+      j["predicted_ms"] = firings[i].at_ms;
+      tl.push_back(j);
+    }
+}
+
+std::string app_detail(const AppRecord& a) {
+  static const char* kEvent[] = {"eof", "sent", "data", "error"};
+  std::string detail = a.outcome.kind == Outcome::Kind::Error ? a.op + ": " + a.outcome.name() : kEvent[int(a.outcome.kind)];
+  if (a.outcome.kind == Outcome::Kind::Sent || a.outcome.kind == Outcome::Kind::Data)
+    detail += " " + std::to_string(a.bytes) + " bytes";
+  return detail;
+}
+}  // namespace
+
+Json build_timeline(const CaseSpec& spec, const Measurement& m, const Predictions& predicted) {
+  Json tl = Json::array();
+  const FaultType& fault = fault_type(spec.fault.kind);
+  const Role target = spec.fault.target;
+  tl.push_back(entry(0, target, "fault", std::string(fault.name) + " of the " + role_name(target), "runner"));
+  if (m.recovered_t_ns)
+    tl.push_back(entry(m.ms_after_fault(*m.recovered_t_ns), target, "recovery", std::string(fault.recovery_text), "runner"));
+  const std::string state_source = m.observer.exact ? "tracepoint" : "sock_diag";
+  for (const auto& [role, side] : m.sides)
+    for (const auto& st : side.states) tl.push_back(entry(m.ms_after_fault(st.t_ns), role, "state", tcp_state_name(st.state), state_source));
+  for (const auto& [role, side] : m.sides) add_kernel_events(m, predicted, role, tl);
+  for (const auto& [role, side] : m.sides)
+    for (const AppRecord& a : side.app) tl.push_back(entry(m.ms_after_fault(a.t_ns), role, "app", app_detail(a), "endpoint"));
+  std::stable_sort(tl.begin(), tl.end(), [](const Json& a, const Json& b) { return a["t_ms"].get<double>() < b["t_ms"].get<double>(); });
+  return tl;
+}
+
+}  // namespace crashlab

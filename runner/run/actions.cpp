@@ -1,0 +1,96 @@
+#include "runner/run/actions.hpp"
+
+#include <algorithm>
+#include <array>
+#include <thread>
+
+#include "netns/clock.hpp"
+#include "netns/tcp_state.hpp"
+#include "runner/faults/registry.hpp"
+
+namespace crashlab {
+
+namespace {
+bool is_detection_event(const nlohmann::json& e) {
+  const std::string ev = e.value("event", "");
+  return ev == "eof" || ev == "error";
+}
+
+std::string op_name(Op op);
+
+int64_t trigger_time(World& w, const RunClock& clock, const Action& a) {
+  switch (a.when) {
+    case Trigger::Fault: return clock.fault_t;
+    case Trigger::Connected: return clock.connected_t;
+    case Trigger::Recovered: return clock.recovered_t.value_or(monotonic_ns());
+    case Trigger::Detected: {
+      auto e = w.endpoint(a.role).wait_for(
+          [&](const nlohmann::json& e) { return is_detection_event(e) && e.value("t", int64_t(0)) >= clock.fault_t; },
+          "the application to see the fault (EOF or an error) before '" + op_name(a.op) + "'",
+          milliseconds(poll_budget_ms(clock.deadline)));
+      return e.value("t", monotonic_ns());
+    }
+    case Trigger::State: {
+      const std::string want = tcp_state_name(a.state);
+      require_within([&] { return w.last_state(a.role) == want; }, clock.deadline,
+                     std::string(role_name(a.role)) + " socket to reach " + want + " before '" + op_name(a.op) + "'",
+                     [&] { return w.last_state(a.role); });
+      return monotonic_ns();
+    }
+  }
+  return monotonic_ns();
+}
+
+void do_send(Endpoint& ep, const Action& a) { ep.ask({{"cmd", "send"}, {"bytes", a.bytes}}, default_timeout()); }
+void do_close(Endpoint& ep, const Action&) { ep.ask({{"cmd", "close"}}, default_timeout()); }
+void do_shutdown(Endpoint& ep, const Action&) { ep.ask({{"cmd", "shutdown"}, {"how", "wr"}}, default_timeout()); }
+void do_recv(Endpoint& ep, const Action&) { ep.ask({{"cmd", "recv"}}, default_timeout()); }
+void do_exit(Endpoint& ep, const Action&) {
+  ep.command({{"cmd", "exit"}});
+  ep.process().wait_exit(default_timeout());
+}
+
+struct OpRow {
+  Op op;
+  const char* name;
+  void (*perform)(Endpoint&, const Action&);
+};
+constexpr std::array<OpRow, 5> kOpTable = {{{Op::Send, "send", do_send},
+                                            {Op::Close, "close", do_close},
+                                            {Op::Shutdown, "shutdown", do_shutdown},
+                                            {Op::Recv, "recv", do_recv},
+                                            {Op::Exit, "exit", do_exit}}};
+
+const OpRow& row(Op op) { return *std::find_if(kOpTable.begin(), kOpTable.end(), [&](const OpRow& r) { return r.op == op; }); }
+std::string op_name(Op op) { return row(op).name; }
+
+void sleep_until_ns(int64_t t_ns) {
+  int64_t wait_ns = t_ns - monotonic_ns();
+  if (wait_ns > 0) std::this_thread::sleep_for(std::chrono::nanoseconds(wait_ns));  // scenario timing, not a wait
+}
+}  // namespace
+
+std::vector<Step> after_fault_steps(const CaseSpec& spec) {
+  std::vector<Step> steps;
+  for (const Action& a : spec.after_fault) steps.push_back({&a, 0});
+  auto at = spec.fault->recovery_after_ms();
+  if (!at) return steps;
+  // After every action due earlier from the fault itself.
+  auto pos = std::find_if(steps.begin(), steps.end(),
+                          [&](const Step& s) { return !(s.action->when == Trigger::Fault && s.action->delay_ms <= *at); });
+  steps.insert(pos, Step{nullptr, *at});
+  return steps;
+}
+
+void perform(World& w, RunClock& clock, const Step& step) {
+  if (!step.action) {
+    sleep_until_ns(clock.fault_t + step.recovery_at_ms * 1000000);
+    clock.recovered_t = w.spec.fault->recover(w, w.spec.fault.target);
+    return;
+  }
+  const Action& a = *step.action;
+  sleep_until_ns(trigger_time(w, clock, a) + a.delay_ms * 1000000);
+  row(a.op).perform(w.endpoint(a.role), a);
+}
+
+}  // namespace crashlab

@@ -1,0 +1,29 @@
+#pragma once
+#include <optional>
+#include <vector>
+
+#include "runner/case/case_spec.hpp"
+#include "runner/run/world.hpp"
+
+namespace crashlab {
+
+// The run's own clock: when the things actions wait for happened.
+struct RunClock {
+  int64_t connected_t = 0;              // the connection came up (or the connect() after the fault)
+  int64_t fault_t = 0;
+  std::optional<int64_t> recovered_t;   // the fault's reboot or heal
+  Clock::time_point deadline{};         // every wait of the case ends here
+};
+
+// One step after the fault: a case's action, or the fault's own recovery step
+// placed where its time puts it.
+struct Step {
+  const Action* action = nullptr;  // nullptr: the fault's recovery
+  int64_t recovery_at_ms = 0;      // recovery: after the fault
+};
+std::vector<Step> after_fault_steps(const CaseSpec& spec);
+
+// Waits for the step's trigger and its delay (bounded by the clock's deadline), then does it.
+void perform(World& w, RunClock& clock, const Step& step);
+
+}  // namespace crashlab

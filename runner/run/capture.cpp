@@ -1,0 +1,34 @@
+#include "runner/run/capture.hpp"
+
+#include "runner/case/roles.hpp"
+
+namespace crashlab {
+
+void start_capture(World& w, const std::filesystem::path& file, CaptureOutcome& out) {
+  const NetNs* ns = w.topo->switch_ns();
+  std::string iface = "br0";
+  if (!ns) {
+    ns = &w.topo->host(other(w.spec.fault.target)).ns();
+    iface = Host::kIfname;
+  }
+  try {
+    std::filesystem::create_directories(file.parent_path().empty() ? "." : file.parent_path());
+    w.capture = std::make_unique<PacketCapture>(*ns, iface, "tcp port " + std::to_string(w.port) + " or arp or icmp or icmp6",
+                                                std::filesystem::absolute(file));
+    out.file = w.capture->file();
+  } catch (const std::exception& e) {
+    out.note = std::string("no capture: ") + e.what();
+  }
+}
+
+void finish_capture(World& w, CaptureOutcome& out) {
+  if (!w.capture) return;
+  try {
+    w.capture->stop();
+    if (w.capture->missed()) out.note = std::to_string(w.capture->missed()) + " packets not captured";
+  } catch (const std::exception& e) {
+    out.note = std::string("capture ended early: ") + e.what();
+  }
+}
+
+}  // namespace crashlab

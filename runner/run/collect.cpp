@@ -1,0 +1,108 @@
+#include "runner/run/collect.hpp"
+
+#include <algorithm>
+
+#include "netns/tcp_state.hpp"
+#include "runner/case/roles.hpp"
+#include "runner/predict/sysctl_table.hpp"
+
+namespace crashlab {
+
+namespace {
+using Json = nlohmann::json;
+
+// The application's outcomes after the fault: eof, error, sent and data events.
+std::vector<AppRecord> app_after_fault(World& w, Role r, int64_t fault_t) {
+  std::vector<AppRecord> out;
+  if (!w.ep.count(r)) return out;
+  for (const Json& e : w.endpoint(r).events()) {
+    const std::string ev = e.value("event", "");
+    const int64_t t = e.value("t", int64_t(0));
+    if (t < fault_t) continue;
+    AppRecord a{Outcome{}, t, e.value("bytes", int64_t(0)), e.value("op", "")};
+    if (ev == "eof")
+      a.outcome = {Outcome::Kind::Eof, 0};
+    else if (ev == "sent")
+      a.outcome = {Outcome::Kind::Sent, 0};
+    else if (ev == "data")
+      a.outcome = {Outcome::Kind::Data, 0};
+    else if (ev == "error")
+      a.outcome = Outcome::parse(e.value("errno", "")).value_or(Outcome{Outcome::Kind::Error, 0});
+    else
+      continue;
+    out.push_back(a);
+  }
+  return out;
+}
+
+std::optional<TcpInfoAtFault> tcp_info_of(Endpoint& ep) {
+  Json info = ep.ask({{"cmd", "tcp_info"}}, default_timeout());
+  if (info.value("event", "") != "tcp_info") return std::nullopt;
+  TcpInfoAtFault t;
+  t.t_ns = info.value("t", int64_t(0));
+  t.rto_us = info.value("rto_us", t.rto_us);
+  t.rtt_us = info.value("rtt_us", t.rtt_us);
+  t.snd_mss = info.value("snd_mss", t.snd_mss);
+  t.last_data_recv_ms = info.value("last_data_recv_ms", t.last_data_recv_ms);
+  t.last_ack_recv_ms = info.value("last_ack_recv_ms", t.last_ack_recv_ms);
+  t.sack = info.value("sack", false);
+  return t;
+}
+}  // namespace
+
+AtFault snapshot_before_fault(World& w) {
+  AtFault a;
+  for (Role r : kRoles) {
+    if (w.topo->has_host(r)) {
+      a.host[r] = &w.topo->host(r);
+      a.tx[r] = a.host[r]->tcp_segments_sent();
+    }
+    if (!w.spec.connect_after_fault)
+      if (auto info = tcp_info_of(w.endpoint(r))) a.tcp_info[r] = *info;
+  }
+  return a;
+}
+
+void read_sysctls(World& w, Measurement& m) {
+  for (Role r : kRoles) {
+    std::vector<std::string> names = reported_sysctls();
+    if (w.spec.sysctls.count(r))
+      for (const auto& [k, v] : w.spec.sysctls.at(r)) names.push_back(k);
+    m.sides[r].sysctls = w.topo->host(r).sysctl().read_all(names);
+  }
+}
+
+bool settled(World& w, int64_t fault_t) {
+  for (const auto& [role, e] : w.spec.expect) {
+    if (e.state_at_end || e.sends_nothing) return false;
+    if (e.states && w.last_state(role) != tcp_state_name(e.states->back())) return false;
+    auto app = app_after_fault(w, role, fault_t);
+    if (e.app && app.size() < e.app->size()) return false;
+    const bool detected = std::any_of(app.begin(), app.end(), [](const AppRecord& a) { return a.outcome.detects(); });
+    if ((e.detected_after_ms || e.detected_by_model) && !detected) return false;
+  }
+  return true;
+}
+
+void collect(World& w, const AtFault& at_fault, Measurement& m) {
+  for (Role r : kRoles) {
+    SideMeasurement& s = m.sides[r];
+    s.key = w.key[r];
+    s.alive = w.alive[r];
+    auto states = w.obs->states(s.key);
+    auto first = w.spec.connect_after_fault
+                     ? states.begin()
+                     : std::find_if(states.begin(), states.end(),
+                                    [](const StateAt& st) { return st.state == tcp_state_from_name("ESTABLISHED"); });
+    s.states.assign(first, states.end());
+    s.app = app_after_fault(w, r, m.fault_t_ns);
+    if (at_fault.tcp_info.count(r)) s.tcp_info = at_fault.tcp_info.at(r);
+    if (auto now = w.obs->current_state(s.key)) s.state_at_end = tcp_state_from_name(*now);
+    if (at_fault.host.count(r) && w.topo->has_host(r) && &w.topo->host(r) == at_fault.host.at(r))
+      s.segments_sent_after_fault = int64_t(w.topo->host(r).tcp_segments_sent() - at_fault.tx.at(r));
+  }
+  m.kernel_events = w.obs->kernel_events();
+  m.observer = {w.obs->name(), w.obs->resolution(), w.obs->note(), w.obs->exact(), w.obs->lost_events()};
+}
+
+}  // namespace crashlab

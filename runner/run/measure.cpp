@@ -1,0 +1,107 @@
+#include "runner/run/measure.hpp"
+
+#include <thread>
+
+#include "netns/clock.hpp"
+#include "runner/case/roles.hpp"
+#include "runner/run/actions.hpp"
+#include "runner/run/capture.hpp"
+#include "runner/run/collect.hpp"
+#include "runner/run/environment.hpp"
+#include "runner/run/world.hpp"
+
+namespace crashlab {
+
+namespace {
+using Json = nlohmann::json;
+
+Json options_json(const SocketOptions& opts) {
+  Json o = Json::object();
+  for (const SocketOption& x : opts) o[x.name] = x.value;
+  return o;
+}
+
+void start_endpoints(World& w) {
+  for (Role r : kRoles) w.ep[r] = std::make_unique<Endpoint>(w.topo->host(r).ns(), role_name(r));
+  std::string saddr = w.topo->address(Role::Server);
+  w.endpoint(Role::Server)
+      .request({{"cmd", "listen"}, {"addr", saddr}, {"port", w.port}, {"opts", options_json(w.spec.socket_options(Role::Server))}},
+               "listening");
+  w.endpoint(Role::Server).command({{"cmd", "accept"}});
+  w.key[Role::Client] = ConnKey{w.topo->address(Role::Client), w.client_port, saddr, w.port};
+  w.key[Role::Server] = w.key[Role::Client].reversed();
+}
+
+void enable_reads(World& w) {
+  for (Role r : kRoles)
+    if (w.spec.reads_socket(r) && w.alive[r]) w.endpoint(r).request({{"cmd", "recv"}}, "ok");
+}
+
+Json connect_command(World& w) {
+  const ConnKey& k = w.key[Role::Client];
+  return {{"cmd", "connect"}, {"addr", k.remote_addr}, {"port", w.port}, {"bind", k.local_addr},
+          {"bind_port", w.client_port}, {"opts", options_json(w.spec.socket_options(Role::Client))}};
+}
+
+void connect(World& w) {
+  w.endpoint(Role::Client).request(connect_command(w), "connected", default_timeout());
+  w.endpoint(Role::Server).wait_for_event("accepted", default_timeout());
+  enable_reads(w);
+}
+
+// connect() to a host the fault has already hit: its outcome is the case's subject.
+void connect_after_fault(World& w) {
+  w.endpoint(Role::Client).command(connect_command(w));
+  if (w.alive[Role::Client]) enable_reads(w);
+}
+
+// The fault must hit a connection the observers have seen established, or a
+// sampling observer could report nothing at all for a fast case.
+void wait_observed_established(World& w) {
+  const auto deadline = Clock::now() + scaled(milliseconds(2000));
+  for (Role r : kRoles)
+    require_within([&] { return w.last_state(r) == "ESTABLISHED"; }, deadline,
+                   "the observer (" + w.obs->name() + ") to see the " + role_name(r) + " side ESTABLISHED before the fault",
+                   [&] { return w.last_state(r); });
+}
+}  // namespace
+
+RunStage measure(const CaseSpec& spec, const std::filesystem::path& capture_file) {
+  RunStage out;
+  Measurement& m = out.measurement;
+  World w(spec);
+  w.topo = std::make_unique<Topology>(TopologyOptions{spec.topology, spec.ipv6});
+  for (const auto& [role, values] : spec.sysctls) w.topo->host(role).sysctl().write_all(values);
+  m.machine = environment_facts();
+  if (m.machine.value("hz", Json()).is_number_integer()) m.hz = m.machine["hz"].get<int>();
+  read_sysctls(w, m);
+  start_capture(w, capture_file, out.capture);
+  w.obs = std::make_unique<Observation>(w.port);
+  for (Role r : kRoles) w.obs->watch(w.topo->host(r).ns());
+  start_endpoints(w);
+
+  RunClock clock;
+  if (!spec.connect_after_fault) connect(w);
+  clock.connected_t = monotonic_ns();
+  clock.deadline = Clock::now() + scaled(milliseconds(spec.window_ms)) + milliseconds(spec.fault.after_ms);
+  for (const Action& a : spec.before_fault) perform(w, clock, Step{&a, 0});
+  if (spec.fault.after_ms > 0) std::this_thread::sleep_for(milliseconds(spec.fault.after_ms));  // scenario timing
+  if (!spec.connect_after_fault) wait_observed_established(w);
+  const AtFault at_fault = snapshot_before_fault(w);
+  clock.deadline = Clock::now() + scaled(milliseconds(spec.window_ms));
+  clock.fault_t = monotonic_ns();
+  spec.fault->inject(w, spec.fault.target);
+  m.fault_t_ns = clock.fault_t;
+  if (spec.connect_after_fault) {
+    m.connect_t_ns = clock.connected_t = monotonic_ns();
+    connect_after_fault(w);
+  }
+  for (const Step& s : after_fault_steps(spec)) perform(w, clock, s);
+  m.recovered_t_ns = clock.recovered_t;
+  sample_until([&] { return settled(w, m.fault_t_ns); }, clock.deadline, milliseconds(2));  // unsettled: the judge says what
+  collect(w, at_fault, m);
+  finish_capture(w, out.capture);
+  return out;
+}
+
+}  // namespace crashlab

@@ -1,0 +1,29 @@
+#pragma once
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "runner/case/case_spec.hpp"
+#include "runner/run/measurement.hpp"
+
+namespace crashlab {
+
+// Where the run stage's packet capture went: a file (always written where tcpdump
+// can run, so a failed case keeps it) or why there is none or what it missed.
+struct CaptureOutcome {
+  std::optional<std::filesystem::path> file;
+  std::string note;
+};
+
+struct RunStage {
+  Measurement measurement;
+  CaptureOutcome capture;
+};
+
+// Builds the case's world, connects, injects the fault, performs the actions,
+// waits until the expectations are settled or the window closes, and collects
+// what happened. Throws for infrastructure errors; the world is torn down
+// before it returns either way.
+RunStage measure(const CaseSpec& spec, const std::filesystem::path& capture_file);
+
+}  // namespace crashlab

@@ -1,0 +1,71 @@
+#pragma once
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "netns/state_timeline.hpp"
+#include "netns/topology.hpp"
+#include "netns/trace_observer.hpp"
+#include "runner/case/outcome.hpp"
+
+namespace crashlab {
+
+// What a case run measured: the one thing the run stage hands on. Prediction,
+// judging, the timeline and the result are pure functions of it (and the spec),
+// so each can be tested from values, without namespaces or root.
+
+// One application event after the fault, as the endpoint reported it.
+struct AppRecord {
+  Outcome outcome;
+  int64_t t_ns = 0;    // CLOCK_MONOTONIC
+  int64_t bytes = 0;   // SENT / DATA
+  std::string op;      // Error: the operation that met it (send, recv, poll, connect)
+};
+
+// TCP_INFO of a live connection just before the fault.
+struct TcpInfoAtFault {
+  int64_t t_ns = 0;
+  int64_t rto_us = 200000, rtt_us = 0, snd_mss = 1448;
+  int64_t last_data_recv_ms = 0, last_ack_recv_ms = 0;
+  bool sack = false;
+};
+
+struct SideMeasurement {
+  ConnKey key;                          // this side's view of the test connection
+  bool alive = true;                    // false: its process or host was the one that died
+  std::vector<StateAt> states;          // every state change the observer saw
+  std::vector<AppRecord> app;           // after the fault
+  std::optional<TcpInfoAtFault> tcp_info;
+  std::optional<int> state_at_end;      // as sampled when the case ended; nullopt: gone
+  std::optional<int64_t> segments_sent_after_fault;  // nullopt: its host is not the one it had at the fault
+  std::map<std::string, std::string> sysctls;        // effective values, read back from its namespace
+};
+
+struct ObserverInfo {
+  std::string name, resolution, note;
+  bool exact = false;  // every state change seen (tracepoints), not sampled
+  uint64_t lost = 0;   // kernel events dropped
+};
+
+struct Measurement {
+  int64_t fault_t_ns = 0;                 // CLOCK_MONOTONIC of the injection
+  std::optional<int64_t> recovered_t_ns;  // the reboot or heal, if the fault has one
+  std::optional<int64_t> connect_t_ns;    // the client's connect(), when it comes after the fault
+  std::map<Role, SideMeasurement> sides;
+  std::vector<KernelEvent> kernel_events;  // decoded tracepoint hits for the case's port
+  ObserverInfo observer;
+  nlohmann::json machine;  // environment_facts()
+  std::optional<int> hz;   // the kernel's tick rate, when it could be probed
+
+  double ms_after_fault(int64_t t_ns) const { return double(t_ns - fault_t_ns) / 1e6; }
+};
+
+// The first EOF or error after the fault.
+std::optional<AppRecord> detection(const SideMeasurement& side);
+// The kernel's retransmissions of a side's connection after the fault, in ms after it.
+std::vector<double> retransmissions_ms(const Measurement& m, Role role);
+
+}  // namespace crashlab

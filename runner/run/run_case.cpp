@@ -1,0 +1,49 @@
+#include "runner/run/run_case.hpp"
+
+#include <filesystem>
+
+#include "netns/clock.hpp"
+#include "runner/judge/judge.hpp"
+#include "runner/predict/prediction_input.hpp"
+#include "runner/result/assemble.hpp"
+#include "runner/result/result_json.hpp"
+#include "runner/run/measure.hpp"
+
+namespace crashlab {
+
+namespace {
+// A failed case keeps its capture; a passed one only with --pcap.
+void keep_or_discard(const CaptureOutcome& capture, const RunOptions& opts, CaseResult& res) {
+  res.pcap_note = capture.note;
+  if (!capture.file) return;
+  if (opts.pcap || !res.passed()) {
+    res.pcap = capture.file->string();
+    return;
+  }
+  std::error_code ec;
+  std::filesystem::remove(*capture.file, ec);
+}
+}  // namespace
+
+CaseResult run_case(const CaseSpec& spec, const RunOptions& opts) {
+  CaseResult res = result_for(spec);
+  res.basename = result_basename(spec.name);
+  res.started_t_ns = monotonic_ns();
+  const auto capture_file = std::filesystem::path(opts.out_dir) / (res.basename + ".pcap");
+  try {
+    RunStage run = measure(spec, capture_file);
+    const Predictions predicted = predict(spec, run.measurement);
+    const Judgement judgement = judge(spec, run.measurement, predicted);
+    assemble_result(spec, run.measurement, predicted, judgement, res);
+    keep_or_discard(run.capture, opts, res);
+  } catch (const std::exception& e) {
+    res.verdict = Verdict::Error;
+    res.error = e.what();
+    std::error_code ec;
+    if (std::filesystem::exists(capture_file, ec)) res.pcap = std::filesystem::absolute(capture_file).string();
+  }
+  res.duration_ms = double(monotonic_ns() - res.started_t_ns) / 1e6;
+  return res;
+}
+
+}  // namespace crashlab

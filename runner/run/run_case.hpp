@@ -1,0 +1,19 @@
+#pragma once
+#include <string>
+
+#include "runner/case/case_spec.hpp"
+#include "runner/result/case_result.hpp"
+
+namespace crashlab {
+
+struct RunOptions {
+  std::string out_dir = "results";  // where a packet capture goes (beside the result)
+  bool pcap = false;                // keep the capture even when the case passes
+};
+
+// The pipeline: measure (build the world, run, tear down) -> predict -> judge ->
+// assemble. Never throws for a scenario that misbehaves: infrastructure errors
+// come back as Verdict::Error with the message.
+CaseResult run_case(const CaseSpec& spec, const RunOptions& opts = {});
+
+}  // namespace crashlab

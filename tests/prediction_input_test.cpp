@@ -1,0 +1,88 @@
+// The model's inputs are read from a Measurement and the spec alone: sysctls as
+// read back, socket options, TCP_INFO at the fault, the first send, the fault's
+// own view of the peer. Pure: no namespaces, no root.
+#include <gtest/gtest.h>
+
+#include "fixtures/measurements.hpp"
+#include "runner/predict/prediction_input.hpp"
+
+using namespace crashlab;
+using namespace crashlab::testing_values;
+
+TEST(PredictionInput, TheSideTheFaultHitGetsNoPrediction) {
+  CaseSpec spec = host_crash_send_case(R"({"detected_after_ms": "model"})");
+  Measurement m = measurement_of(spec);
+  EXPECT_FALSE(prediction_input(spec, m, Role::Client));
+  EXPECT_TRUE(prediction_input(spec, m, Role::Server));
+}
+
+TEST(PredictionInput, SysctlsAsReadBackAndTheFirstSendSetTheInputs) {
+  CaseSpec spec = host_crash_send_case(R"({"detected_after_ms": "model"})");
+  Measurement m = measurement_of(spec);
+  m.sides[Role::Server].app = {{Outcome{Outcome::Kind::Sent, 0}, at_ms(12), 3000, ""},
+                               {Outcome{Outcome::Kind::Sent, 0}, at_ms(40), 10, ""}};
+  auto in = prediction_input(spec, m, Role::Server);
+  ASSERT_TRUE(in);
+  EXPECT_EQ(in->kernel.tcp_retries2, 3);  // the case's sysctl, as read back
+  EXPECT_EQ(in->peer, PredictionInput::Peer::Silent);
+  ASSERT_TRUE(in->send_ms);
+  EXPECT_DOUBLE_EQ(*in->send_ms, 12);  // the first send, not the last
+  EXPECT_EQ(in->flight.packets_out, 3);  // 3000 bytes at an MSS of 1448
+  EXPECT_EQ(in->flight.rto_us, 204000);
+  EXPECT_TRUE(in->flight.sack);
+  ASSERT_TRUE(in->last_recv_ms);
+  EXPECT_DOUBLE_EQ(*in->last_recv_ms, -21);  // TCP_INFO 1 ms before the fault, 20 ms since the last ACK
+  EXPECT_EQ(in->kernel.tcp_syn_linear_timeouts, 0);  // absent: an older kernel's behaviour
+}
+
+TEST(PredictionInput, ARebootAnswersRstUnlessTheNewMacWasNeverAnnounced) {
+  auto reboot = [](const std::string& extra) {
+    return case_from(R"({"description": "d", "fault": {"type": "host-reboot", "target": "client", "reboot_after_ms": 1000)" +
+                     extra + R"(}, "window_ms": 9000, "expect": {"server": {"detected_after_ms": "model"}}})");
+  };
+  CaseSpec spec = reboot("");
+  Measurement m = measurement_of(spec);
+  m.recovered_t_ns = at_ms(1050);
+  auto in = prediction_input(spec, m, Role::Server);
+  ASSERT_TRUE(in && in->recovery_ms);
+  EXPECT_DOUBLE_EQ(*in->recovery_ms, 1050);
+  EXPECT_TRUE(in->recovery_answers_rst);
+  spec = reboot(R"(, "new_mac": true)");
+  EXPECT_FALSE(prediction_input(spec, m, Role::Server)->recovery_ms);
+  spec = reboot(R"(, "new_mac": true, "gratuitous_arp": true)");
+  EXPECT_TRUE(prediction_input(spec, m, Role::Server)->recovery_ms);
+}
+
+TEST(PredictionInput, AHealLetsTheNextFiringThroughAndConnectAfterTheFaultCountsFromConnect) {
+  CaseSpec spec = case_from(R"({"description": "d", "connect": "after_fault",
+    "fault": {"type": "partition", "target": "server", "drop": "tcp", "heal_after_ms": 500},
+    "window_ms": 9000, "expect": {"client": {"detected_after_ms": "model"}}})");
+  Measurement m = measurement_of(spec);
+  m.recovered_t_ns = at_ms(501);
+  m.connect_t_ns = at_ms(3);
+  auto in = prediction_input(spec, m, Role::Client);
+  ASSERT_TRUE(in);
+  EXPECT_EQ(in->peer, PredictionInput::Peer::TcpDropped);
+  ASSERT_TRUE(in->connect_ms);
+  EXPECT_DOUBLE_EQ(*in->connect_ms, 3);
+  EXPECT_FALSE(in->recovery_answers_rst);
+  EXPECT_DOUBLE_EQ(*in->recovery_ms, 501);
+}
+
+TEST(PredictionInput, AProcessCrashIsNotModelledAndSaysWhy) {
+  CaseSpec spec = case_from(R"({"description": "d", "fault": {"type": "process-crash", "target": "client"},
+    "window_ms": 1000, "expect": {"server": {"app": ["EOF"]}}})");
+  auto in = prediction_input(spec, measurement_of(spec), Role::Server);
+  ASSERT_TRUE(in);
+  EXPECT_EQ(in->peer, PredictionInput::Peer::Other);
+  EXPECT_NE(in->not_modelled.find("answers at once"), std::string::npos);
+}
+
+TEST(PredictionInput, SocketOptionsFeedTheModel) {
+  SocketOptions o = {{"SO_KEEPALIVE", 1}, {"TCP_KEEPIDLE", 2}, {"TCP_USER_TIMEOUT", 2500}};
+  model::SocketParams p = socket_params(o);
+  EXPECT_TRUE(p.keepalive);
+  EXPECT_EQ(p.keepidle_s, 2);
+  EXPECT_EQ(p.user_timeout_ms, 2500u);
+  EXPECT_FALSE(p.keepcnt);
+}
