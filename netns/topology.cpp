@@ -64,17 +64,28 @@ void Topology::wait_operational(Role r) {
 // Links are deleted explicitly because the kernel frees a dropped namespace (and
 // the veths in it) asynchronously; sockets are aborted because an orphan still
 // retransmitting a FIN would hold its namespace for minutes.
-Topology::~Topology() {
+namespace {
+// Each undo step runs whatever an earlier one met: one failure must not leave
+// the rest (another host's sockets, the links) behind.
+template <class F>
+void undo_step(const char* what, F&& step) {
   try {
-    for (Host* h : {server_.get(), client_.get()})
-      if (h) h->destroy_sockets();
-    if (sw_)
-      sw_->rtnl().delete_group(kSwitchGroup);
-    else if (server_ && server_->rtnl().has_link(Host::kIfname))
-      server_->rtnl().delete_link(Host::kIfname);
+    step();
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "crashlab: tearing down the topology: %s\n", e.what());
+    std::fprintf(stderr, "crashlab: tearing down the topology (%s): %s\n", what, e.what());
   }
+}
+}  // namespace
+
+Topology::~Topology() {
+  for (Host* h : {server_.get(), client_.get()})
+    if (h) undo_step("aborting sockets", [&] { h->destroy_sockets(); });
+  if (sw_)
+    undo_step("deleting the switch's links", [&] { sw_->rtnl().delete_group(kSwitchGroup); });
+  else if (server_)
+    undo_step("deleting the direct link", [&] {
+      if (server_->rtnl().has_link(Host::kIfname)) server_->rtnl().delete_link(Host::kIfname);
+    });
 }
 
 void Topology::unplug(Role r) {

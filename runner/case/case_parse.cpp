@@ -3,7 +3,7 @@
 #include <array>
 
 #include "netns/tcp_state.hpp"
-#include "runner/case/json_fields.hpp"
+#include "runner/json/fields.hpp"
 #include "runner/case/roles.hpp"
 #include "runner/case/sysctl_names.hpp"
 #include "runner/faults/registry.hpp"
@@ -40,11 +40,8 @@ template <class T>
 std::vector<T> list_of(Fields& f, const std::string& key, T (*convert)(const Fields&, const std::string&, const std::string&)) {
   const auto* arr = f.opt_array(key);
   std::vector<T> out;
-  for (size_t i = 0; i < arr->size(); ++i) {
-    std::string field = key + "[" + std::to_string(i) + "]";
-    if (!(*arr)[i].is_string()) f.fail(field, "must be a string");
-    out.push_back(convert(f, field, (*arr)[i].get<std::string>()));
-  }
+  for (size_t i = 0; i < arr->size(); ++i)
+    out.push_back(convert(f, key + "[" + std::to_string(i) + "]", f.string_element(key, i)));
   return out;
 }
 

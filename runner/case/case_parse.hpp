@@ -3,7 +3,7 @@
 #include <string>
 
 #include "runner/case/case_spec.hpp"
-#include "runner/case/json_fields.hpp"
+#include "runner/json/fields.hpp"
 
 namespace crashlab {
 

@@ -11,6 +11,7 @@
 #include "netns/topology.hpp"
 #include "runner/case/outcome.hpp"
 #include "runner/faults/fault.hpp"
+#include "runner/json/fields.hpp"
 
 namespace crashlab {
 
@@ -69,10 +70,8 @@ struct CaseSpec {
   const SocketOptions& socket_options(Role r) const;
 };
 
-// Bad input, always naming the file and the field: "cases/x.json: expect.server.states[2]: ..."
-struct CaseError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+// Bad input in a case file or a --set, naming the file and the field.
+using CaseError = InputError;
 
 // The longest a case may wait for anything: a case that needs longer is a mistake.
 inline constexpr int64_t kMaxWindowMs = 30 * 60 * 1000;

@@ -37,7 +37,7 @@ std::string sysctl_assignment(const Fields& f, const std::string& field, const s
   check_sysctl_name(f, field, name);
   if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
   if (v.is_string()) return v.get<std::string>();
-  f.fail(field, "must be an integer or a string, got " + v.dump());
+  f.fail(field, "must be an integer or a string, got " + Fields::shown(v));
 }
 
 }  // namespace crashlab

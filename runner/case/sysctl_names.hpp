@@ -2,7 +2,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "runner/case/json_fields.hpp"
+#include "runner/json/fields.hpp"
 
 namespace crashlab {
 

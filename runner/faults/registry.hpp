@@ -4,7 +4,7 @@
 #include <span>
 #include <string_view>
 
-#include "runner/case/json_fields.hpp"
+#include "runner/json/fields.hpp"
 #include "runner/faults/fault.hpp"
 
 namespace crashlab {

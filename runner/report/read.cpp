@@ -7,95 +7,38 @@
 
 #include "runner/report/format.hpp"
 #include "runner/report/kinds.hpp"
+#include "runner/json/fields.hpp"
 
 namespace crashlab::report {
 namespace {
 using nlohmann::json;
 
-std::string join(const std::string& a, const std::string& b) { return a.empty() ? b : a + "." + b; }
-std::string at(const std::string& a, size_t i) { return a + "[" + std::to_string(i) + "]"; }
-
-// Every error names the file and the field.
-class Reader {
- public:
-  explicit Reader(std::string file) : file_(std::move(file)) {}
-  [[noreturn]] void fail(const std::string& field, const std::string& why) const {
-    throw std::invalid_argument(file_ + ": " + field + ": " + why);
-  }
-  std::string got(const json& v) const {
-    std::string d = v.dump();
-    return d.size() > 60 ? d.substr(0, 57) + "..." : d;
-  }
-  const json* opt(const json& obj, const std::string& key) const {
-    auto it = obj.find(key);
-    return it == obj.end() || it->is_null() ? nullptr : &*it;
-  }
-  const json& need(const json& obj, const std::string& key, const std::string& path) const {
-    auto it = obj.find(key);
-    if (it == obj.end() || it->is_null()) fail(path, "missing");
-    return *it;
-  }
-  std::string str(const json& v, const std::string& path) const {
-    if (!v.is_string()) fail(path, "must be a string, got " + got(v));
-    return v.get<std::string>();
-  }
-  double num(const json& v, const std::string& path) const {
-    if (!v.is_number()) fail(path, "must be a number, got " + got(v));
-    return v.get<double>();
-  }
-  const json& object(const json& v, const std::string& path) const {
-    if (!v.is_object()) fail(path, "must be an object, got " + got(v));
-    return v;
-  }
-  const json& array(const json& v, const std::string& path) const {
-    if (!v.is_array()) fail(path, "must be an array, got " + got(v));
-    return v;
-  }
-  // obj.key, which must be there; path is obj's.
-  std::string need_str(const json& obj, const std::string& key, const std::string& path) const {
-    return str(need(obj, key, join(path, key)), join(path, key));
-  }
-  double need_num(const json& obj, const std::string& key, const std::string& path) const {
-    return num(need(obj, key, join(path, key)), join(path, key));
-  }
-  std::string opt_str(const json& obj, const std::string& key, const std::string& path) const {
-    const json* v = opt(obj, key);
-    return v ? str(*v, join(path, key)) : "";
-  }
-  std::optional<double> opt_num(const json& obj, const std::string& key, const std::string& path) const {
-    const json* v = opt(obj, key);
-    if (!v) return std::nullopt;
-    return num(*v, join(path, key));
-  }
-
- private:
-  std::string file_;
-};
+// Result files write absent values as null: a null field counts as missing.
+Fields object_at(const json& v, const std::string& file, const std::string& path) {
+  return Fields(v, file, path, Fields::Nulls::Missing);
+}
 
 std::string clip(const std::string& s, size_t n) { return s.size() > n ? s.substr(0, n - 1) + "…" : s; }
 
 // The predicted firings go onto the side's lane.
-Prediction read_prediction(const Reader& rd, const json& p, const std::string& path, Side& side) {
-  rd.object(p, path);
+Prediction read_prediction(Fields p, Side& side) {
   Prediction pr;
-  pr.detected = rd.opt_num(p, "detected_after_ms", path);
-  pr.alternative = rd.opt_num(p, "alternative_detected_after_ms", path);
-  pr.error = rd.opt_str(p, "error", path);
-  pr.reason = rd.opt_str(p, "reason", path);
-  pr.time_zero = rd.opt_str(p, "time_zero", path);
-  pr.late_max = rd.opt_num(p, "late_max_ms", path).value_or(0);
-  if (const json* sched = rd.opt(p, "schedule")) {
-    std::string sp = join(path, "schedule");
-    rd.array(*sched, sp);
+  pr.detected = p.opt_number("detected_after_ms");
+  pr.alternative = p.opt_number("alternative_detected_after_ms");
+  pr.error = p.opt_string("error").value_or("");
+  pr.reason = p.opt_string("reason").value_or("");
+  pr.time_zero = p.opt_string("time_zero").value_or("");
+  pr.late_max = p.opt_number("late_max_ms").value_or(0);
+  if (const json* sched = p.opt_array("schedule")) {
     pr.has_schedule = !sched->empty();
     for (size_t i = 0; i < sched->size(); ++i) {
-      const json& f = rd.object((*sched)[i], at(sp, i));
+      Fields f = p.element("schedule", i);
       Mark m;
       m.predicted = true;
-      m.kind = rd.need_str(f, "kind", at(sp, i));
-      m.t = rd.need_num(f, "at_ms", at(sp, i));
-      m.late_max = rd.opt_num(f, "late_max_ms", at(sp, i)).value_or(0);
-      std::optional<double> n = rd.opt_num(f, "n", at(sp, i));
+      m.kind = f.string("kind");
+      m.t = f.number("at_ms");
+      m.late_max = f.opt_number("late_max_ms").value_or(0);
+      std::optional<double> n = f.opt_number("n");
       m.label = short_kind(m.kind) + (n ? " " + std::to_string(int(*n)) : "");
       m.title = "predicted " + m.kind + (n ? " #" + std::to_string(int(*n)) : "") + " at " + ms(m.t) +
                 " (up to " + ms(m.late_max) + " late)";
@@ -105,31 +48,24 @@ Prediction read_prediction(const Reader& rd, const json& p, const std::string& p
   return pr;
 }
 
-Side read_side(const Reader& rd, const std::string& role, const json& s, const std::string& path) {
-  rd.object(s, path);
+Side read_side(const std::string& role, Fields s) {
   Side side;
   side.role = role;
-  side.connection = rd.opt_str(s, "connection", path);
-  side.error = rd.opt_str(s, "error", path);
-  if (const json* a = rd.opt(s, "alive")) {
-    if (!a->is_boolean()) rd.fail(join(path, "alive"), "must be true or false, got " + rd.got(*a));
-    side.alive = a->get<bool>();
-  }
-  side.detected = rd.opt_num(s, "detected_after_ms", path);
-  if (const json* app = rd.opt(s, "app"))
-    for (size_t i = 0; i < rd.array(*app, join(path, "app")).size(); ++i)
-      side.app.push_back(rd.str((*app)[i], at(join(path, "app"), i)));
-  if (const json* states = rd.opt(s, "states")) {
-    std::string sp = join(path, "states");
-    rd.array(*states, sp);
+  side.connection = s.opt_string("connection").value_or("");
+  side.error = s.opt_string("error").value_or("");
+  side.alive = s.opt_bool("alive").value_or(true);
+  side.detected = s.opt_number("detected_after_ms");
+  if (const json* app = s.opt_array("app"))
+    for (size_t i = 0; i < app->size(); ++i) side.app.push_back(s.string_element("app", i));
+  if (const json* states = s.opt_array("states")) {
     for (size_t i = 0; i < states->size(); ++i) {
-      const json& st = rd.object((*states)[i], at(sp, i));
-      side.states.push_back({rd.need_str(st, "state", at(sp, i)), rd.need_num(st, "after_fault_ms", at(sp, i))});
+      Fields st = s.element("states", i);
+      side.states.push_back({st.string("state"), st.number("after_fault_ms")});
     }
     std::stable_sort(side.states.begin(), side.states.end(),
                      [](const StateAt& a, const StateAt& b) { return a.t < b.t; });
   }
-  if (const json* p = rd.opt(s, "predicted")) side.predicted = read_prediction(rd, *p, join(path, "predicted"), side);
+  if (s.has("predicted")) side.predicted = read_prediction(s.child("predicted"), side);
   return side;
 }
 
@@ -150,24 +86,24 @@ Mark event_mark(const Event& e, int n) {
 }
 
 // The table's rows, and the marks on the lanes (or across them) for all but faults and states.
-void read_timeline(const Reader& rd, const json& tl, Result& r) {
-  rd.array(tl, "timeline");
+void read_timeline(Fields& top, Result& r) {
+  const json* tl = top.opt_array("timeline");
+  if (!tl) return;
   static const std::set<std::string> firings = {"retransmit", "tail_loss_probe", "keepalive_probe", "syn_retransmit"};
   std::map<std::pair<std::string, std::string>, int> seen;  // (side, kind) -> firings so far
-  for (size_t i = 0; i < tl.size(); ++i) {
-    std::string p = at("timeline", i);
-    const json& e = rd.object(tl[i], p);
+  for (size_t i = 0; i < tl->size(); ++i) {
+    Fields e = top.element("timeline", i);
     Event ev;
-    ev.t = rd.need_num(e, "t_ms", p);
-    ev.kind = rd.need_str(e, "kind", p);
-    ev.side = rd.opt_str(e, "side", p);
-    ev.detail = rd.opt_str(e, "detail", p);
-    ev.source = rd.opt_str(e, "source", p);
-    ev.predicted = rd.opt_num(e, "predicted_ms", p);
+    ev.t = e.number("t_ms");
+    ev.kind = e.string("kind");
+    ev.side = e.opt_string("side").value_or("");
+    ev.detail = e.opt_string("detail").value_or("");
+    ev.source = e.opt_string("source").value_or("");
+    ev.predicted = e.opt_number("predicted_ms");
     r.timeline.push_back(ev);
     auto side = std::find_if(r.sides.begin(), r.sides.end(), [&](const Side& s) { return s.role == ev.side; });
     if (!ev.side.empty() && side == r.sides.end())
-      rd.fail(join(p, "side"), "'" + ev.side + "' is not one of this result's sides");
+      e.fail("side", "'" + ev.side + "' is not one of this result's sides");
     if (ev.kind == "recovery") {  // drawn across the lanes, like the fault
       if (!r.recovered) r.recovered = ev.t;
       r.recovery_detail = ev.detail;
@@ -186,9 +122,9 @@ void read_timeline(const Reader& rd, const json& tl, Result& r) {
 }
 
 // The raw tracepoint lines ("<t_ns> <event...>"), shown as they are, timed from the fault.
-void read_kernel_timeline(const Reader& rd, const json& j, Result& r) {
-  const json* kt = rd.opt(j, "kernel_timeline");
-  const json* ft = rd.opt(j, "fault") ? rd.opt(j.at("fault"), "t_ns") : nullptr;
+void read_kernel_timeline(const json& j, Result& r) {
+  const json* kt = j.contains("kernel_timeline") ? &j.at("kernel_timeline") : nullptr;
+  const json* ft = j.contains("fault") && j.at("fault").is_object() && j.at("fault").contains("t_ns") ? &j.at("fault").at("t_ns") : nullptr;
   if (kt && kt->is_array())
     for (const auto& line : *kt) {
       if (!line.is_string()) continue;
@@ -204,51 +140,49 @@ void read_kernel_timeline(const Reader& rd, const json& j, Result& r) {
 }  // namespace
 
 Result read_result(const json& j, const std::string& file) {
-  Reader rd(file);
-  if (!j.is_object()) rd.fail("top level", "must be an object, got " + rd.got(j));
+  Fields top = object_at(j, file, "");
   Result r;
   r.file = file;
-  r.name = rd.need_str(j, "case", "");
-  r.verdict = rd.need_str(j, "verdict", "");
-  r.description = rd.opt_str(j, "description", "");
-  r.error = rd.opt_str(j, "error", "");
-  r.duration = rd.opt_num(j, "duration_ms", "");
-  if (const json* f = rd.opt(j, "fault")) {
-    rd.object(*f, "fault");
-    r.fault_type = rd.opt_str(*f, "type", "fault");
-    r.fault_target = rd.opt_str(*f, "target", "fault");
-    r.recovered = rd.opt_num(*f, "recovered_after_ms", "fault");
+  r.name = top.string("case");
+  r.verdict = top.string("verdict");
+  r.description = top.opt_string("description").value_or("");
+  r.error = top.opt_string("error").value_or("");
+  r.duration = top.opt_number("duration_ms");
+  if (top.has("fault")) {
+    Fields f = top.child("fault");
+    r.fault_type = f.opt_string("type").value_or("");
+    r.fault_target = f.opt_string("target").value_or("");
+    r.recovered = f.opt_number("recovered_after_ms");
   }
-  if (const json* env = rd.opt(j, "environment")) {
-    rd.object(*env, "environment");
-    r.kernel = rd.opt_str(*env, "kernel", "environment");
-    if (const json* o = rd.opt(*env, "observer")) {
-      rd.object(*o, "environment.observer");
-      r.observer = rd.opt_str(*o, "name", "environment.observer");
-      r.resolution = rd.opt_str(*o, "resolution", "environment.observer");
-      r.note = rd.opt_str(*o, "note", "environment.observer");
+  if (top.has("environment")) {
+    Fields env = top.child("environment");
+    r.kernel = env.opt_string("kernel").value_or("");
+    if (env.has("observer")) {
+      Fields o = env.child("observer");
+      r.observer = o.opt_string("name").value_or("");
+      r.resolution = o.opt_string("resolution").value_or("");
+      r.note = o.opt_string("note").value_or("");
     }
   }
-  const json& sides = rd.object(rd.need(j, "sides", "sides"), "sides");
+  Fields sides = top.child("sides");
   std::vector<std::string> roles;  // server, client, then any other
   for (const char* known : {"server", "client"})
-    if (sides.contains(known)) roles.push_back(known);
-  for (const auto& [role, _] : sides.items())
+    if (sides.has(known)) roles.push_back(known);
+  for (const auto& [role, _] : sides.raw().items())
     if (role != "server" && role != "client") roles.push_back(role);
-  for (const auto& role : roles) r.sides.push_back(read_side(rd, role, sides.at(role), "sides." + role));
-  if (const json* tl = rd.opt(j, "timeline")) read_timeline(rd, *tl, r);
-  if (const json* fl = rd.opt(j, "failures")) {
-    rd.array(*fl, "failures");
+  for (const auto& role : roles) r.sides.push_back(read_side(role, sides.child(role)));
+  read_timeline(top, r);
+  if (const json* fl = top.opt_array("failures")) {
     for (size_t i = 0; i < fl->size(); ++i) {
-      const json& f = rd.object((*fl)[i], at("failures", i));
+      const json& f = top.element("failures", i).raw();
       auto text = [&](const char* k) {
-        const json* v = rd.opt(f, k);
-        return !v ? std::string() : v->is_string() ? v->get<std::string>() : v->dump();
+        const json* v = f.contains(k) ? &f.at(k) : nullptr;
+        return !v || v->is_null() ? std::string() : v->is_string() ? v->get<std::string>() : v->dump();
       };
       r.failures.push_back({text("side"), text("field"), text("expected"), text("seen")});
     }
   }
-  read_kernel_timeline(rd, j, r);
+  read_kernel_timeline(j, r);
   return r;
 }
 
