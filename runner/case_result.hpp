@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "netns/state_timeline.hpp"
+#include "netns/observe/state_timeline.hpp"
 #include "runner/prediction.hpp"
 
 namespace crashlab {

@@ -11,7 +11,7 @@
 #include "runner/environment.hpp"
 #include "runner/expectations.hpp"
 #include "runner/faults.hpp"
-#include "runner/observation.hpp"
+#include "netns/observe/observation.hpp"
 #include "runner/prediction_input.hpp"
 #include "runner/result_json.hpp"
 #include "runner/timeline.hpp"

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "netns/trace_observer.hpp"
+#include "netns/observe/trace_observer.hpp"
 #include "runner/case_result.hpp"
 
 namespace crashlab {
