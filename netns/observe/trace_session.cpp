@@ -57,13 +57,6 @@ TraceSession::~TraceSession() {
 void TraceSession::subscribe(Subscriber* sub) {
   std::lock_guard lock(subs_mu_);
   subscribers_.push_back(sub);
-  const unsigned kb = kBufferKbPerSubscriber * unsigned(subscribers_.size());
-  try {
-    instance_->grow_buffer(std::max(TracefsInstance::kMinBufferKb, kb));
-  } catch (const TraceUnavailable& e) {
-    if (!grow_failed_) add_note(std::string("per-CPU buffer not grown: ") + e.what());
-    grow_failed_ = true;
-  }
   sub->t_start = monotonic_ns();
   sub->lost_at_start = lost();
   apply_filters();

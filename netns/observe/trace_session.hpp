@@ -36,10 +36,6 @@ struct Subscriber {
 // The process's tracing: one instance, one reader thread, the subscribed observers.
 class TraceSession {
  public:
-  // Per-CPU buffer per subscriber: each adds a case's worth of traffic to the shared
-  // buffers (TracefsInstance::kMinBufferKb at least).
-  static constexpr unsigned kBufferKbPerSubscriber = 128;
-
   // The process's session, created on first use; it lives while an observer holds it.
   static std::shared_ptr<TraceSession> acquire();
 
@@ -77,7 +73,6 @@ class TraceSession {
   std::map<size_t, std::string> filters_;  // as written, per tracepoint
   std::set<size_t> filter_failed_;
   bool enabled_ = false;
-  bool grow_failed_ = false;
 };
 
 }  // namespace crashlab

@@ -79,7 +79,6 @@ TracefsInstance::~TracefsInstance() {
   }
   pipes_.clear();
   stats_.clear();
-  buffer_size_.reset();
   events_.clear();
   if (!reaper_ || !reaper_->release_and_wait()) {
     try {
@@ -101,8 +100,7 @@ void TracefsInstance::set_up(const std::vector<Tracepoint>& tracepoints, std::st
     if (const std::string subbuf = path_ + "/buffer_subbuf_size_kb"; ::access(subbuf.c_str(), F_OK) == 0)
       page_.page_size = std::max(page_.page_size, size_t(std::stoul(read_text(subbuf))) * 1024);
     write_file(path_ + "/trace_clock", "mono");  // = ktime_get_mono_fast_ns, CLOCK_MONOTONIC
-    buffer_size_ = open_file(path_ + "/buffer_size_kb", O_WRONLY | O_TRUNC);
-    grow_buffer(kMinBufferKb);
+    write_file(path_ + "/buffer_size_kb", std::to_string(kBufferKb));
     // Wake a poll()ing reader on any data, not once the buffer is half full.
     if (::access((path_ + "/buffer_percent").c_str(), F_OK) == 0) write_file(path_ + "/buffer_percent", "0");
     else notes += (notes.empty() ? "" : "; ") + std::string("no buffer_percent: events may be read late");
@@ -116,7 +114,6 @@ void TracefsInstance::set_up(const std::vector<Tracepoint>& tracepoints, std::st
     events_.clear();
     pipes_.clear();
     stats_.clear();
-    buffer_size_.reset();
     ::rmdir(path_.c_str());
     throw;
   }
@@ -136,14 +133,6 @@ void TracefsInstance::open_cpu_files() {
     stats_.push_back(open_file(dir + "/stats", O_RDONLY));
   }
   if (pipes_.empty()) throw TraceUnavailable("no per-CPU trace buffers in " + path_);
-}
-
-void TracefsInstance::grow_buffer(unsigned kb) {
-  if (kb <= buffer_kb_) return;
-  const std::string text = std::to_string(kb);
-  if (::pwrite(buffer_size_.get(), text.data(), text.size(), 0) != ssize_t(text.size()))
-    fail_trace("write buffer_size_kb <- " + text, errno);
-  buffer_kb_ = kb;
 }
 
 std::vector<BufferLoss> TracefsInstance::buffer_losses() const {

@@ -22,11 +22,17 @@ BufferLoss parse_buffer_stats(std::string_view stats_text);
 
 // One ftrace instance of this process, made through with_private_tracefs: its per-CPU
 // trace_pipe_raw and stats files, the enable and filter file of each tracepoint,
-// buffer_size_kb, and the reaper that removes the instance when this process is gone.
+// and the reaper that removes the instance when this process is gone.
 // The files stay usable outside the private mount namespace (they are open fds).
 class TracefsInstance {
  public:
-  static constexpr unsigned kMinBufferKb = 256;  // per CPU
+  // Per CPU, set once before tracing starts. Not grown with the subscribers: on 6.18
+  // writing buffer_size_kb of a live instance lost recorded and in-flight events
+  // without counting them (1500 loopback connections, 15002 state changes, into an
+  // 8 MiB buffer: all 15002 kept when left alone; 124 entries, overrun 0 and no
+  // dropped events while a loop grew buffer_size_kb 60 times by 128 KiB), so a later
+  // observer growing it would blind the ones already running.
+  static constexpr unsigned kBufferKb = 256;
 
   // Also removes instances whose owner is gone. Degradations are appended to notes.
   // Throws TraceUnavailable with the failing step.
@@ -40,8 +46,6 @@ class TracefsInstance {
   int enable_fd(size_t tracepoint) const { return events_[tracepoint].enable.get(); }
   int filter_fd(size_t tracepoint) const { return events_[tracepoint].filter.get(); }
 
-  // Grows each per-CPU buffer to kb (never shrinks: shrinking can discard unread data).
-  void grow_buffer(unsigned kb);
   // Per CPU, in cpus() order, what its stats file reports now.
   std::vector<BufferLoss> buffer_losses() const;
 
@@ -56,8 +60,6 @@ class TracefsInstance {
   PageLayout page_;
   std::vector<EventFiles> events_;
   std::vector<UniqueFd> pipes_, stats_;
-  UniqueFd buffer_size_;
-  unsigned buffer_kb_ = 0;
   std::unique_ptr<InstanceReaper> reaper_;
 };
 
