@@ -20,8 +20,8 @@ exec unshare --mount --propagation private bash -euo pipefail -c '
 T=/sys/kernel/tracing
 mount -t tracefs nodev $T
 events="sock/inet_sock_set_state tcp/tcp_retransmit_skb tcp/tcp_receive_reset tcp/tcp_send_reset sock/inet_sk_error_report"
-for e in $events; do mkdir -p "$OUT/$e"; cp $T/events/$e/format "$OUT/$e/format"; done
-cp $T/events/header_page "$OUT/header_page"
+for e in $events; do mkdir -p "$OUT/$e"; cat $T/events/$e/format > "$OUT/$e/format"; done
+cat $T/events/header_page > "$OUT/header_page"  # cat: tracefs files are 0440
 I=$T/instances/crashlab-capture-$$
 mkdir $I
 trap "echo 0 > $I/tracing_on; rmdir $I" EXIT

@@ -92,24 +92,27 @@ TEST(RingBufferPage, HeaderPageLayout) {
 TEST(RingBufferPage, CapturedPagesHoldTheCapturedTraffic) {
   const auto info = test::capture_info();
   const int64_t before = info.at("monotonic_before_ns"), after = info.at("monotonic_after_ns");
-  uint64_t lost = 0;
-  const auto events = test::captured_raw_events(&lost);
-  EXPECT_EQ(lost, 0u);
-  ASSERT_GT(events.size(), 100u);  // 20 burst connections alone make ~12 events each
+  const PageLayout layout = parse_header_page(test::read_trace_data("header_page"));
   std::set<uint16_t> ids;
   for (const auto& spec : kTracepoints) ids.insert(test::captured_format(spec.name).id);
-  int64_t previous = 0;
-  for (const auto& ev : events) {
-    // trace_clock mono: stamps between the CLOCK_MONOTONIC readings around the traffic.
-    EXPECT_GE(ev.t_ns, before);
-    EXPECT_LE(ev.t_ns, after);
-    EXPECT_GE(ev.t_ns, previous);  // one CPU's pages, read in order
-    previous = ev.t_ns;
-    uint16_t type;
-    ASSERT_GE(ev.payload.size(), 8u);
-    std::memcpy(&type, ev.payload.data(), sizeof type);
-    EXPECT_TRUE(ids.contains(type)) << "common_type " << type;
+  size_t events = 0;
+  for (const auto& page : test::captured_pages()) {
+    int64_t previous = 0;
+    const uint64_t lost = parse_page(page, layout, [&](int64_t t, std::span<const uint8_t> raw) {
+      ++events;
+      // trace_clock mono: stamps between the CLOCK_MONOTONIC readings around the traffic.
+      EXPECT_GE(t, before);
+      EXPECT_LE(t, after);
+      EXPECT_GE(t, previous);  // in order within a page
+      previous = t;
+      uint16_t type = 0;
+      ASSERT_GE(raw.size(), 8u);
+      std::memcpy(&type, raw.data(), sizeof type);
+      EXPECT_TRUE(ids.contains(type)) << "common_type " << type;
+    });
+    EXPECT_EQ(lost, 0u);
   }
+  EXPECT_GT(events, 100u);  // 20 burst connections alone make ~10 events each
 }
 
 TEST(RingBufferPage, NormalEventsAddTheirDeltas) {
