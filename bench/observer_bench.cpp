@@ -52,12 +52,12 @@
 #include <vector>
 
 #include "netns/clock.hpp"
-#include "netns/diag_sampler.hpp"
+#include "netns/observe/diag_sampler.hpp"
 #include "netns/endpoint.hpp"
 #include "netns/errors.hpp"
 #include "netns/tcp_state.hpp"
 #include "netns/topology.hpp"
-#include "netns/trace_observer.hpp"
+#include "netns/observe/trace_observer.hpp"
 #include "netns/unique_fd.hpp"
 #include "netns/wait.hpp"
 

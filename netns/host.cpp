@@ -8,7 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "netns/sock_diag.hpp"
+#include "netns/observe/sock_diag.hpp"
 
 namespace crashlab {
 

@@ -7,7 +7,7 @@
 #include "fixtures/proc_scan.hpp"
 #include "fixtures/waits.hpp"
 #include "netns/endpoint.hpp"
-#include "netns/sock_diag.hpp"
+#include "netns/observe/sock_diag.hpp"
 #include "netns/tcp_state.hpp"
 #include "netns/topology.hpp"
 

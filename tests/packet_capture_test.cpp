@@ -14,7 +14,7 @@
 #include "fixtures/waits.hpp"
 #include "netns/endpoint.hpp"
 #include "netns/packet_capture.hpp"
-#include "netns/sock_diag.hpp"
+#include "netns/observe/sock_diag.hpp"
 #include "netns/tcp_state.hpp"
 #include "netns/topology.hpp"
 

@@ -27,7 +27,6 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
-#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -45,7 +44,8 @@
 #include "fixtures/loopback.hpp"
 #include "netns/clock.hpp"
 #include "netns/errors.hpp"
-#include "netns/trace_observer.hpp"
+#include "netns/observe/private_tracefs.hpp"
+#include "netns/observe/trace_observer.hpp"
 #include "netns/unique_fd.hpp"
 
 using namespace crashlab;
@@ -149,26 +149,16 @@ std::map<uint16_t, Seen> seen_by(TraceObserver& obs) {
   return seen;
 }
 
-// Names of tracefs instances starting with `prefix`, read in a private mount
-// namespace of a short-lived thread (nothing stays mounted).
+// Names of tracefs instances starting with `prefix` (nothing stays mounted).
 std::vector<std::string> tracefs_instances(const std::string& prefix) {
   std::vector<std::string> names;
-  std::exception_ptr failure;
-  std::thread([&] {
-    try {
-      if (::unshare(CLONE_NEWNS) != 0) throw_errno("unshare(CLONE_NEWNS)");
-      if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) throw_errno("mount private");
-      if (::mount("nodev", "/sys/kernel/tracing", "tracefs", 0, nullptr) != 0) throw_errno("mount tracefs");
-      DIR* dir = ::opendir("/sys/kernel/tracing/instances");
-      if (!dir) throw_errno("opendir instances");
-      while (const dirent* e = ::readdir(dir))
-        if (std::string(e->d_name).starts_with(prefix)) names.push_back(e->d_name);
-      ::closedir(dir);
-    } catch (...) {
-      failure = std::current_exception();
-    }
-  }).join();
-  if (failure) std::rethrow_exception(failure);
+  with_private_tracefs([&] {
+    DIR* dir = ::opendir((std::string(kPrivateTracingDir) + "/instances").c_str());
+    if (!dir) throw_errno("opendir instances");
+    while (const dirent* e = ::readdir(dir))
+      if (std::string(e->d_name).starts_with(prefix)) names.push_back(e->d_name);
+    ::closedir(dir);
+  });
   return names;
 }
 

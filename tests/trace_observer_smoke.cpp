@@ -18,7 +18,7 @@
 #include "netns/clock.hpp"
 #include "netns/errors.hpp"
 #include "netns/tcp_state.hpp"
-#include "netns/trace_observer.hpp"
+#include "netns/observe/trace_observer.hpp"
 #include "netns/unique_fd.hpp"
 #include "netns/wait.hpp"
 

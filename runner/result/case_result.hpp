@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "netns/state_timeline.hpp"
+#include "netns/observe/state_timeline.hpp"
 #include "netns/topology.hpp"
 #include "runner/case/outcome.hpp"
 #include "runner/faults/fault.hpp"

@@ -11,7 +11,7 @@
 #include <optional>
 
 #include "netns/sysctl.hpp"
-#include "netns/trace_observer.hpp"
+#include "netns/observe/trace_observer.hpp"
 #include "netns/unique_fd.hpp"
 
 namespace crashlab {

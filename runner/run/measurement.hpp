@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "netns/state_timeline.hpp"
+#include "netns/observe/state_timeline.hpp"
 #include "netns/topology.hpp"
-#include "netns/trace_observer.hpp"
+#include "netns/observe/kernel_event.hpp"
 #include "runner/case/outcome.hpp"
 
 namespace crashlab {

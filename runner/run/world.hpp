@@ -6,10 +6,10 @@
 
 #include "netns/endpoint.hpp"
 #include "netns/packet_capture.hpp"
-#include "netns/state_timeline.hpp"
+#include "netns/observe/state_timeline.hpp"
 #include "netns/topology.hpp"
 #include "runner/case/case_spec.hpp"
-#include "runner/observation.hpp"
+#include "netns/observe/observation.hpp"
 
 namespace crashlab {
 

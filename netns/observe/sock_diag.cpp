@@ -1,4 +1,4 @@
-#include "netns/sock_diag.hpp"
+#include "netns/observe/sock_diag.hpp"
 
 #include <arpa/inet.h>
 #include <linux/inet_diag.h>

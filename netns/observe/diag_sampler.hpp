@@ -5,8 +5,8 @@
 #include <mutex>
 #include <thread>
 
-#include "netns/sock_diag.hpp"
-#include "netns/state_timeline.hpp"
+#include "netns/observe/sock_diag.hpp"
+#include "netns/observe/state_timeline.hpp"
 #include "netns/wait.hpp"
 
 namespace crashlab {

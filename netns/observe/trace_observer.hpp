@@ -4,33 +4,13 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "netns/observe/kernel_event.hpp"
+#include "netns/observe/trace_unavailable.hpp"
+
 namespace crashlab {
-
-// One kernel TCP tracepoint hit, decoded.
-struct KernelEvent {
-  enum class Kind { StateChange, Retransmit, ReceiveReset, SendReset, ErrorReport };
-  Kind kind;
-  int64_t t_ns;                     // CLOCK_MONOTONIC, comparable with monotonic_ns()
-  int oldstate = 0, newstate = 0;   // StateChange (kernel TCP state numbers)
-  int error = 0;                    // ErrorReport: positive errno; Retransmit: failed xmit, if known
-  int state = 0;                    // Retransmit/resets: the socket's state field if the tracepoint has it
-  uint16_t sport = 0, dport = 0;    // host byte order; local = s, remote = d
-  std::string saddr, daddr;         // "10.0.0.1" or IPv6 text
-  uint64_t skaddr = 0;              // socket identity (raw pointer value from the record; 0 if none)
-  std::string reason;               // SendReset: kernel's sk_rst_reason name, if the tracepoint has it
-};
-
-std::string to_string(KernelEvent::Kind);
-// One line, e.g. "StateChange 127.0.0.1:41000->127.0.0.1:5001 SYN_SENT->ESTABLISHED sk=0x..".
-std::string to_string(const KernelEvent&);
-
-struct TraceUnavailable : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 // Records TCP tracepoints (state changes, retransmits, resets, socket errors) for a set of
 // ports, system-wide (all network namespaces).
@@ -52,6 +32,9 @@ struct TraceUnavailable : std::runtime_error {
 // mount namespace (never visible), and a small reaper process holding that namespace
 // removes the instance when the process exits, however it exits; instances left by
 // a reaper that was itself killed are removed by the next session of any process.
+// The pieces: trace_records (catalogue, record decoding, kernel filters),
+// ring_buffer_page (the page format), tracefs_instance + instance_reaper,
+// trace_session (the process-wide session), private_tracefs (the one mount).
 class TraceObserver {
  public:
   // Enables sock:inet_sock_set_state, tcp:tcp_retransmit_skb, tcp:tcp_receive_reset,
@@ -74,8 +57,8 @@ class TraceObserver {
                                       std::chrono::milliseconds timeout);
 
   // Events the kernel dropped since start() because a per-CPU buffer was full (any
-  // port: the buffers are shared by the process's observers). Counted when read, so
-  // the count can trail by one drain.
+  // port: the buffers are shared by the process's observers): the buffers' stats
+  // (overrun, dropped events) read now, and the missed-events flags of pages read.
   uint64_t lost() const;
   std::string notes() const;  // degradations, e.g. tracepoints filtered in user space only
 

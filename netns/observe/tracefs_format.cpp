@@ -1,24 +1,21 @@
-#include "netns/tracefs_format.hpp"
+#include "netns/observe/tracefs_format.hpp"
 
-#include <sched.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
-#include <exception>
 #include <fstream>
 #include <mutex>
 #include <sstream>
-#include <thread>
 
 #include "netns/errors.hpp"
+#include "netns/observe/private_tracefs.hpp"
 
 namespace crashlab {
 namespace {
 
-constexpr const char* kTracingDir = "/sys/kernel/tracing";
+constexpr const char* kTracingDir = kPrivateTracingDir;  // also the standard location
 constexpr const char* kDebugTracingDir = "/sys/kernel/debug/tracing";
 
 std::string_view trim(std::string_view s) {
@@ -185,38 +182,10 @@ std::optional<std::string> existing_tracefs() {
   return std::nullopt;
 }
 
-void step(bool ok, const std::string& what) {
-  if (!ok) {
-    throw TracefsUnavailable("tracefs is not mounted and mounting it privately failed: " + what + ": " +
-                             errno_name(errno));
-  }
-}
-
-// Runs on its own thread: the new mount namespace belongs to this thread only and
-// dies with it, and MS_PRIVATE keeps the tracefs mount from propagating anywhere.
-std::vector<std::optional<TraceFormat>> read_in_private_mount(const std::vector<std::string>& names) {
-  step(::unshare(CLONE_NEWNS) == 0, "unshare(CLONE_NEWNS)");
-  step(::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0, "mount(\"/\", MS_REC|MS_PRIVATE)");
-  // No mount options: tracefs has a single superblock, options would reconfigure it.
-  step(::mount("nodev", kTracingDir, "tracefs", 0, nullptr) == 0,
-       std::string("mount(tracefs, ") + kTracingDir + ")");
-  auto formats = read_all(kTracingDir, names);
-  ::umount2(kTracingDir, MNT_DETACH);  // the namespace's death would do it too
-  return formats;
-}
-
 std::vector<std::optional<TraceFormat>> load(const std::vector<std::string>& names) {
   if (auto root = existing_tracefs()) return read_all(*root, names);
   std::vector<std::optional<TraceFormat>> formats;
-  std::exception_ptr failure;
-  std::thread([&] {
-    try {
-      formats = read_in_private_mount(names);
-    } catch (...) {
-      failure = std::current_exception();
-    }
-  }).join();
-  if (failure) std::rethrow_exception(failure);
+  with_private_tracefs([&] { formats = read_all(kPrivateTracingDir, names); });
   return formats;
 }
 

@@ -1,4 +1,4 @@
-#include "runner/observation.hpp"
+#include "netns/observe/observation.hpp"
 
 #include "netns/tcp_state.hpp"
 

@@ -1,4 +1,4 @@
-#include "netns/state_timeline.hpp"
+#include "netns/observe/state_timeline.hpp"
 
 #include <stdexcept>
 

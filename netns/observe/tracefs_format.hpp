@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "netns/observe/private_tracefs.hpp"
+
 namespace crashlab {
 
 // One line of a tracepoint's `format` file. Offsets are relative to the start of
@@ -40,16 +42,11 @@ TraceFormat parse_trace_format(std::string_view text);
 // (which has no name or ID). Throws std::runtime_error on a malformed field line.
 std::vector<TraceField> parse_trace_fields(std::string_view text);
 
-// tracefs is unreachable (not mounted and cannot be mounted privately, or unreadable).
-struct TracefsUnavailable : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
 // Formats of the tracepoints named "sys:name", in the order asked; nullopt for a
 // tracepoint this kernel doesn't have. Results are cached process-wide (thread-safe;
 // tracefs is consulted once per name). If no tracefs is mounted in this process's mount
 // namespace, it is mounted in a private mount namespace of a short-lived thread, so
-// nothing stays mounted anywhere. Throws TracefsUnavailable with the failing step.
+// nothing stays mounted anywhere (with_private_tracefs). Throws TracefsUnavailable with the failing step.
 std::vector<std::optional<TraceFormat>> tracepoint_formats(const std::vector<std::string>& names);
 
 }  // namespace crashlab

@@ -1,4 +1,4 @@
-#include "netns/diag_sampler.hpp"
+#include "netns/observe/diag_sampler.hpp"
 
 #include <set>
 
