@@ -6,7 +6,8 @@
 #include <thread>
 
 #include "netns/clock.hpp"
-#include "netns/endpoint.hpp"
+#include "netns/client/bring_up.hpp"
+#include "netns/client/endpoint_client.hpp"
 #include "netns/tcp_state.hpp"
 #include "runner/environment.hpp"
 #include "runner/expectations.hpp"
@@ -20,7 +21,6 @@
 namespace crashlab {
 
 namespace {
-using Json = nlohmann::json;
 
 // The sysctls every result records, whether or not the case sets them.
 const std::vector<std::string> kReportedSysctls = {
@@ -30,13 +30,15 @@ const std::vector<std::string> kReportedSysctls = {
     "net.ipv4.tcp_fin_timeout",     "net.ipv4.tcp_rto_min_us",      "net.ipv4.tcp_rto_max_ms",
     "net.ipv4.tcp_early_retrans",   "net.ipv4.neigh.eth0.mcast_solicit", "net.ipv4.neigh.eth0.retrans_time_ms"};
 
+SocketOptions socket_options_of(const CaseSpec& spec, const std::string& role) {
+  return spec.sockets.count(role) ? socket_options_from_json(spec.sockets.at(role)) : SocketOptions{};
+}
+
 void start_endpoints(World& w) {
   for (const char* role : {"server", "client"})
-    w.ep[role] = std::make_unique<Endpoint>(w.topo->host(role_of(role)).ns(), role);
-  Json sopts = w.spec.sockets.count("server") ? w.spec.sockets.at("server") : Json::object();
+    w.ep[role] = std::make_unique<EndpointClient>(w.topo->host(role_of(role)).ns(), role);
   std::string saddr = w.topo->address(Role::Server);
-  w.endpoint("server").request({{"cmd", "listen"}, {"addr", saddr}, {"port", w.port}, {"opts", sopts}}, "listening");
-  w.endpoint("server").command({{"cmd", "accept"}});
+  listen_and_accept(w.endpoint("server"), saddr, w.port, socket_options_of(w.spec, "server"));
   w.key["client"] = ConnKey{w.topo->address(Role::Client), w.client_port, saddr, w.port};
   w.key["server"] = w.key["client"].reversed();
 }
@@ -44,26 +46,25 @@ void start_endpoints(World& w) {
 void enable_reads(World& w) {
   for (const char* role : {"server", "client"}) {
     bool reads = w.spec.reads.count(role) ? w.spec.reads.at(role) : true;
-    if (reads && w.alive[role]) w.endpoint(role).request({{"cmd", "recv"}}, "ok");
+    if (reads && w.alive[role]) w.endpoint(role).expect(AppEventKind::Ok, w.endpoint(role).set_reading(true));
   }
 }
 
-Json connect_command(World& w) {
-  Json copts = w.spec.sockets.count("client") ? w.spec.sockets.at("client") : Json::object();
-  return {{"cmd", "connect"},          {"addr", w.key["client"].remote_addr}, {"port", w.port},
-          {"bind", w.key["client"].local_addr}, {"bind_port", w.client_port}, {"opts", copts}};
+ConnectTo connect_to(World& w) {
+  return ConnectTo{w.key["client"].remote_addr, w.port, w.key["client"].local_addr, w.client_port,
+                   socket_options_of(w.spec, "client")};
 }
 
 void connect(World& w) {
-  w.endpoint("client").request(connect_command(w), "connected", scaled(milliseconds(5000)));
-  w.endpoint("server").wait_for_event("accepted", scaled(milliseconds(5000)));
+  w.endpoint("client").connect(connect_to(w));
+  w.endpoint("server").wait_for(AppEventKind::Accepted, default_timeout());
   enable_reads(w);
 }
 
 // connect() to a host the fault has already hit: its outcome is the case's subject.
 void connect_after_fault(World& w) {
   w.connect_t = monotonic_ns();
-  w.endpoint("client").command(connect_command(w));
+  w.endpoint("client").start_connect(connect_to(w));
   if (w.alive["client"]) enable_reads(w);
 }
 
@@ -76,10 +77,10 @@ void wait_trigger(World& w, const Action& a) {
     from = w.recovered_t.value_or(from);
   } else if (a.when == "detected") {
     auto e = w.endpoint(a.role).wait_for(
-        [&](const Json& e) { return is_detection(e) && e.value("t", int64_t(0)) >= w.fault_t; },
+        [&](const AppEvent& e) { return is_detection(e) && e.t_ns >= w.fault_t; },
         "the application to see the fault (EOF or an error) before '" + a.op + "'",
         milliseconds(poll_budget_ms(w.deadline)));
-    from = e.value("t", from);
+    from = e.t_ns;
   } else if (a.when.rfind("state:", 0) == 0) {
     std::string want = a.when.substr(6);
     require_within([&] { return w.last_state(a.role) == want; }, w.deadline,
@@ -94,18 +95,19 @@ void wait_trigger(World& w, const Action& a) {
 void perform(World& w, const Action& a) {
   wait_trigger(w, a);
   if (a.op == "recover") return recover(w);
-  Endpoint& ep = w.endpoint(a.role);
-  milliseconds t = scaled(milliseconds(5000));
+  EndpointClient& ep = w.endpoint(a.role);
+  milliseconds t = default_timeout();
+  // Each returns its answer or the error it met; the outcome is judged from the events.
   if (a.op == "send")
-    ep.ask({{"cmd", "send"}, {"bytes", a.bytes}}, t);
+    ep.send(a.bytes, t);
   else if (a.op == "close")
-    ep.ask({{"cmd", "close"}}, t);
+    ep.close(t);
   else if (a.op == "shutdown")
-    ep.ask({{"cmd", "shutdown"}, {"how", "wr"}}, t);
+    ep.shutdown(ShutdownHow::Write, t);
   else if (a.op == "recv")
-    ep.ask({{"cmd", "recv"}}, t);
+    ep.set_reading(true, t);
   else if (a.op == "exit") {
-    ep.command({{"cmd", "exit"}});
+    ep.exit();
     ep.process().wait_exit(t);
   }
 }
@@ -149,8 +151,7 @@ std::vector<Action> after_fault_steps(const CaseSpec& spec) {
 void record_tcp_info(World& w) {
   for (const char* role : {"server", "client"}) {
     if (w.spec.connect_after_fault) continue;
-    Json info = w.endpoint(role).ask({{"cmd", "tcp_info"}}, scaled(milliseconds(5000)));
-    if (info.value("event", "") == "tcp_info") w.tcp_info_at_fault[role] = info;
+    if (auto info = w.endpoint(role).tcp_info()) w.tcp_info_at_fault[role] = *info;
   }
 }
 
@@ -165,13 +166,13 @@ SideResult collect_side(World& w, const std::string& role) {
                        return s.state == tcp_state_from_name("ESTABLISHED");
                      });
   r.states.assign(first, states.end());
-  for (const Json& e : w.outcomes_after_fault(role)) {
+  for (const AppEvent& e : w.outcomes_after_fault(role)) {
     std::string o = outcome_name(e);
     if (r.app.empty() || r.app.back() != o || o == "SENT") r.app.push_back(o);
   }
   if (auto d = w.detection(role)) {
     r.error = outcome_name(*d);
-    r.detected_after_ms = double(d->value("t", int64_t(0)) - w.fault_t) / 1e6;
+    r.detected_after_ms = double(d->t_ns - w.fault_t) / 1e6;
   }
   r.state_at_end = w.obs->current_state(r.key);
   Role rr = role_of(role);
@@ -269,7 +270,7 @@ CaseResult run_case(const CaseSpec& spec, const RunOptions& opts) {
     for (const char* role : {"server", "client"})
       if (auto in = prediction_input(w, res, role)) res.sides[role].predicted = predict_side(*in);
     res.kernel_timeline = w.obs->kernel_timeline();
-    std::map<std::string, std::vector<Json>> app;
+    std::map<std::string, std::vector<AppEvent>> app;
     for (const char* role : {"server", "client"}) app[role] = w.outcomes_after_fault(role);
     build_timeline(res, w.obs->kernel_events(), app);
     res.observer_note = w.obs->note();

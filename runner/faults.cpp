@@ -2,18 +2,19 @@
 
 #include <csignal>
 
+#include "netns/client/bring_up.hpp"
 #include "netns/clock.hpp"
 
 namespace crashlab {
 
 namespace {
 void kill_process(World& w, const std::string& target, bool by_signal) {
-  Endpoint& ep = w.endpoint(target);
+  EndpointClient& ep = w.endpoint(target);
   if (by_signal)
     ep.process().signal(SIGKILL);
   else
-    ep.command({{"cmd", "exit"}});
-  ep.process().wait_exit(scaled(milliseconds(5000)));
+    ep.exit();
+  ep.process().wait_exit(default_timeout());
   w.alive[target] = false;
 }
 
@@ -27,9 +28,8 @@ void crash_host(World& w, const std::string& target) {
 // A fresh process on the rebooted host listens on the port the old server used.
 void start_listener(World& w, const std::string& target) {
   Role r = role_of(target);
-  auto ep = std::make_unique<Endpoint>(w.topo->host(r).ns(), target + "-rebooted");
-  ep->request({{"cmd", "listen"}, {"addr", w.topo->address(r)}, {"port", w.key[target].local_port}}, "listening");
-  ep->command({{"cmd", "accept"}});
+  auto ep = std::make_unique<EndpointClient>(w.topo->host(r).ns(), target + "-rebooted");
+  listen_and_accept(*ep, w.topo->address(r), w.key[target].local_port);
   w.retired.push_back(std::move(w.ep[target]));
   w.ep[target] = std::move(ep);
 }

@@ -111,18 +111,19 @@ std::optional<PredictionInput> prediction_input(World& w, const CaseResult& res,
     return in;
   }
   if (auto info = w.tcp_info_at_fault.find(role); info != w.tcp_info_at_fault.end()) {
-    const Json& ti = info->second;
-    in.flight.rto_us = ti.value("rto_us", int64_t(200000));
-    if (ti.value("rtt_us", 0) > 0) in.flight.srtt_us = ti.value("rtt_us", int64_t(0));
-    in.flight.sack = ti.value("sack", false);
-    int64_t since_recv = std::min(ti.value("last_data_recv_ms", int64_t(0)), ti.value("last_ack_recv_ms", int64_t(0)));
-    in.last_recv_ms = ms_after(ti.value("t", w.fault_t), w.fault_t) - double(since_recv);
+    const TcpInfo& ti = info->second;
+    in.flight.rto_us = ti.rto_us;
+    if (ti.rtt_us > 0) in.flight.srtt_us = ti.rtt_us;
+    in.flight.sack = ti.sack;
+    int64_t since_recv = std::min(ti.last_data_recv_ms, ti.last_ack_recv_ms);
+    in.last_recv_ms = ms_after(ti.t_ns, w.fault_t) - double(since_recv);
   }
-  for (const Json& e : w.outcomes_after_fault(role))
-    if (e.value("event", "") == "sent") {
-      in.send_ms = ms_after(e.value("t", w.fault_t), w.fault_t);
-      int64_t mss = std::max<int64_t>(1, w.tcp_info_at_fault[role].value("snd_mss", int64_t(1448)));
-      in.flight.packets_out = int(std::clamp<int64_t>((e.value("bytes", int64_t(1)) + mss - 1) / mss, 1, 10));
+  for (const AppEvent& e : w.outcomes_after_fault(role))
+    if (e.is(AppEventKind::Sent)) {
+      in.send_ms = ms_after(e.t_ns, w.fault_t);
+      const auto info = w.tcp_info_at_fault.find(role);
+      int64_t mss = std::max<int64_t>(1, info == w.tcp_info_at_fault.end() ? 1448 : info->second.snd_mss);
+      in.flight.packets_out = int(std::clamp<int64_t>((e.bytes + mss - 1) / mss, 1, 10));
       break;
     }
   return in;

@@ -96,7 +96,7 @@ bool is_retransmission(const std::string& kind) {
 }
 
 void build_timeline(CaseResult& res, const std::vector<KernelEvent>& kernel,
-                    const std::map<std::string, std::vector<Json>>& app_events) {
+                    const std::map<std::string, std::vector<AppEvent>>& app_events) {
   Json tl = Json::array();
   tl.push_back(entry(0, res.fault_target, "fault", res.fault_type + " of the " + res.fault_target, "runner"));
   if (res.recovered_t_ns)
@@ -108,11 +108,10 @@ void build_timeline(CaseResult& res, const std::vector<KernelEvent>& kernel,
       tl.push_back(entry(double(st.t_ns - res.fault_t_ns) / 1e6, role, "state", tcp_state_name(st.state), state_source));
   add_kernel_events(res, kernel, tl);
   for (const auto& [role, events] : app_events)
-    for (const Json& e : events) {
-      std::string ev = e.value("event", "");
-      std::string detail = ev == "error" ? e.value("op", "") + ": " + e.value("errno", "") : ev;
-      if (e.contains("bytes")) detail += " " + std::to_string(e.value("bytes", 0)) + " bytes";
-      tl.push_back(entry(double(e.value("t", int64_t(0)) - res.fault_t_ns) / 1e6, role, "app", detail, "endpoint"));
+    for (const AppEvent& e : events) {
+      std::string detail = e.is(AppEventKind::Error) ? e.op + ": " + e.error : std::string(kind_name(e.kind));
+      if (e.is(AppEventKind::Sent) || e.is(AppEventKind::Data)) detail += " " + std::to_string(e.bytes) + " bytes";
+      tl.push_back(entry(double(e.t_ns - res.fault_t_ns) / 1e6, role, "app", detail, "endpoint"));
     }
   std::stable_sort(tl.begin(), tl.end(), [](const Json& a, const Json& b) { return a["t_ms"].get<double>() < b["t_ms"].get<double>(); });
   res.timeline = std::move(tl);

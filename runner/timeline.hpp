@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "netns/client/app_event.hpp"
 #include "netns/trace_observer.hpp"
 #include "runner/case_result.hpp"
 
@@ -16,7 +17,7 @@ namespace crashlab {
 // error reports, and the application's outcomes. Also fills each side's
 // retransmissions_t_ns.
 void build_timeline(CaseResult& res, const std::vector<KernelEvent>& kernel,
-                    const std::map<std::string, std::vector<nlohmann::json>>& app_events);
+                    const std::map<std::string, std::vector<AppEvent>>& app_events);
 
 // The model's firings that a tcp_retransmit_skb tracepoint shows (keepalive probes don't).
 bool is_retransmission(const std::string& firing_kind);

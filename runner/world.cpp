@@ -7,33 +7,28 @@ namespace crashlab {
 
 Role role_of(const std::string& r) { return r == "server" ? Role::Server : Role::Client; }
 
-bool is_detection(const nlohmann::json& e) {
-  const std::string ev = e.value("event", "");
-  return ev == "eof" || ev == "error";
-}
+bool is_detection(const AppEvent& e) { return e.is(AppEventKind::Eof) || e.is(AppEventKind::Error); }
 
-std::string outcome_name(const nlohmann::json& e) {
-  const std::string ev = e.value("event", "");
-  if (ev == "eof") return "EOF";
-  if (ev == "sent") return "SENT";
-  if (ev == "data") return "DATA";
-  return e.value("errno", "?");
+std::string outcome_name(const AppEvent& e) {
+  if (e.is(AppEventKind::Eof)) return "EOF";
+  if (e.is(AppEventKind::Sent)) return "SENT";
+  if (e.is(AppEventKind::Data)) return "DATA";
+  return e.error.empty() ? "?" : e.error;
 }
 
 World::World(const CaseSpec& s) : spec(s), port(allocate_port()), client_port(allocate_port()) {}
 
-std::vector<nlohmann::json> World::outcomes_after_fault(const std::string& role) {
-  std::vector<nlohmann::json> out;
+std::vector<AppEvent> World::outcomes_after_fault(const std::string& role) {
+  std::vector<AppEvent> out;
   if (!ep.count(role)) return out;
-  for (const nlohmann::json& e : ep[role]->events()) {
-    const std::string ev = e.value("event", "");
-    if (e.value("t", int64_t(0)) >= fault_t && (is_detection(e) || ev == "sent" || ev == "data")) out.push_back(e);
-  }
+  for (const AppEvent& e : ep[role]->events())
+    if (e.t_ns >= fault_t && (is_detection(e) || e.is(AppEventKind::Sent) || e.is(AppEventKind::Data)))
+      out.push_back(e);
   return out;
 }
 
-std::optional<nlohmann::json> World::detection(const std::string& role) {
-  for (const nlohmann::json& e : outcomes_after_fault(role))
+std::optional<AppEvent> World::detection(const std::string& role) {
+  for (const AppEvent& e : outcomes_after_fault(role))
     if (is_detection(e)) return e;
   return std::nullopt;
 }
