@@ -53,7 +53,8 @@
 
 #include "netns/clock.hpp"
 #include "netns/observe/diag_sampler.hpp"
-#include "netns/endpoint.hpp"
+#include "netns/client/bring_up.hpp"
+#include "netns/client/endpoint_client.hpp"
 #include "netns/errors.hpp"
 #include "netns/tcp_state.hpp"
 #include "netns/topology.hpp"
@@ -300,13 +301,11 @@ void overhead(int rounds, const Workload& w) {
 
 // ---- part 2: timestamp skew ---------------------------------------------------------
 
-using Json = nlohmann::json;
+int64_t t_of(const AppEvent& e) { return e.t_ns; }
 
-int64_t t_of(const Json& e) { return e.value("t", int64_t(0)); }
-
-ConnKey key_of(const Json& connected) {
-  auto [la, lp] = split_endpoint(connected.at("local").get<std::string>());
-  auto [ra, rp] = split_endpoint(connected.at("peer").get<std::string>());
+ConnKey key_of(const AppEvent& connected) {
+  auto [la, lp] = split_endpoint(connected.raw.at("local").get<std::string>());
+  auto [ra, rp] = split_endpoint(connected.raw.at("peer").get<std::string>());
   return ConnKey{la, lp, ra, rp};
 }
 
@@ -356,9 +355,9 @@ void skew(int rounds) {
   diag.watch(server_ns);
   diag.watch(client_ns);
   {
-    Endpoint server(server_ns, "server"), client(client_ns, "client");
-    server.request({{"cmd", "listen"}, {"addr", saddr}, {"port", port}}, "listening");
-    client.request({{"cmd", "recv"}}, "ok");  // the RST then surfaces as error op recv
+    EndpointClient server(server_ns, "server"), client(client_ns, "client");
+    server.listen(saddr, port);
+    client.expect(AppEventKind::Ok, client.set_reading(true));  // the RST then surfaces as error op recv
 
     Distribution connected{"client connected - SYN_SENT->ESTABLISHED", {}},
         accepted{"server accepted - SYN_RECV->ESTABLISHED", {}},
@@ -376,21 +375,20 @@ void skew(int rounds) {
     for (int r = 0; r < rounds; ++r) {
       std::this_thread::sleep_for(std::chrono::microseconds(phase_us(rng)));
       const int64_t t0 = monotonic_ns();
-      server.command({{"cmd", "accept"}, {"opts", {{"SO_LINGER", 0}}}});
-      const Json c = client.request({{"cmd", "connect"}, {"addr", saddr}, {"port", port}}, "connected", bound);
-      const Json a = server.wait_for([&](const Json& e) { return e.value("event", "") == "accepted" && t_of(e) >= t0; },
-                                     "accepted", bound);
+      const int64_t accept_id = server.arm_accept({{"SO_LINGER", 0}});
+      const ConnectedEnds ends = connect_accepted(client, {saddr, port}, server, accept_id, bound);
+      const AppEvent &c = ends.connected, &a = ends.accepted;
       const ConnKey ck = key_of(c), sk = ck.reversed();
       // Both sides must be sampled ESTABLISHED before the reset, or the sampler never sees that state.
       const bool sampled = sample_until([&] { return sampled_t(diag, ck, ESTABLISHED, t0) &&
                                                      sampled_t(diag, sk, ESTABLISHED, t0); },
                                         Clock::now() + bound);
       std::this_thread::sleep_for(std::chrono::microseconds(phase_us(rng)));
-      const Json cl = server.request({{"cmd", "close"}}, "closed", bound);
+      const AppEvent cl = server.expect(AppEventKind::Closed, server.close(bound));
       // Not after `closed`: the client can hear of the RST before the server stamps `closed`.
-      const Json err = client.wait_for(
-          [&](const Json& e) { return e.value("event", "") == "error" && t_of(e) >= t0; }, "client error", bound);
-      if (errnos.find(err.value("errno", "?")) == std::string::npos) errnos += " " + err.value("errno", "?");
+      const AppEvent err = client.wait_for(
+          [&](const AppEvent& e) { return e.is(AppEventKind::Error) && e.t_ns >= t0; }, "client error", bound);
+      if (errnos.find(err.error) == std::string::npos) errnos += " " + err.error;
       trace->wait_for([&](const KernelEvent& ev) {
         return ev.t_ns >= t0 && ev.sport == ck.local_port && ev.newstate == CLOSE;
       }, bound);

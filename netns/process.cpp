@@ -21,10 +21,10 @@ namespace bp = boost::process;
 namespace crashlab {
 
 namespace {
-// Runs in the child between fork and exec.
+// Runs in the child between fork and exec. ns_fd -1: stay (see the constructor).
 auto enter_namespace(int ns_fd, pid_t runner) {
   return bp::extend::on_exec_setup = [ns_fd, runner](auto& exec) {
-    if (::setns(ns_fd, CLONE_NEWNET) != 0) {
+    if (ns_fd >= 0 && ::setns(ns_fd, CLONE_NEWNET) != 0) {
       exec.set_error(std::error_code(errno, std::system_category()), "setns into the test namespace");
       return;
     }
@@ -41,12 +41,16 @@ void close_fd(int fd) {
 }  // namespace
 
 NsProcess::NsProcess(const NetNs& ns, const std::string& exe, const std::vector<std::string>& args, Stderr err) {
+  // The child starts in this thread's namespace. setns() into it again would be a
+  // no-op that still needs CAP_SYS_ADMIN, so an unprivileged caller could not start
+  // a process where it already is.
+  const int ns_fd = ns.inode() == NetNs::current().inode() ? -1 : ns.fd();
   if (err == Stderr::ToStdout)
     child_ = bp::child(bp::exe = exe, bp::args = args, bp::std_in < in_, (bp::std_out & bp::std_err) > out_,
-                       enter_namespace(ns.fd(), ::getpid()));
+                       enter_namespace(ns_fd, ::getpid()));
   else
     child_ = bp::child(bp::exe = exe, bp::args = args, bp::std_in < in_, bp::std_out > out_,
-                       enter_namespace(ns.fd(), ::getpid()));
+                       enter_namespace(ns_fd, ::getpid()));
   pid_ = child_.id();
   // Our copies of the child's ends, so that EOF and EPIPE mean what they say.
   close_fd(in_.native_source());

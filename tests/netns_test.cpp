@@ -6,13 +6,12 @@
 #include "fixtures/privilege.hpp"
 #include "fixtures/proc_scan.hpp"
 #include "fixtures/waits.hpp"
-#include "netns/endpoint.hpp"
+#include "netns/client/endpoint_client.hpp"
 #include "netns/observe/sock_diag.hpp"
 #include "netns/tcp_state.hpp"
 #include "netns/topology.hpp"
 
 using namespace crashlab;
-using Json = nlohmann::json;
 
 namespace {
 class Netns : public NamespaceTest {};
@@ -55,24 +54,22 @@ TEST_F(Netns, SwitchTopologyPutsLinksOnlyInTestNamespaces) {
   EXPECT_NE(std::find(sw.begin(), sw.end(), "p-server"), sw.end());
   EXPECT_NE(std::find(sw.begin(), sw.end(), "p-client"), sw.end());
   ConnectedPair c(t, 7001);  // traffic crosses the bridge
-  c.client.request({{"cmd", "send"}, {"bytes", 1000}}, "sent");
-  c.server.request({{"cmd", "recv"}}, "ok");
-  c.server.wait_for([](const Json& e) { return e.value("total", 0) >= 1000; }, "1000 bytes", scaled(milliseconds(3000)));
+  c.client.expect(AppEventKind::Sent, c.client.send(1000));
+  c.server.expect(AppEventKind::Ok, c.server.set_reading(true));
+  c.server.wait_for([](const AppEvent& e) { return e.total >= 1000; }, "1000 bytes", scaled(milliseconds(3000)));
 }
 
 TEST_F(Netns, DirectTopologyConnectsOverOneVethPair) {
   Topology t({TopologyKind::Direct, false});
   EXPECT_EQ(t.switch_ns(), nullptr);
   ConnectedPair c(t, 7002);
-  EXPECT_EQ(c.client.events().back().value("event", ""), "connected");
+  EXPECT_EQ(c.client.events().back().kind, AppEventKind::Connected);
 }
 
 TEST_F(Netns, Ipv6HostsConnect) {
   Topology t({TopologyKind::Switch, true});
   ConnectedPair c(t, 7003);
-  auto connected = c.client.find([](const Json& e) { return e.value("event", "") == "connected"; });
-  ASSERT_TRUE(connected);
-  EXPECT_EQ(connected->value("peer", ""), "[fd00:77::1]:7003");
+  EXPECT_EQ(c.ends.connected.raw.value("peer", ""), "[fd00:77::1]:7003");
 }
 
 TEST_F(Netns, HostCrashLeavesTheSurvivorsLinkUp) {
@@ -88,7 +85,7 @@ TEST_F(Netns, HostCrashLeavesTheSurvivorsLinkUp) {
   EXPECT_TRUE(WIFSIGNALED(*client_exit) && WTERMSIG(*client_exit) == SIGKILL);
   // Silent: the server saw nothing at all, still ESTABLISHED.
   EXPECT_TRUE(waitForSocketState(t.host(Role::Server).ns(), 7004, "ESTABLISHED", milliseconds(0)));
-  EXPECT_FALSE(c.server.find([](const Json& e) { return e.value("event", "") == "eof"; }));
+  EXPECT_FALSE(c.server.find([](const AppEvent& e) { return e.is(AppEventKind::Eof); }));
 }
 
 TEST_F(Netns, RebootedHostComesBackWithTheSameAddress) {
@@ -103,23 +100,25 @@ TEST_F(Netns, RebootedHostComesBackWithTheSameAddress) {
 TEST_F(Netns, SockDiagSeesOrphanedSocketsAfterTheProcessDies) {
   Topology t({});
   ConnectedPair c(t, 7006);
-  c.server.request({{"cmd", "recv"}}, "ok");
+  c.server.expect(AppEventKind::Ok, c.server.set_reading(true));
   c.client.process().signal(SIGKILL);
   ASSERT_TRUE(c.client.process().wait_exit(scaled(milliseconds(3000))));
-  c.server.wait_for_event("eof", scaled(milliseconds(3000)));
+  c.server.wait_for(AppEventKind::Eof, scaled(milliseconds(3000)));
   // FIN_WAIT1 -> FIN_WAIT2 needs the server's ACK of the FIN, which may be delayed.
   SockEntry orphan;
   ASSERT_TRUE(waitForSocketState(t.host(Role::Client).ns(), 7006, "FIN_WAIT2", scaled(milliseconds(1000)), &orphan));
   EXPECT_EQ(orphan.inode, 0u) << "an orphan has no inode: no process owns it";
   EXPECT_TRUE(waitForSocketState(t.host(Role::Server).ns(), 7006, "CLOSE_WAIT", milliseconds(0)));
-  c.server.request({{"cmd", "close"}}, "closed");
+  c.server.expect(AppEventKind::Closed, c.server.close());
   EXPECT_TRUE(waitForSocketState(t.host(Role::Client).ns(), 7006, "TIME_WAIT", scaled(milliseconds(3000))));
 }
 
 TEST_F(Netns, EndpointReportsErrnoNamesForRefusedConnections) {
   Topology t({});
-  Endpoint client(t.host(Role::Client).ns(), "client");
-  client.command({{"cmd", "connect"}, {"addr", t.address(Role::Server)}, {"port", 7007}});
-  auto e = client.wait_for_event("error", scaled(milliseconds(3000)));
-  EXPECT_EQ(e.value("errno", ""), "ECONNREFUSED");
+  EndpointClient client(t.host(Role::Client).ns(), "client");
+  const int64_t id = client.start_connect({t.address(Role::Server), 7007});
+  const AppEvent e = client.wait_for_answer(id, scaled(milliseconds(3000)));
+  EXPECT_EQ(e.kind, AppEventKind::Error) << e.text();
+  EXPECT_EQ(e.op, "connect");
+  EXPECT_EQ(e.error, "ECONNREFUSED");
 }

@@ -12,14 +12,12 @@
 #include "fixtures/privilege.hpp"
 #include "fixtures/proc_scan.hpp"
 #include "fixtures/waits.hpp"
-#include "netns/endpoint.hpp"
 #include "netns/packet_capture.hpp"
 #include "netns/observe/sock_diag.hpp"
 #include "netns/tcp_state.hpp"
 #include "netns/topology.hpp"
 
 using namespace crashlab;
-using Json = nlohmann::json;
 namespace fs = std::filesystem;
 
 namespace {
@@ -137,13 +135,12 @@ TEST_F(Capture, RecordsTheHandshakeTheDataAndBothFins) {
   ASSERT_TRUE(cap->running());
   {
     ConnectedPair c(t, port);
-    c.server.request({{"cmd", "recv"}}, "ok");
-    c.client.request({{"cmd", "send"}, {"bytes", 100}}, "sent");
-    c.server.wait_for([](const Json& e) { return e.value("total", 0) >= 100; }, "100 bytes",
-                      scaled(milliseconds(3000)));
-    c.client.request({{"cmd", "close"}}, "closed");
-    c.server.wait_for_event("eof", scaled(milliseconds(3000)));
-    c.server.request({{"cmd", "close"}}, "closed");
+    c.server.expect(AppEventKind::Ok, c.server.set_reading(true));
+    c.client.expect(AppEventKind::Sent, c.client.send(100));
+    c.server.wait_for([](const AppEvent& e) { return e.total >= 100; }, "100 bytes", scaled(milliseconds(3000)));
+    c.client.expect(AppEventKind::Closed, c.client.close());
+    c.server.wait_for(AppEventKind::Eof, scaled(milliseconds(3000)));
+    c.server.expect(AppEventKind::Closed, c.server.close());
     // The client's last ACK has reached the server once its socket leaves LAST_ACK.
     SockDiag diag(t.host(Role::Server).ns());
     std::string seen;

@@ -7,6 +7,7 @@
 #include <array>
 #include <cerrno>
 #include <climits>
+#include <stdexcept>
 
 #ifndef TCP_RTO_MAX_MS
 #define TCP_RTO_MAX_MS 44  // Linux 6.15+; older kernels reject it with ENOPROTOOPT.
@@ -79,6 +80,17 @@ SocketOptionCheck check_socket_option(const std::string& name, const nlohmann::j
     return {std::nullopt, std::to_string(v) + " is out of range [" + std::to_string(o->min) + ", " + std::to_string(o->max) + "]"};
   if (name == "TCP_MAXSEG" && v != 0 && v < 88) return {std::nullopt, "must be 0 or at least 88 (TCP_MIN_MSS)"};
   return {SocketOption{name, int(v)}, ""};
+}
+
+SocketOptions socket_options_from_json(const nlohmann::json& object) {
+  if (!object.is_object()) throw std::invalid_argument("socket options must be a JSON object, got " + object.dump());
+  SocketOptions opts;
+  for (const auto& [name, value] : object.items()) {
+    const SocketOptionCheck c = check_socket_option(name, value);
+    if (!c.option) throw std::invalid_argument("socket option " + name + ": " + c.problem);
+    opts.push_back(*c.option);
+  }
+  return opts;
 }
 
 int apply_socket_option(int fd, const std::string& name, int value) {

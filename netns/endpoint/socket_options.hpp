@@ -32,6 +32,10 @@ struct SocketOptionCheck {
 };
 SocketOptionCheck check_socket_option(const std::string& name, const nlohmann::json& value);
 
+// A JSON object of options (a case's "sockets" entry) as the endpoint would set
+// them, in the object's order; throws std::invalid_argument naming the first bad one.
+SocketOptions socket_options_from_json(const nlohmann::json& object);
+
 // Sets option `name` to `value` on `fd`. Returns 0, or an errno: EINVAL for an
 // unknown name or a value out of range, else what setsockopt(2) failed with.
 int apply_socket_option(int fd, const std::string& name, int value);

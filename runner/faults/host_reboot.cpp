@@ -1,6 +1,7 @@
 // host-reboot: a host crash, then the host boots again with the same address
 // (and, if asked, a new MAC, a listener on the old port, a gratuitous ARP).
 #include "netns/clock.hpp"
+#include "netns/client/bring_up.hpp"
 #include "runner/faults/host_crash.hpp"
 #include "runner/faults/registry.hpp"
 #include "runner/run/world.hpp"
@@ -42,9 +43,8 @@ class HostReboot : public Fault {
  private:
   // A fresh process on the rebooted host listens on the port the old server used.
   static void start_listener(World& w, Role target) {
-    auto ep = std::make_unique<Endpoint>(w.topo->host(target).ns(), std::string(role_name(target)) + "-rebooted");
-    ep->request({{"cmd", "listen"}, {"addr", w.topo->address(target)}, {"port", w.key.at(target).local_port}}, "listening");
-    ep->command({{"cmd", "accept"}});
+    auto ep = std::make_unique<EndpointClient>(w.topo->host(target).ns(), std::string(role_name(target)) + "-rebooted");
+    listen_and_accept(*ep, w.topo->address(target), w.key.at(target).local_port);
     w.replace_endpoint(target, std::move(ep));
   }
 };

@@ -16,11 +16,11 @@ class ProcessDeath : public Fault {
   bool kills_target() const override { return true; }
 
   void inject(World& w, Role target) const override {
-    Endpoint& ep = w.endpoint(target);
+    EndpointClient& ep = w.endpoint(target);
     if (by_signal_)
       ep.process().signal(SIGKILL);
     else
-      ep.command({{"cmd", "exit"}});
+      ep.exit();
     ep.process().wait_exit(default_timeout());
     w.alive[target] = false;
   }

@@ -11,10 +11,7 @@
 namespace crashlab {
 
 namespace {
-bool is_detection_event(const nlohmann::json& e) {
-  const std::string ev = e.value("event", "");
-  return ev == "eof" || ev == "error";
-}
+bool is_detection_event(const AppEvent& e) { return e.is(AppEventKind::Eof) || e.is(AppEventKind::Error); }
 
 std::string op_name(Op op);
 
@@ -24,11 +21,11 @@ int64_t trigger_time(World& w, const RunClock& clock, const Action& a) {
     case Trigger::Connected: return clock.connected_t;
     case Trigger::Recovered: return clock.recovered_t.value_or(monotonic_ns());
     case Trigger::Detected: {
-      auto e = w.endpoint(a.role).wait_for(
-          [&](const nlohmann::json& e) { return is_detection_event(e) && e.value("t", int64_t(0)) >= clock.fault_t; },
+      AppEvent e = w.endpoint(a.role).wait_for(
+          [&](const AppEvent& e) { return is_detection_event(e) && e.t_ns >= clock.fault_t; },
           "the application to see the fault (EOF or an error) before '" + op_name(a.op) + "'",
           milliseconds(poll_budget_ms(clock.deadline)));
-      return e.value("t", monotonic_ns());
+      return e.t_ns;
     }
     case Trigger::State: {
       const std::string want = tcp_state_name(a.state);
@@ -41,19 +38,20 @@ int64_t trigger_time(World& w, const RunClock& clock, const Action& a) {
   return monotonic_ns();
 }
 
-void do_send(Endpoint& ep, const Action& a) { ep.ask({{"cmd", "send"}, {"bytes", a.bytes}}, default_timeout()); }
-void do_close(Endpoint& ep, const Action&) { ep.ask({{"cmd", "close"}}, default_timeout()); }
-void do_shutdown(Endpoint& ep, const Action&) { ep.ask({{"cmd", "shutdown"}, {"how", "wr"}}, default_timeout()); }
-void do_recv(Endpoint& ep, const Action&) { ep.ask({{"cmd", "recv"}}, default_timeout()); }
-void do_exit(Endpoint& ep, const Action&) {
-  ep.command({{"cmd", "exit"}});
+// Each answers (or meets its error); what the application saw is read from the events later.
+void do_send(EndpointClient& ep, const Action& a) { ep.send(a.bytes); }
+void do_close(EndpointClient& ep, const Action&) { ep.close(); }
+void do_shutdown(EndpointClient& ep, const Action&) { ep.shutdown(ShutdownHow::Write); }
+void do_recv(EndpointClient& ep, const Action&) { ep.set_reading(true); }
+void do_exit(EndpointClient& ep, const Action&) {
+  ep.exit();
   ep.process().wait_exit(default_timeout());
 }
 
 struct OpRow {
   Op op;
   const char* name;
-  void (*perform)(Endpoint&, const Action&);
+  void (*perform)(EndpointClient&, const Action&);
 };
 constexpr std::array<OpRow, 5> kOpTable = {{{Op::Send, "send", do_send},
                                             {Op::Close, "close", do_close},

@@ -9,25 +9,22 @@
 namespace crashlab {
 
 namespace {
-using Json = nlohmann::json;
 
 // The application's outcomes after the fault: eof, error, sent and data events.
 std::vector<AppRecord> app_after_fault(World& w, Role r, int64_t fault_t) {
   std::vector<AppRecord> out;
   if (!w.ep.count(r)) return out;
-  for (const Json& e : w.endpoint(r).events()) {
-    const std::string ev = e.value("event", "");
-    const int64_t t = e.value("t", int64_t(0));
-    if (t < fault_t) continue;
-    AppRecord a{Outcome{}, t, e.value("bytes", int64_t(0)), e.value("op", "")};
-    if (ev == "eof")
+  for (const AppEvent& e : w.endpoint(r).events()) {
+    if (e.t_ns < fault_t) continue;
+    AppRecord a{Outcome{}, e.t_ns, e.bytes, e.op};
+    if (e.is(AppEventKind::Eof))
       a.outcome = {Outcome::Kind::Eof, 0};
-    else if (ev == "sent")
+    else if (e.is(AppEventKind::Sent))
       a.outcome = {Outcome::Kind::Sent, 0};
-    else if (ev == "data")
+    else if (e.is(AppEventKind::Data))
       a.outcome = {Outcome::Kind::Data, 0};
-    else if (ev == "error")
-      a.outcome = Outcome::parse(e.value("errno", "")).value_or(Outcome{Outcome::Kind::Error, 0});
+    else if (e.is(AppEventKind::Error))
+      a.outcome = Outcome::parse(e.error).value_or(Outcome{Outcome::Kind::Error, 0});
     else
       continue;
     out.push_back(a);
@@ -35,17 +32,17 @@ std::vector<AppRecord> app_after_fault(World& w, Role r, int64_t fault_t) {
   return out;
 }
 
-std::optional<TcpInfoAtFault> tcp_info_of(Endpoint& ep) {
-  Json info = ep.ask({{"cmd", "tcp_info"}}, default_timeout());
-  if (info.value("event", "") != "tcp_info") return std::nullopt;
+std::optional<TcpInfoAtFault> tcp_info_at(EndpointClient& ep) {
+  auto info = ep.tcp_info();
+  if (!info) return std::nullopt;
   TcpInfoAtFault t;
-  t.t_ns = info.value("t", int64_t(0));
-  t.rto_us = info.value("rto_us", t.rto_us);
-  t.rtt_us = info.value("rtt_us", t.rtt_us);
-  t.snd_mss = info.value("snd_mss", t.snd_mss);
-  t.last_data_recv_ms = info.value("last_data_recv_ms", t.last_data_recv_ms);
-  t.last_ack_recv_ms = info.value("last_ack_recv_ms", t.last_ack_recv_ms);
-  t.sack = info.value("sack", false);
+  t.t_ns = info->t_ns;
+  t.rto_us = info->rto_us;
+  t.rtt_us = info->rtt_us;
+  if (info->snd_mss > 0) t.snd_mss = info->snd_mss;
+  t.last_data_recv_ms = info->last_data_recv_ms;
+  t.last_ack_recv_ms = info->last_ack_recv_ms;
+  t.sack = info->sack;
   return t;
 }
 }  // namespace
@@ -58,7 +55,7 @@ AtFault snapshot_before_fault(World& w) {
       a.tx[r] = a.host[r]->tcp_segments_sent();
     }
     if (!w.spec.connect_after_fault)
-      if (auto info = tcp_info_of(w.endpoint(r))) a.tcp_info[r] = *info;
+      if (auto info = tcp_info_at(w.endpoint(r))) a.tcp_info[r] = *info;
   }
   return a;
 }

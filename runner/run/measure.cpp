@@ -2,6 +2,7 @@
 
 #include <thread>
 
+#include "netns/client/bring_up.hpp"
 #include "netns/clock.hpp"
 #include "runner/case/roles.hpp"
 #include "runner/run/actions.hpp"
@@ -15,43 +16,32 @@ namespace crashlab {
 namespace {
 using Json = nlohmann::json;
 
-Json options_json(const SocketOptions& opts) {
-  Json o = Json::object();
-  for (const SocketOption& x : opts) o[x.name] = x.value;
-  return o;
-}
-
 void start_endpoints(World& w) {
-  for (Role r : kRoles) w.ep[r] = std::make_unique<Endpoint>(w.topo->host(r).ns(), role_name(r));
+  for (Role r : kRoles) w.ep[r] = std::make_unique<EndpointClient>(w.topo->host(r).ns(), role_name(r));
   std::string saddr = w.topo->address(Role::Server);
-  w.endpoint(Role::Server)
-      .request({{"cmd", "listen"}, {"addr", saddr}, {"port", w.port}, {"opts", options_json(w.spec.socket_options(Role::Server))}},
-               "listening");
-  w.endpoint(Role::Server).command({{"cmd", "accept"}});
+  w.accept_id = listen_and_accept(w.endpoint(Role::Server), saddr, w.port, w.spec.socket_options(Role::Server)).accept_id;
   w.key[Role::Client] = ConnKey{w.topo->address(Role::Client), w.client_port, saddr, w.port};
   w.key[Role::Server] = w.key[Role::Client].reversed();
 }
 
 void enable_reads(World& w) {
   for (Role r : kRoles)
-    if (w.spec.reads_socket(r) && w.alive[r]) w.endpoint(r).request({{"cmd", "recv"}}, "ok");
+    if (w.spec.reads_socket(r) && w.alive[r]) w.endpoint(r).expect(AppEventKind::Ok, w.endpoint(r).set_reading(true));
 }
 
-Json connect_command(World& w) {
+ConnectTo connect_to(World& w) {
   const ConnKey& k = w.key[Role::Client];
-  return {{"cmd", "connect"}, {"addr", k.remote_addr}, {"port", w.port}, {"bind", k.local_addr},
-          {"bind_port", w.client_port}, {"opts", options_json(w.spec.socket_options(Role::Client))}};
+  return {k.remote_addr, w.port, k.local_addr, w.client_port, w.spec.socket_options(Role::Client)};
 }
 
 void connect(World& w) {
-  w.endpoint(Role::Client).request(connect_command(w), "connected", default_timeout());
-  w.endpoint(Role::Server).wait_for_event("accepted", default_timeout());
+  connect_accepted(w.endpoint(Role::Client), connect_to(w), w.endpoint(Role::Server), *w.accept_id);
   enable_reads(w);
 }
 
 // connect() to a host the fault has already hit: its outcome is the case's subject.
 void connect_after_fault(World& w) {
-  w.endpoint(Role::Client).command(connect_command(w));
+  w.endpoint(Role::Client).start_connect(connect_to(w));
   if (w.alive[Role::Client]) enable_reads(w);
 }
 

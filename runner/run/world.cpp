@@ -19,7 +19,7 @@ std::string World::last_state(Role r) {
   return s.empty() ? "" : tcp_state_name(s.back().state);
 }
 
-void World::replace_endpoint(Role r, std::unique_ptr<Endpoint> fresh) {
+void World::replace_endpoint(Role r, std::unique_ptr<EndpointClient> fresh) {
   retired.push_back(std::move(ep[r]));
   ep[r] = std::move(fresh);
 }

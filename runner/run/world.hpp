@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "netns/endpoint.hpp"
+#include "netns/client/endpoint_client.hpp"
 #include "netns/packet_capture.hpp"
 #include "netns/observe/state_timeline.hpp"
 #include "netns/topology.hpp"
@@ -27,16 +27,17 @@ class World {
   std::unique_ptr<Topology> topo;
   std::unique_ptr<Observation> obs;
   std::unique_ptr<PacketCapture> capture;          // before the endpoints die, after the topology exists
-  std::vector<std::unique_ptr<Endpoint>> retired;  // endpoints of a host that crashed and rebooted
-  std::map<Role, std::unique_ptr<Endpoint>> ep;
+  std::vector<std::unique_ptr<EndpointClient>> retired;  // endpoints of a host that crashed and rebooted
+  std::map<Role, std::unique_ptr<EndpointClient>> ep;
   std::map<Role, ConnKey> key;
+  std::optional<int64_t> accept_id;  // the server's armed accept
   std::map<Role, bool> alive = {{Role::Server, true}, {Role::Client, true}};
 
-  Endpoint& endpoint(Role r) { return *ep.at(r); }
+  EndpointClient& endpoint(Role r) { return *ep.at(r); }
   // The last state the observers saw of a side's connection ("" before any).
   std::string last_state(Role r);
   // A fresh endpoint on the (rebooted) host of r takes over r's role.
-  void replace_endpoint(Role r, std::unique_ptr<Endpoint> fresh);
+  void replace_endpoint(Role r, std::unique_ptr<EndpointClient> fresh);
 };
 
 // A server port no other case of this process uses, so that concurrent cases'
