@@ -77,7 +77,7 @@ void EventLoop::cmd_listen(CommandArgs& args, const Json& id) {
   const auto port = uint16_t(args.integer("port", 0, 65535));
   const SocketAddress addr = address_field(args, "addr", port);
   const auto backlog = int(args.optional_integer("backlog", 0, INT_MAX).value_or(16));
-  const SocketOptionList opts = args.socket_options("opts", false);
+  const SocketOptions opts = args.socket_options("opts", false);
   args.finish();
 
   UniqueFd fd = tcp_socket(addr.family());
@@ -93,7 +93,7 @@ void EventLoop::cmd_listen(CommandArgs& args, const Json& id) {
 }
 
 void EventLoop::cmd_accept(CommandArgs& args, const Json& id) {
-  SocketOptionList opts = args.socket_options("opts", false);
+  SocketOptions opts = args.socket_options("opts", false);
   args.finish();
   if (!listener_) fail("accept", EINVAL, "not listening");
   accept_armed_ = true;
@@ -104,7 +104,7 @@ void EventLoop::cmd_accept(CommandArgs& args, const Json& id) {
 void EventLoop::cmd_connect(CommandArgs& args, const Json& id) {
   const auto port = uint16_t(args.integer("port", 1, 65535));
   const SocketAddress addr = address_field(args, "addr", port);
-  const SocketOptionList opts = args.socket_options("opts", false);
+  const SocketOptions opts = args.socket_options("opts", false);
   std::optional<SocketAddress> local;
   const auto bind_port = uint16_t(args.optional_integer("bind_port", 1, 65535).value_or(0));
   if (args.optional_string("bind")) local = address_field(args, "bind", bind_port);
@@ -122,7 +122,7 @@ void EventLoop::cmd_connect(CommandArgs& args, const Json& id) {
 }
 
 void EventLoop::cmd_setsockopt(CommandArgs& args, const Json& id) {
-  const SocketOptionList opts = args.socket_options("opts", true);
+  const SocketOptions opts = args.socket_options("opts", true);
   args.finish();
   const char* target = conn_ ? "connection" : "listener";
   const int fd = conn_ ? conn_->fd() : listener_.get();
