@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <thread>
@@ -33,8 +34,9 @@ RunSession::RunSession(std::vector<const CaseSpec*> queue, const Options& opts, 
       progress_(queue_.size(), !opts.quiet && !opts.no_progress && can_redraw(STDERR_FILENO)) {}
 
 int RunSession::execute() {
-  if (opts_.tap) progress_.print(ktap_header(queue_.size()) + ktap_comment(environment_banner()));
-  else if (!opts_.quiet) progress_.print(environment_banner());
+  const std::string banner = wrap_lines(environment_banner(), style_.width, 4);
+  if (opts_.tap) progress_.print(ktap_header(queue_.size()) + ktap_comment(banner));
+  else if (!opts_.quiet) progress_.print(banner);
   const size_t jobs = opts_.jobs > 0 ? size_t(opts_.jobs) : queue_.size();
   std::vector<std::thread> pool;
   // Each case runs start to end on one worker thread: its endpoints' PR_SET_PDEATHSIG
@@ -90,8 +92,12 @@ std::string RunSession::block_for(size_t i, const CaseResult& r, const std::stri
   if (opts_.quiet && !opts_.tap) return "";
   RowStyle plain = style_;
   plain.color = plain.color && !opts_.tap;
-  std::string block = render_case(r, plain) + wrap("   result: " + written, style_.width, 6);
-  if (r.pcap) block += wrap("   capture: " + *r.pcap, style_.width, 6);
+  // File names only: the run's folder is named once, under the summary.
+  const auto here = [](const std::string& p) {
+    return p.rfind("(not written", 0) == 0 ? p : std::filesystem::path(p).filename().string();
+  };
+  std::string block = render_case(r, plain) + wrap("   result: " + here(written), style_.width, 6);
+  if (r.pcap) block += wrap("   capture: " + here(*r.pcap), style_.width, 6);
   return opts_.tap ? ktap_case(i + 1, r, block) : block;
 }
 
@@ -123,6 +129,7 @@ int RunSession::finish(bool was_interrupted) {
     }
   }
   std::string text = render_summary(summary, opts_.tap ? RowStyle{style_.width, false} : style_);
+  text += wrap("results: " + folder_ + "/", style_.width, 4);
   std::cout << rest << (opts_.tap ? ktap_comment(text) : text) << std::flush;
   if (was_interrupted) return code(ExitCode::Interrupted);
   bool all_pass = summary.finished.size() == queue_.size() && summary.unwritten.empty() && !junit_failed;
