@@ -47,7 +47,7 @@ void Progress::stop() {
 
 void Progress::started(size_t i, const std::string& name, double window_s) {
   std::lock_guard lk(mu_);
-  running_[i] = {name, {Clock::now(), window_s}};
+  running_[i] = {name, Clock::now(), window_s};
   draw();
 }
 
@@ -74,7 +74,7 @@ void Progress::draw() {
   if (!enabled_ || stop_) return;
   std::vector<RunningCase> running;
   for (const auto& [i, r] : running_)
-    running.push_back({r.first, std::chrono::duration<double>(Clock::now() - r.second.first).count(), r.second.second});
+    running.push_back({r.name, std::chrono::duration<double>(Clock::now() - r.at).count(), r.window_s});
   std::cerr << "\r\033[K" << progress_line(done_, total_, running, terminal_width(STDERR_FILENO)) << std::flush;
 }
 

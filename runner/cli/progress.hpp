@@ -41,7 +41,12 @@ class Progress {
   void clear();  // with mu_ held
   size_t total_, done_ = 0;
   bool enabled_, stop_ = false;
-  std::map<size_t, std::pair<std::string, std::pair<Clock::time_point, double>>> running_;
+  struct Started {
+    std::string name;
+    Clock::time_point at;
+    double window_s;
+  };
+  std::map<size_t, Started> running_;  // by position in the case list
   std::mutex mu_;
   std::condition_variable cv_;
   std::thread thread_;
