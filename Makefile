@@ -1,15 +1,31 @@
-# Thin wrapper: the build is CMake, the tests are ctest.
+# Thin wrapper: the build is CMake, the tests are ctest. `make` alone lists the targets.
 BUILD ?= build
 JOBS ?= 2
+RESULTS ?= $(BUILD)/results
 
-.PHONY: deps build test test-unprivileged run bench clean
+.PHONY: help deps configure build test test-unprivileged run bench cli-docs clean
+.DEFAULT_GOAL := help
+
+help:
+	@echo "crashlab: make TARGET"
+	@echo "  deps               install the packages of scripts/packages.txt (as root; silent if present)"
+	@echo "  build              configure and build everything in $(BUILD)/ (tests and benchmarks too)"
+	@echo "  run                build only crashlab and its endpoint, run every case; results in $(RESULTS)/latest/"
+	@echo "  test               build, then every test under ctest (unit, netns, root, cases); JUnit in $(BUILD)/"
+	@echo "  test-unprivileged  as root: the suite as nobody under unshare -Urn"
+	@echo "  bench              the benchmarks (docs/benchmarks.md)"
+	@echo "  cli-docs           regenerate docs/cli.md from the command line's definitions"
+	@echo "  clean              remove $(BUILD)/"
+	@echo "Variables: BUILD=$(BUILD) JOBS=$(JOBS) RESULTS=$(RESULTS) CTEST_ARGS=..."
 
 deps:
 	@scripts/install-deps.sh
 
-build: deps
+configure: deps
 	@mkdir -p $(BUILD)
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo > $(BUILD)/configure.log 2>&1 || { cat $(BUILD)/configure.log; exit 1; }
+
+build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
 test: build
@@ -19,13 +35,17 @@ test: build
 test-unprivileged: build
 	scripts/test-unprivileged.sh $(BUILD)
 
-run: build
-	$(BUILD)/crashlab run cases --out results
+run: configure
+	@cmake --build $(BUILD) -j $(JOBS) --target crashlab crashlab-endpoint
+	$(BUILD)/crashlab run cases --out $(RESULTS)
 
 bench: build
 	$(BUILD)/topology_bench
 	$(BUILD)/observer_bench || [ $$? -eq 2 ]  # 2: no tracepoints here, nothing to measure
 	$(BUILD)/catalogue_bench
+
+cli-docs: configure
+	@cmake --build $(BUILD) -j $(JOBS) --target cli-docs
 
 clean:
 	rm -rf $(BUILD)

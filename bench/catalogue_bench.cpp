@@ -105,8 +105,8 @@ int run(const std::string& cases, const std::string& crashlab, bool keep) {
   const double wall_ms = double(monotonic_ns() - t0) / 1e6;
 
   std::vector<CaseRun> runs;
-  if (fs::is_directory(out))
-    for (const auto& e : fs::directory_iterator(out)) {
+  if (fs::is_directory(out / "latest"))  // crashlab run writes OUT/<timestamp>/, OUT/latest points at it
+    for (const auto& e : fs::directory_iterator(out / "latest")) {
       if (e.path().extension() != ".json") continue;
       std::ifstream in(e.path());
       const auto r = nlohmann::json::parse(in);

@@ -8,10 +8,14 @@
 #include <sstream>
 
 #include "netns/tcp_state.hpp"
+#include "runner/cli/terminal.hpp"
+#include "runner/cli/text_wrap.hpp"
 
 namespace crashlab {
 
 namespace {
+constexpr size_t kSideIndent = 11;  // "   client  " / "   server  "
+
 std::string states_line(const SideResult& s) {
   std::string out;
   for (const auto& st : s.states) out += (out.empty() ? "" : " > ") + tcp_state_name(st.state);
@@ -30,8 +34,7 @@ std::string model_line(const SideResult& s) {
   if (!s.predicted) return "";
   const SidePrediction& p = *s.predicted;
   if (!p.detected_after_ms)
-    return "model: " + (p.reason.rfind("not modelled", 0) == 0 ? "" : std::string("no detection: ")) +
-           p.reason.substr(0, 100) + (p.reason.size() > 100 ? "..." : "");
+    return "model: " + (p.reason.rfind("not modelled", 0) == 0 ? "" : std::string("no detection: ")) + p.reason;
   std::string out = "predicted " + ms_text(*p.detected_after_ms) + (p.error.empty() ? "" : " " + p.error);
   if (s.detected_after_ms) {
     double d = *s.detected_after_ms - *p.detected_after_ms;
@@ -44,30 +47,68 @@ std::string model_line(const SideResult& s) {
 }
 
 std::string pad(std::string s, size_t w) { return s.size() >= w ? s : s + std::string(w - s.size(), ' '); }
-}  // namespace
 
-std::string render_case(const CaseResult& r) {
-  std::ostringstream o;
-  std::string verdict = r.verdict == Verdict::Pass ? "PASS" : r.verdict == Verdict::Fail ? "FAIL" : "ERROR";
-  o << "== " << r.name << "  [" << verdict << "]  fault: " << fault_name(r.fault_kind) << " of the " << role_name(r.fault_target)
-    << "  (" << ms_text(r.duration_ms) << ", observer: " << r.observer << ")\n";
-  if (!r.error.empty()) o << "   error: " << r.error << "\n";
-  for (const auto& [role, s] : r.sides) {
-    o << "   " << pad(role_name(role), 7) << pad(states_line(s), 58) << " app: " << pad(app_line(s), 24)
-      << " detected: " << (s.detected_after_ms ? ms_text(*s.detected_after_ms) : std::string("-"))
-      << (s.expected_detection.empty() ? "" : "  window " + s.expected_detection) << "\n";
-    if (std::string m = model_line(s); !m.empty()) o << "          " << m << "\n";
-  }
-  for (const auto& f : r.failures) o << "   FAILED " << f.text() << "\n";
-  return o.str();
+std::string verdict_word(const CaseResult& r) {
+  return r.verdict == Verdict::Pass ? "PASS" : r.verdict == Verdict::Fail ? "FAIL" : "ERROR";
 }
 
-std::string render_summary(const std::vector<CaseResult>& results) {
-  std::ostringstream o;
-  int pass = 0, fail = 0;
-  for (const auto& r : results) (r.passed() ? pass : fail)++;
-  o << pass << " passed, " << fail << " failed\n";
-  return o.str();
+// Colours `word` where `marked` (which contains it) first occurs in already wrapped
+// text: escapes take no columns, so colour goes in after the layout.
+std::string color_first(std::string text, const std::string& marked, const std::string& word) {
+  if (size_t at = text.find(marked); at != std::string::npos)
+    text.replace(at + marked.find(word), word.size(), cli::colored_verdict(word));
+  return text;
+}
+}  // namespace
+
+std::string render_case(const CaseResult& r, const RowStyle& style) {
+  using cli::wrap;
+  const size_t w = style.width;
+  std::string o;
+  const std::string verdict = verdict_word(r);
+  o += wrap("== " + r.name + "  [" + verdict + "]  " + std::string(fault_name(r.fault_kind)) + " of the " + role_name(r.fault_target) + "  (" +
+                ms_text(r.duration_ms) + ", observer: " + r.observer + ")",
+            w, 6);
+  if (style.color) o = color_first(o, "[" + verdict + "]", verdict);
+  if (!r.error.empty()) o += wrap("   error: " + r.error, w, 10);
+  for (const auto& [role, s] : r.sides) {
+    const std::string indent(kSideIndent, ' ');
+    o += wrap("   " + pad(role_name(role), kSideIndent - 3) + states_line(s), w, kSideIndent);
+    o += wrap(indent + "app: " + app_line(s) + "  detected: " +
+                  (s.detected_after_ms ? ms_text(*s.detected_after_ms) : std::string("-")) +
+                  (s.expected_detection.empty() ? "" : "  window " + s.expected_detection),
+              w, kSideIndent);
+    if (std::string m = model_line(s); !m.empty()) o += wrap(indent + m, w, kSideIndent + 2);
+  }
+  for (const auto& f : r.failures) o += wrap("   FAILED " + f.text(), w, 10);
+  return o;
+}
+
+std::string render_summary(const RunSummary& s, const RowStyle& style) {
+  std::string o;
+  int pass = 0, fail = 0, error = 0;
+  for (const CaseResult* r : s.finished) {
+    if (r->passed()) {
+      ++pass;
+      continue;
+    }
+    const bool errored = r->verdict == Verdict::Error;
+    (errored ? error : fail)++;
+    std::string why = errored ? r->error : r->failures.empty() ? "failed" : r->failures.front().text();
+    if (!errored && r->failures.size() > 1) why += " (+" + std::to_string(r->failures.size() - 1) + " more)";
+    std::string word = errored ? "ERROR" : "FAILED";
+    std::string line = cli::wrap(word + " " + r->name + ": " + why, style.width, 4);
+    o += style.color ? color_first(line, word, word) : line;
+  }
+  for (const auto& u : s.unwritten) o += cli::wrap("NOT WRITTEN " + u, style.width, 4);
+  char t[32];
+  std::snprintf(t, sizeof t, "%.1f s", s.wall_s);
+  o += std::to_string(pass) + " passed, " + std::to_string(fail) + " failed, " + std::to_string(error) +
+       (error == 1 ? " error" : " errors") + " in " + t + "\n";
+  if (s.interrupted)
+    o += "interrupted: " + std::to_string(s.planned - s.finished.size()) + " of " + std::to_string(s.planned) +
+         " cases did not finish\n";
+  return o;
 }
 
 }  // namespace crashlab

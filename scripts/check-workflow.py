@@ -1,10 +1,16 @@
 #!/usr/bin/env python3
-"""Checks that the GitHub Actions workflow parses and still describes both jobs."""
+"""Checks that the GitHub Actions workflow parses, still describes both jobs, and
+installs the one package list (scripts/packages.txt through scripts/packages.sh)."""
+import os
+import re
 import sys
 
 import yaml
 
 path = sys.argv[1]
+list_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "packages.txt")
+with open(list_path) as f:
+    packages = [line.split("#")[0].split()[0] for line in f if line.split("#")[0].strip()]
 with open(path) as f:
     wf = yaml.safe_load(f)
 jobs = wf.get("jobs", {})
@@ -20,12 +26,23 @@ for name in ("privileged", "unprivileged"):
     uses = [s.get("uses", "") for s in job.get("steps", [])]
     if not any(u.startswith("actions/upload-artifact") for u in uses):
         problems.append(f"{name}: uploads no artifacts")
-    if "apt-get install" not in runs:
+    installs = [str(s.get("run", "")) for s in job.get("steps", []) if "apt-get install" in str(s.get("run", ""))]
+    if not installs:
         problems.append(f"{name}: installs nothing from apt")
+    for cmd in installs:
+        if "scripts/packages.sh ubuntu" not in cmd:
+            problems.append(f"{name}: apt-get install does not take its packages from scripts/packages.sh ubuntu")
+        named = sorted(set(re.findall(r"[a-z0-9][a-z0-9.+-]+", cmd)) & set(packages))
+        if named:
+            problems.append(f"{name}: names packages itself ({' '.join(named)}); they belong in scripts/packages.txt")
 want = {"privileged": "sudo -E env CRASHLAB_REQUIRE_PRIVILEGES=1 make test", "unprivileged": "unshare -Urn ctest"}
 for name, cmd in want.items():
     if name in jobs and cmd not in " ".join(str(s.get("run", "")) for s in jobs[name]["steps"]):
         problems.append(f"{name}: does not run '{cmd}'")
+if not packages:
+    problems.append(f"{list_path}: no packages")
+if "PACKAGES" in wf.get("env", {}):
+    problems.append("a workflow-level PACKAGES list: use scripts/packages.txt")
 if problems:
     print("\n".join(f"{path}: {p}" for p in problems))
     sys.exit(1)

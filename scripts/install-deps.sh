@@ -1,20 +1,9 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages crashlab needs, only those missing; silent when
+# Installs the Debian 12 packages of scripts/packages.txt, only those missing; silent when
 # everything is present. Idempotent.
 set -euo pipefail
 
-packages=(
-  g++ cmake make pkg-config        # toolchain
-  libnl-3-dev libnl-route-3-dev    # links and addresses through netlink
-  nlohmann-json3-dev               # endpoint protocol, case files, results
-  libboost-dev libboost-filesystem-dev  # Boost.Process (header-only; 1.74 on Debian 12) and filesystem
-  libgtest-dev                     # tests
-  iproute2                         # only for `make bench`: the `ip` side of the comparison
-  nftables                         # partitions: the switch namespace drops a host's traffic
-  tcpdump                          # crashlab run --pcap
-  util-linux                       # unshare, setpriv for the unprivileged run
-  python3-yaml                     # the test that parses the GitHub workflow
-)
+read -ra packages <<< "$("$(dirname "$0")"/packages.sh debian)"  # the list: scripts/packages.txt
 
 missing=()
 for p in "${packages[@]}"; do

@@ -15,7 +15,7 @@ class Case : public NamespaceTest, public testing::WithParamInterface<std::strin
 
 std::string results_dir() {
   const char* d = std::getenv("CRASHLAB_RESULTS");
-  return d ? d : CRASHLAB_SOURCE_DIR "/results";
+  return d ? d : CRASHLAB_BUILD_RESULTS;
 }
 
 std::string test_name(const testing::TestParamInfo<std::string>& info) {

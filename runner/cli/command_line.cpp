@@ -1,0 +1,179 @@
+// The command line's one definition (CLI11): parsing, --help, --version and the
+// generated docs/cli.md all come from define_app.
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <map>
+#include <ostream>
+#include <sstream>
+
+#include "runner/cli/exit_code.hpp"
+#include "runner/cli/options.hpp"
+#include "runner/cli/suggest.hpp"
+#include "runner/cli/version.hpp"
+
+namespace crashlab::cli {
+
+namespace {
+const std::map<std::string, ColorMode> kColorModes = {
+    {"auto", ColorMode::Auto}, {"always", ColorMode::Always}, {"never", ColorMode::Never}};
+const std::map<std::string, Command> kCommands = {{"run", Command::Run},
+                                                  {"list", Command::List},
+                                                  {"validate", Command::Validate},
+                                                  {"report", Command::Report},
+                                                  {"help-markdown", Command::HelpMarkdown}};
+
+std::string version_text() {
+  return std::string("crashlab ") + kVersion + " (git " + kGitRevision + ")";
+}
+
+CLI::Option* paths_option(CLI::App* sub, Options& o, const std::string& what) {
+  return sub->add_option("PATH", o.paths, what);
+}
+
+void define_run(CLI::App& app, Options& o) {
+  CLI::App* run = app.add_subcommand("run", "Run cases, judge them, write a JSON result each.");
+  paths_option(run, o, "case files or folders of them (default: cases)");
+  run->add_option("--set", o.sets,
+                  "ROLE.sysctl.NAME=VALUE or ROLE.socket.OPTION=VALUE\n"
+                  "for every case; ROLE: server, client or all")
+      ->type_name("ASSIGNMENT")
+      ->allow_extra_args(false);
+  run->add_option("--repeat", o.repeat, "run the whole list N times")->check(CLI::Range(1, 1000))->type_name("N");
+  run->add_option("--jobs", o.jobs, "cases run at once (default: all of them)")
+      ->check(CLI::Range(1, 1000))
+      ->type_name("N");
+  run->add_option("--out", o.out, "results: DIR/<UTC timestamp>/, DIR/latest -> it")
+      ->type_name("DIR")
+      ->capture_default_str();
+  run->add_flag("--pcap", o.pcap, "keep every capture (a failed case keeps its own)");
+  run->add_option("--junit", o.junit, "also write a JUnit XML report to FILE")->type_name("FILE");
+  run->add_flag("--tap", o.tap, "KTAP on stdout (as kernel selftests) for the table");
+  run->footer(std::string("Also --quiet, --no-progress, --color: crashlab --help.\n") + kExitCodeText);
+}
+
+void define_app(CLI::App& app, Options& o) {
+  app.description("crashlab: what each side of a TCP connection sees when the other end dies.");
+  app.require_subcommand(1);
+  app.fallthrough();  // the options below may also follow the command
+  app.set_version_flag("--version", version_text(), "print the version and git revision, then exit");
+  app.add_flag("-q,--quiet", o.quiet, "print only the summary (run) and errors");
+  app.add_flag("--no-progress", o.no_progress, "no live progress line on stderr");
+  app.add_option("--color", o.color,
+                 "colour PASS/FAIL/ERROR; auto: on a terminal\n"
+                 "unless TERM=dumb; NO_COLOR set: never")
+      ->transform(CLI::CheckedTransformer(kColorModes, CLI::ignore_case).description(""))
+      ->type_name("auto|always|never")
+      ->default_str("auto");
+  define_run(app, o);
+  CLI::App* list = app.add_subcommand("list", "List the cases with their descriptions.");
+  paths_option(list, o, "case files or folders of them (default: cases)");
+  list->add_flag("--json", o.json, "JSON: [{name, file, description, window_ms}]");
+  CLI::App* validate = app.add_subcommand("validate", "Parse and check case files without running them.");
+  paths_option(validate, o, "case files or folders of them (default: cases)");
+  CLI::App* report = app.add_subcommand("report", "Draw result files as one self-contained HTML page.");
+  paths_option(report, o, "result files or folders (default: results/latest)")->type_name("RESULT|FOLDER");
+  report->add_option("--out", o.report_out, "the page (default: report.html by the first input)")
+      ->type_name("FILE");
+  CLI::App* help = app.add_subcommand("help", "Print this help, or a COMMAND's.");
+  help->add_option("COMMAND", o.paths, "the command to describe");
+  app.add_subcommand("help-markdown", "Print docs/cli.md.")->group("");
+  app.footer(std::string("Run 'crashlab COMMAND --help' for a command's options.\n") + kExitCodeText);
+}
+
+std::vector<std::string> command_names(const CLI::App& app) {
+  std::vector<std::string> names;
+  for (const CLI::App* s : app.get_subcommands([](const CLI::App* s) { return !s->get_group().empty(); }))
+    names.push_back(s->get_name());
+  return names;
+}
+
+std::vector<std::string> option_names(const CLI::App& app) {
+  std::vector<std::string> names;
+  for (const CLI::Option* opt : app.get_options())
+    for (const auto& n : opt->get_lnames()) names.push_back("--" + n);
+  return names;
+}
+
+// A usage error, with a suggestion when the mistake looks like a typo.
+std::string explain(const CLI::App& app, const CLI::ParseError& e, int argc, const char* const* argv) {
+  std::string text = "crashlab: " + std::string(e.what());
+  const auto selected = app.get_subcommands();
+  if (selected.empty()) {
+    for (int i = 1; i < argc; ++i) {
+      std::string a = argv[i];
+      if (a == "--color") ++i;
+      if (a.empty() || a[0] == '-' || a == "--color") continue;
+      text = "crashlab: unknown command '" + a + "'";
+      if (auto m = closest(a, command_names(app))) text += "; did you mean '" + *m + "'?";
+      break;
+    }
+  } else {
+    std::vector<std::string> known = option_names(*selected.front());
+    for (const auto& n : option_names(app)) known.push_back(n);
+    for (int i = 1; i < argc; ++i) {
+      std::string a = argv[i];
+      if (a.rfind("--", 0) != 0 || a == "--") continue;
+      a = a.substr(0, a.find('='));
+      if (std::find(known.begin(), known.end(), a) != known.end()) continue;
+      text = "crashlab " + selected.front()->get_name() + ": unknown option " + a;
+      if (auto m = closest(a, known)) text += "; did you mean " + *m + "?";
+      break;
+    }
+  }
+  std::string cmd = selected.empty() ? "" : selected.front()->get_name() + " ";
+  return text + "\nRun 'crashlab " + cmd + "--help' for usage.\n";
+}
+}  // namespace
+
+ParseOutcome parse_command_line(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  Options o;
+  CLI::App app{"", "crashlab"};
+  define_app(app, o);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    out << app.help();
+    return {std::nullopt, code(ExitCode::AllPassed)};
+  } catch (const CLI::CallForVersion& e) {
+    out << e.what() << "\n";
+    return {std::nullopt, code(ExitCode::AllPassed)};
+  } catch (const CLI::ParseError& e) {
+    err << explain(app, e, argc, argv);
+    return {std::nullopt, code(ExitCode::InvalidInput)};
+  }
+  const CLI::App* sub = app.get_subcommands().front();
+  if (sub->get_name() == "help") {
+    const CLI::App* about = &app;
+    if (!o.paths.empty()) {
+      try {
+        about = app.get_subcommand(o.paths.front());
+      } catch (const CLI::OptionNotFound&) {
+        const char* args[] = {argv[0], o.paths.front().c_str()};
+        return parse_command_line(2, args, out, err);  // the same "unknown command" message
+      }
+      out << about->help(app.get_name());
+    } else {
+      out << app.help();
+    }
+    return {std::nullopt, code(ExitCode::AllPassed)};
+  }
+  o.command = kCommands.at(sub->get_name());
+  if (o.paths.empty()) o.paths.push_back(o.command == Command::Report ? "results/latest" : "cases");
+  return {o, 0};
+}
+
+std::string help_markdown() {
+  Options o;
+  CLI::App app{"", "crashlab"};
+  define_app(app, o);
+  std::ostringstream md;
+  md << "# crashlab command line\n\n"
+     << "<!-- Generated by `crashlab help-markdown` (make cli-docs); a unit test checks it. -->\n\n"
+     << "```\n" << app.help() << "```\n";
+  for (const CLI::App* s : app.get_subcommands([](const CLI::App* s) { return !s->get_group().empty(); }))
+    if (s->get_name() != "help") md << "\n## crashlab " << s->get_name() << "\n\n```\n" << s->help("crashlab") << "```\n";
+  return md.str();
+}
+
+}  // namespace crashlab::cli

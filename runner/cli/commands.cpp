@@ -1,0 +1,84 @@
+#include "runner/cli/commands.hpp"
+
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "runner/case/case_files.hpp"
+#include "runner/case/overrides.hpp"
+#include "runner/cli/case_list.hpp"
+#include "runner/cli/exit_code.hpp"
+#include "runner/cli/interrupt.hpp"
+#include "runner/cli/options.hpp"
+#include "runner/cli/privilege_probe.hpp"
+#include "runner/cli/run_folder.hpp"
+#include "runner/cli/run_session.hpp"
+#include "runner/report/report.hpp"
+
+namespace crashlab::cli {
+
+namespace {
+int invalid(const std::string& why) {
+  std::cerr << (why.rfind("crashlab", 0) == 0 ? "" : "crashlab: ") << why << "\n";
+  return code(ExitCode::InvalidInput);
+}
+
+// Every check that can refuse the run happens here, before anything is created
+// (apart from the --out folder itself, which the check creates).
+int run_command(const Options& o) {
+  const std::vector<CaseSpec> specs = load_cases(o.paths, o.sets);
+  if (auto problem = check_results_folder(o.out)) return invalid(*problem);
+  if (o.junit && !std::ofstream(*o.junit, std::ios::app))
+    return invalid("--junit " + *o.junit + ": cannot write the file");
+  if (auto problem = namespace_privilege_problem()) return invalid(*problem);
+  std::string folder;
+  try {
+    folder = start_run_folder(o.out);
+  } catch (const std::exception& e) {
+    return invalid(e.what());
+  }
+  std::vector<const CaseSpec*> queue;
+  for (int r = 0; r < o.repeat; ++r)
+    for (const auto& s : specs) queue.push_back(&s);
+  watch_interrupts();
+  return RunSession(std::move(queue), o, folder).execute();
+}
+
+int list_command(const Options& o) {
+  const std::vector<CaseSpec> specs = load_cases(o.paths, {});
+  if (o.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& s : specs)
+      out.push_back({{"name", s.name}, {"file", s.file}, {"description", s.description}, {"window_ms", s.window_ms}});
+    std::cout << out.dump(2) << "\n";
+  } else {
+    for (const auto& s : specs) std::cout << s.name << "\n    " << s.description << "\n";
+  }
+  return code(ExitCode::AllPassed);
+}
+
+int validate_command(const Options& o) {
+  for (const auto& s : load_cases(o.paths, {})) std::cout << "ok  " << s.name << "  (" << s.file << ")\n";
+  return code(ExitCode::AllPassed);
+}
+}  // namespace
+
+int crashlab_main(int argc, const char* const* argv) {
+  ParseOutcome parsed = parse_command_line(argc, argv, std::cout, std::cerr);
+  if (!parsed.options) return parsed.exit_code;
+  const Options& o = *parsed.options;
+  try {
+    switch (o.command) {
+      case Command::Run: return run_command(o);
+      case Command::List: return list_command(o);
+      case Command::Validate: return validate_command(o);
+      case Command::Report: return report_command(o.paths, o.report_out.value_or(""), std::cerr);
+      case Command::HelpMarkdown: std::cout << help_markdown(); return code(ExitCode::AllPassed);
+    }
+  } catch (const CaseError& e) {
+    return invalid(e.what());
+  }
+  return code(ExitCode::InvalidInput);
+}
+
+}  // namespace crashlab::cli

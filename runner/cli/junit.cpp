@@ -1,0 +1,63 @@
+#include "runner/cli/junit.hpp"
+
+#include <cstdio>
+
+namespace crashlab::cli {
+
+namespace {
+std::string xml_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  return out;
+}
+
+std::string seconds(double s) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.3f", s);
+  return b;
+}
+}  // namespace
+
+std::string junit_xml(const std::vector<std::string>& names, const std::vector<const CaseResult*>& results,
+                      double wall_s) {
+  int failures = 0, errors = 0, skipped = 0;
+  std::string cases;
+  for (size_t i = 0; i < names.size(); ++i) {
+    const CaseResult* r = results[i];
+    std::string at = names[i].find('/') == std::string::npos ? "" : names[i].substr(0, names[i].find('/'));
+    cases += "    <testcase classname=\"crashlab." + xml_escape(at) + "\" name=\"" + xml_escape(names[i]) +
+             "\" time=\"" + seconds(r ? r->duration_ms / 1000 : 0) + "\"";
+    if (r && r->passed()) {
+      cases += "/>\n";
+      continue;
+    }
+    cases += ">\n";
+    if (!r) {
+      ++skipped;
+      cases += "      <skipped message=\"interrupted before it finished\"/>\n";
+    } else if (r->verdict == Verdict::Fail) {
+      ++failures;
+      std::string all;
+      for (const auto& f : r->failures) all += f.text() + "\n";
+      std::string first = r->failures.empty() ? "failed" : r->failures.front().text();
+      cases += "      <failure message=\"" + xml_escape(first) + "\">" + xml_escape(all) + "</failure>\n";
+    } else {
+      ++errors;
+      cases += "      <error message=\"" + xml_escape(r->error) + "\"/>\n";
+    }
+    cases += "    </testcase>\n";
+  }
+  const std::string counts = "tests=\"" + std::to_string(names.size()) + "\" failures=\"" + std::to_string(failures) +
+                             "\" errors=\"" + std::to_string(errors) + "\" skipped=\"" + std::to_string(skipped) +
+                             "\" time=\"" + seconds(wall_s) + "\"";
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites " + counts + ">\n  <testsuite name=\"crashlab\" " +
+         counts + ">\n" + cases + "  </testsuite>\n</testsuites>\n";
+}
+
+}  // namespace crashlab::cli

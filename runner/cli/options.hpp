@@ -1,0 +1,44 @@
+#pragma once
+// What the command line asked for, as types: parsed by parse_command_line.
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace crashlab::cli {
+
+enum class Command { Run, List, Validate, Report, HelpMarkdown };
+enum class ColorMode { Auto, Always, Never };
+
+struct Options {
+  Command command = Command::Run;
+  std::vector<std::string> paths;  // case files/folders, or (report) results/folders
+  // run
+  std::vector<std::string> sets;   // --set ROLE.sysctl.NAME=VALUE | ROLE.socket.OPTION=VALUE
+  int repeat = 1;
+  int jobs = 0;                    // 0: every case at once (they mostly wait on kernel timers)
+  std::string out = "results";     // run: a folder (each run gets DIR/<UTC timestamp>/)
+  bool pcap = false;
+  std::optional<std::string> junit;
+  bool tap = false;
+  // every command
+  bool quiet = false, no_progress = false;
+  ColorMode color = ColorMode::Auto;
+  // list
+  bool json = false;
+  // report
+  std::optional<std::string> report_out;
+};
+
+// Either options to act on, or an exit code to return at once (help, version, a
+// usage error: already printed on `out` / `err`).
+struct ParseOutcome {
+  std::optional<Options> options;
+  int exit_code = 0;
+};
+ParseOutcome parse_command_line(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
+
+// docs/cli.md, generated from the same definitions as the parser.
+std::string help_markdown();
+
+}  // namespace crashlab::cli

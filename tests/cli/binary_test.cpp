@@ -1,0 +1,133 @@
+// The real `crashlab` binary: streams and exit codes as a user or a script sees them.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "runner/case/case_files.hpp"
+#include "runner/case/overrides.hpp"
+#include "runner/cli/terminal.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+struct Ran {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+std::string quoted(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Runs the binary (bounded by timeout(1)) with `prefix` words before it, from the source folder.
+Ran run_crashlab(const std::vector<std::string>& args, const std::string& prefix = "") {
+  const fs::path dir = fs::path(testing::TempDir()) / ("crashlab-binary-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::string cmd = "cd " + quoted(CRASHLAB_SOURCE_DIR) + " && timeout 30 " + prefix + " " + quoted(CRASHLAB_BINARY);
+  for (const auto& a : args) cmd += " " + quoted(a);
+  cmd += " >" + quoted((dir / "out").string()) + " 2>" + quoted((dir / "err").string());
+  int status = std::system(cmd.c_str());
+  Ran r{WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(dir / "out"), slurp(dir / "err")};
+  fs::remove_all(dir);
+  return r;
+}
+}  // namespace
+
+TEST(Binary, HelpAndVersionOnStdoutWithExitZero) {
+  for (std::vector<std::string> args : std::vector<std::vector<std::string>>{
+           {"--help"}, {"-h"}, {"help"}, {"run", "--help"}, {"report", "-h"}, {"--version"}}) {
+    Ran r = run_crashlab(args);
+    EXPECT_EQ(r.exit_code, 0) << args.front() << r.err;
+    EXPECT_EQ(r.err, "") << args.front();
+    EXPECT_FALSE(r.out.empty()) << args.front();
+  }
+}
+
+TEST(Binary, InvalidInputExitsTwoOnStderr) {
+  Ran typo = run_crashlab({"lsit"});
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_EQ(typo.out, "");
+  EXPECT_NE(typo.err.find("did you mean 'list'?"), std::string::npos) << typo.err;
+  Ran unknown = run_crashlab({"list", "--pcap"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("--pcap"), std::string::npos) << unknown.err;
+  Ran missing = run_crashlab({"validate", "cases/no-such-case.json"});
+  EXPECT_EQ(missing.exit_code, 2) << missing.err;
+}
+
+TEST(Binary, UnusableOutFolderIsRefusedBeforeAnythingRuns) {
+  Ran r = run_crashlab({"run", "cases/process-crash/idle.json", "--out", "/proc/nope"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("--out /proc/nope: cannot create the folder: "), std::string::npos) << r.err;
+  EXPECT_EQ(r.out, "");  // no banner: nothing ran
+}
+
+TEST(Binary, AReportThatCannotBeWrittenExitsOne) {
+  // A valid result (one that could not run), so only the page's folder is wrong.
+  const std::string result = testing::TempDir() + "crashlab-error-result.json";
+  std::ofstream(result) << R"({"case": "x/y", "verdict": "error", "error": "boom", "sides": {}})";
+  Ran r = run_crashlab({"report", result, "--out", "/proc/nope/report.html"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  std::remove(result.c_str());
+}
+
+TEST(Binary, ListJsonHasEveryCase) {
+  Ran r = run_crashlab({"list", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j.size(), crashlab::find_case_files(CRASHLAB_SOURCE_DIR "/cases").size());
+  EXPECT_TRUE(j.at(0).contains("window_ms"));
+}
+
+TEST(Binary, CheckedInCliDocsAreCurrent) {
+  Ran r = run_crashlab({"help-markdown"});
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_EQ(slurp(CRASHLAB_SOURCE_DIR "/docs/cli.md"), r.out)
+      << "docs/cli.md is stale: cmake --build build --target cli-docs";
+}
+
+// Without the right to create a network namespace the run stops with one line.
+// Root (real, or of a user namespace) runs the binary with every capability dropped.
+TEST(Binary, WithoutNamespacePrivilegesOneLineAndExitTwo) {
+  const std::string prefix = ::geteuid() == 0 ? "setpriv --bounding-set=-all --inh-caps=-all" : "";
+  const fs::path out = fs::path(testing::TempDir()) / ("crashlab-privilege-out-" + std::to_string(::getpid()));
+  Ran r = run_crashlab({"run", "cases/process-crash/idle.json", "--out", out.string()}, prefix);
+  fs::remove_all(out);
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("crashlab: needs root or a user namespace"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("unshare -Urn crashlab"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_EQ(r.out, "");
+}
+
+TEST(Terminal, NoColorWinsAndWidthFallsBackToColumns) {
+  ::setenv("NO_COLOR", "1", 1);
+  EXPECT_FALSE(crashlab::cli::use_color(crashlab::cli::ColorMode::Always, STDOUT_FILENO));
+  ::unsetenv("NO_COLOR");
+  EXPECT_TRUE(crashlab::cli::use_color(crashlab::cli::ColorMode::Always, STDOUT_FILENO));
+  EXPECT_FALSE(crashlab::cli::use_color(crashlab::cli::ColorMode::Never, STDOUT_FILENO));
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  ::setenv("COLUMNS", "123", 1);
+  EXPECT_EQ(crashlab::cli::terminal_width(fds[0]), 123u);
+  ::unsetenv("COLUMNS");
+  EXPECT_EQ(crashlab::cli::terminal_width(fds[0]), 80u);
+  EXPECT_FALSE(crashlab::cli::use_color(crashlab::cli::ColorMode::Auto, fds[0]));
+  ::close(fds[0]);
+  ::close(fds[1]);
+}
