@@ -2,6 +2,9 @@
 // process, no namespace a process or fd refers to, no link, mount or sysctl change
 // in the initial namespace.
 #include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
 #include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -59,7 +62,18 @@ TEST_P(Leak, RunnerKilledMidScenarioLeavesNothing) {
   const int sig = GetParam();
   const MachineSnapshot before = snapshot_machine();
   const auto sysctls_before = sysctls_of_interest();
-  std::string out = testing::TempDir() + "/leak-results";
+  // A folder of this run's own: a shared one may belong to another user (root's run
+  // before the unprivileged one), and the runner refuses an --out it cannot write.
+  std::string tmpl = testing::TempDir() + "crashlab-leak-XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl.data()), nullptr) << "mkdtemp " << tmpl;
+  const std::string out = tmpl;
+  struct RemoveAfter {
+    std::string dir;
+    ~RemoveAfter() {
+      std::error_code ec;
+      std::filesystem::remove_all(dir, ec);
+    }
+  } remove_after{out};
 
   bp::child runner(CRASHLAB_BINARY, "run", CRASHLAB_SOURCE_DIR "/tests/data/long-window.json", "--out", out,
                    bp::std_out > bp::null, bp::std_err > bp::null);

@@ -2,20 +2,13 @@
 
 #include <cstdio>
 
+#include "runner/report/format.hpp"
+
 namespace crashlab::cli {
 
 namespace {
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  return out;
-}
+// The report's escaping serves XML as well as HTML.
+std::string xml_escape(const std::string& s) { return report::esc(s); }
 
 std::string seconds(double s) {
   char b[32];

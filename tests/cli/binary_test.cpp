@@ -79,7 +79,7 @@ TEST(Binary, UnusableOutFolderIsRefusedBeforeAnythingRuns) {
 
 TEST(Binary, AReportThatCannotBeWrittenExitsOne) {
   // A valid result (one that could not run), so only the page's folder is wrong.
-  const std::string result = testing::TempDir() + "crashlab-error-result.json";
+  const std::string result = testing::TempDir() + "crashlab-error-result-" + std::to_string(::getpid()) + ".json";
   std::ofstream(result) << R"({"case": "x/y", "verdict": "error", "error": "boom", "sides": {}})";
   Ran r = run_crashlab({"report", result, "--out", "/proc/nope/report.html"});
   EXPECT_EQ(r.exit_code, 1) << r.err;

@@ -1,6 +1,7 @@
 // Terminal and machine output: widths at 80 columns, the summary, the order of
 // blocks, KTAP, JUnit, and the results-folder check.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <sstream>
@@ -131,7 +132,7 @@ TEST(ResultsFolder, UnusableFolderIsRefusedWithTheReason) {
   auto problem = check_results_folder("/proc/nope");
   ASSERT_TRUE(problem);
   EXPECT_NE(problem->find("--out /proc/nope: cannot create the folder: "), std::string::npos) << *problem;
-  const std::string dir = testing::TempDir() + "/crashlab-folder-test";
+  const std::string dir = testing::TempDir() + "/crashlab-folder-test-" + std::to_string(::getpid());
   std::filesystem::remove_all(dir);
   EXPECT_EQ(check_results_folder(dir), std::nullopt);
   EXPECT_TRUE(std::filesystem::is_empty(dir));  // the probe file is gone
