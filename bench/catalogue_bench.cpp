@@ -30,6 +30,7 @@
 #include "runner/case/case_files.hpp"
 
 using namespace crashlab;
+using namespace crashlab::runner;
 namespace fs = std::filesystem;
 
 namespace {

@@ -2,4 +2,4 @@
 // The command line and its exit codes: runner/cli/, docs/cli.md.
 #include "runner/cli/commands.hpp"
 
-int main(int argc, char** argv) { return crashlab::cli::crashlab_main(argc, argv); }
+int main(int argc, char** argv) { return crashlab::runner::cli::crashlab_main(argc, argv); }

@@ -2,7 +2,7 @@
 #include <cstdio>
 #include <string>
 
-namespace crashlab {
+namespace crashlab::runner {
 
 // "6652.1 ms" (decimals 1) or "6652 ms" (decimals 0).
 inline std::string ms_text(double ms, int decimals = 1) {
@@ -11,4 +11,4 @@ inline std::string ms_text(double ms, int decimals = 1) {
   return b;
 }
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

@@ -11,7 +11,7 @@
 #include "runner/cli/terminal.hpp"
 #include "runner/cli/text_wrap.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 namespace {
 constexpr size_t kSideIndent = 11;  // "   client  " / "   server  "
@@ -111,4 +111,4 @@ std::string render_summary(const RunSummary& s, const RowStyle& style) {
   return o;
 }
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

@@ -4,7 +4,7 @@
 
 #include "runner/result/case_result.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 // How rows are laid out: no line wider than `width`; colour for the verdicts.
 struct RowStyle {
@@ -28,4 +28,4 @@ struct RunSummary {
 // the counts with errors apart from failures, the wall time, and "interrupted".
 std::string render_summary(const RunSummary& s, const RowStyle& style = {});
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

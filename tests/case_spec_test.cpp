@@ -7,6 +7,7 @@
 #include "runner/case/overrides.hpp"
 
 using namespace crashlab;
+using namespace crashlab::runner;
 using nlohmann::json;
 
 namespace {

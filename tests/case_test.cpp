@@ -9,6 +9,7 @@
 #include "runner/table.hpp"
 
 using namespace crashlab;
+using namespace crashlab::runner;
 
 namespace {
 class Case : public NamespaceTest, public testing::WithParamInterface<std::string> {};

@@ -7,7 +7,8 @@
 #include "runner/judge/judge.hpp"
 
 using namespace crashlab;
-using namespace crashlab::testing_values;
+using namespace crashlab::runner;
+using namespace crashlab::runner::testing_values;
 
 namespace {
 std::vector<int> ids(const std::vector<std::string>& names) {

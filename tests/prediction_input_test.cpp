@@ -7,7 +7,8 @@
 #include "runner/predict/prediction_input.hpp"
 
 using namespace crashlab;
-using namespace crashlab::testing_values;
+using namespace crashlab::runner;
+using namespace crashlab::runner::testing_values;
 
 TEST(PredictionInput, TheSideTheFaultHitGetsNoPrediction) {
   CaseSpec spec = host_crash_send_case(R"({"detected_after_ms": "model"})");

@@ -6,6 +6,7 @@
 #include "runner/predict/prediction.hpp"
 
 using namespace crashlab;
+using namespace crashlab::runner;
 
 namespace {
 PredictionInput data_into_silence() {

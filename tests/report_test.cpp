@@ -19,7 +19,8 @@ namespace fs = std::filesystem;
 
 namespace {
 using namespace crashlab;
-using namespace crashlab::testing_values;
+using namespace crashlab::runner;
+using namespace crashlab::runner::testing_values;
 
 // host-crash/send as it typically runs: the crashed client's socket goes
 // FIN_WAIT1 > CLOSE within 2 ms and sends a RST, the server's data is

@@ -7,7 +7,8 @@
 #include "runner/result/timeline.hpp"
 
 using namespace crashlab;
-using namespace crashlab::testing_values;
+using namespace crashlab::runner;
+using namespace crashlab::runner::testing_values;
 
 namespace {
 std::vector<nlohmann::json> of_kind(const nlohmann::json& tl, const std::string& kind) {

@@ -8,7 +8,7 @@
 
 namespace fs = std::filesystem;
 
-namespace crashlab {
+namespace crashlab::runner {
 
 std::string case_name_for(const std::string& file) {
   fs::path p = fs::path(file).lexically_normal();
@@ -42,4 +42,4 @@ std::vector<std::string> find_case_files(const std::string& path) {
   return out;
 }
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

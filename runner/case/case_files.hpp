@@ -4,7 +4,7 @@
 
 #include "runner/case/case_spec.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 CaseSpec load_case(const std::string& path);
 // Every *.json below `path` (or `path` itself), sorted.
@@ -13,4 +13,4 @@ std::vector<std::string> find_case_files(const std::string& path);
 // nearest folder named "cases", without ".json" (the file's stem if there is none).
 std::string case_name_for(const std::string& file);
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

@@ -8,7 +8,7 @@
 #include "runner/case/sysctl_names.hpp"
 #include "runner/faults/registry.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 namespace {
 constexpr int64_t kMaxBytes = 64 << 20;
@@ -213,4 +213,4 @@ CaseSpec parse_case(const nlohmann::json& j, const std::string& file, const std:
   return c;
 }
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

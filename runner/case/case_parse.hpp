@@ -5,7 +5,7 @@
 #include "runner/case/case_spec.hpp"
 #include "runner/json/fields.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 // Parses and validates strictly: unknown keys, wrong types, unknown roles, faults,
 // states, errno names, socket options, and absurd times are errors naming the
@@ -17,4 +17,4 @@ CaseSpec parse_case(const nlohmann::json& j, const std::string& file, const std:
 SocketOption socket_option_field(const Fields& f, const std::string& field, const std::string& name,
                                  const nlohmann::json& value);
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

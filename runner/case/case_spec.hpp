@@ -13,7 +13,7 @@
 #include "runner/faults/fault.hpp"
 #include "runner/json/fields.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 // One scenario, as a case file states it (docs/case-format.md), typed. Strings
 // stay at the JSON edge (case_parse.cpp, result_json.cpp).
@@ -76,4 +76,4 @@ using CaseError = InputError;
 // The longest a case may wait for anything: a case that needs longer is a mistake.
 inline constexpr int64_t kMaxWindowMs = 30 * 60 * 1000;
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

@@ -4,7 +4,7 @@
 
 #include "netns/errors.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 namespace {
 struct Named {
@@ -29,4 +29,4 @@ std::optional<Outcome> Outcome::parse(std::string_view text) {
   return Outcome{Kind::Error, e};
 }
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

@@ -3,7 +3,7 @@
 #include <string>
 #include <string_view>
 
-namespace crashlab {
+namespace crashlab::runner {
 
 // What an application saw after the fault: end of stream, a completed send,
 // data, or an error (a socket's errno).
@@ -22,4 +22,4 @@ struct Outcome {
   bool operator==(const Outcome&) const = default;
 };
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

@@ -6,7 +6,7 @@
 #include "runner/case/roles.hpp"
 #include "runner/case/sysctl_names.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 void apply_override(CaseSpec& spec, const std::string& assignment) {
   auto eq = assignment.find('=');
@@ -44,4 +44,4 @@ void apply_override(CaseSpec& spec, const std::string& assignment) {
   }
 }
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

@@ -5,7 +5,7 @@
 
 #include "netns/topology.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 // Both roles, in the order results list them.
 inline constexpr std::array<Role, 2> kRoles = {Role::Server, Role::Client};
@@ -19,4 +19,4 @@ inline std::optional<Role> parse_role(std::string_view s) {
   return std::nullopt;
 }
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

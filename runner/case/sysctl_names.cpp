@@ -5,7 +5,7 @@
 #include "netns/host.hpp"
 #include "netns/sysctl.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 namespace {
 // Every test host's interface is eth0, which the runner's own namespace need not
@@ -40,4 +40,4 @@ std::string sysctl_assignment(const Fields& f, const std::string& field, const s
   f.fail(field, "must be an integer or a string, got " + Fields::shown(v));
 }
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

@@ -1,6 +1,6 @@
 #include "runner/cli/case_list.hpp"
 
-namespace crashlab::cli {
+namespace crashlab::runner::cli {
 
 std::vector<CaseSpec> load_cases(const std::vector<std::string>& paths, const std::vector<std::string>& sets) {
   std::vector<CaseSpec> specs;
@@ -13,4 +13,4 @@ std::vector<CaseSpec> load_cases(const std::vector<std::string>& paths, const st
   return specs;
 }
 
-}  // namespace crashlab::cli
+}  // namespace crashlab::runner::cli

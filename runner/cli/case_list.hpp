@@ -7,8 +7,8 @@
 #include "runner/case/case_files.hpp"
 #include "runner/case/overrides.hpp"
 
-namespace crashlab::cli {
+namespace crashlab::runner::cli {
 
 std::vector<CaseSpec> load_cases(const std::vector<std::string>& paths, const std::vector<std::string>& sets);
 
-}  // namespace crashlab::cli
+}  // namespace crashlab::runner::cli

@@ -12,7 +12,7 @@
 #include "runner/cli/suggest.hpp"
 #include "runner/cli/version.hpp"
 
-namespace crashlab::cli {
+namespace crashlab::runner::cli {
 
 namespace {
 const std::map<std::string, ColorMode> kColorModes = {
@@ -176,4 +176,4 @@ std::string help_markdown() {
   return md.str();
 }
 
-}  // namespace crashlab::cli
+}  // namespace crashlab::runner::cli

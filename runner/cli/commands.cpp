@@ -15,7 +15,7 @@
 #include "runner/cli/run_session.hpp"
 #include "runner/report/report.hpp"
 
-namespace crashlab::cli {
+namespace crashlab::runner::cli {
 
 namespace {
 int invalid(const std::string& why) {
@@ -81,4 +81,4 @@ int crashlab_main(int argc, const char* const* argv) {
   return code(ExitCode::InvalidInput);
 }
 
-}  // namespace crashlab::cli
+}  // namespace crashlab::runner::cli

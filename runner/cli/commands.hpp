@@ -1,7 +1,7 @@
 #pragma once
 // The `crashlab` program: parse the command line, run the command, return the exit code.
-namespace crashlab::cli {
+namespace crashlab::runner::cli {
 
 int crashlab_main(int argc, const char* const* argv);
 
-}  // namespace crashlab::cli
+}  // namespace crashlab::runner::cli

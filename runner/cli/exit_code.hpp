@@ -1,6 +1,6 @@
 #pragma once
 // The exit codes every path of `crashlab` honours (docs/cli.md).
-namespace crashlab::cli {
+namespace crashlab::runner::cli {
 
 enum class ExitCode : int {
   AllPassed = 0,    // every case ran and every expectation held
@@ -18,4 +18,4 @@ constexpr const char* kExitCodeText =
     "privileges), nothing ran; 130 interrupted (SIGINT/SIGTERM), finished cases\n"
     "are still reported.";
 
-}  // namespace crashlab::cli
+}  // namespace crashlab::runner::cli

@@ -4,7 +4,7 @@
 
 #include <atomic>
 
-namespace crashlab::cli {
+namespace crashlab::runner::cli {
 
 namespace {
 std::atomic<bool> g_interrupted{false};
@@ -24,4 +24,4 @@ void watch_interrupts() {
 
 bool interrupted() { return g_interrupted.load(); }
 
-}  // namespace crashlab::cli
+}  // namespace crashlab::runner::cli

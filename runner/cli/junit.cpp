@@ -4,7 +4,7 @@
 
 #include "runner/report/format.hpp"
 
-namespace crashlab::cli {
+namespace crashlab::runner::cli {
 
 namespace {
 // The report's escaping serves XML as well as HTML.
@@ -53,4 +53,4 @@ std::string junit_xml(const std::vector<std::string>& names, const std::vector<c
          counts + ">\n" + cases + "  </testsuite>\n</testsuites>\n";
 }
 
-}  // namespace crashlab::cli
+}  // namespace crashlab::runner::cli

@@ -2,7 +2,7 @@
 
 #include <sstream>
 
-namespace crashlab::cli {
+namespace crashlab::runner::cli {
 
 std::string ktap_header(size_t planned) { return "KTAP version 1\n1.." + std::to_string(planned) + "\n"; }
 
@@ -23,4 +23,4 @@ std::string ktap_skip(size_t number, const std::string& name, const std::string&
   return "ok " + std::to_string(number) + " " + name + " # SKIP " + reason + "\n";
 }
 
-}  // namespace crashlab::cli
+}  // namespace crashlab::runner::cli

@@ -5,7 +5,7 @@
 
 #include "runner/result/case_result.hpp"
 
-namespace crashlab::cli {
+namespace crashlab::runner::cli {
 
 // "KTAP version 1\n1..N\n"
 std::string ktap_header(size_t planned);
@@ -16,4 +16,4 @@ std::string ktap_case(size_t number, const CaseResult& r, const std::string& blo
 // A case that did not run: "ok N name # SKIP reason".
 std::string ktap_skip(size_t number, const std::string& name, const std::string& reason);
 
-}  // namespace crashlab::cli
+}  // namespace crashlab::runner::cli

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace crashlab::cli {
+namespace crashlab::runner::cli {
 
 enum class Command { Run, List, Validate, Report, HelpMarkdown };
 enum class ColorMode { Auto, Always, Never };
@@ -41,4 +41,4 @@ ParseOutcome parse_command_line(int argc, const char* const* argv, std::ostream&
 // docs/cli.md, generated from the same definitions as the parser.
 std::string help_markdown();
 
-}  // namespace crashlab::cli
+}  // namespace crashlab::runner::cli

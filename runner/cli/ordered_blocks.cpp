@@ -1,6 +1,6 @@
 #include "runner/cli/ordered_blocks.hpp"
 
-namespace crashlab::cli {
+namespace crashlab::runner::cli {
 
 std::string OrderedBlocks::add(size_t i, std::string text) {
   blocks_.at(i) = std::move(text);
@@ -16,4 +16,4 @@ std::string OrderedBlocks::release_rest(const std::function<std::string(size_t)>
   return out;
 }
 
-}  // namespace crashlab::cli
+}  // namespace crashlab::runner::cli

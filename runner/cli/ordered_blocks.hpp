@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace crashlab::cli {
+namespace crashlab::runner::cli {
 
 class OrderedBlocks {
  public:
@@ -22,4 +22,4 @@ class OrderedBlocks {
   size_t next_ = 0;
 };
 
-}  // namespace crashlab::cli
+}  // namespace crashlab::runner::cli

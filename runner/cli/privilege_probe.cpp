@@ -6,7 +6,7 @@
 #include <cstring>
 #include <thread>
 
-namespace crashlab::cli {
+namespace crashlab::runner::cli {
 
 std::optional<std::string> namespace_privilege_problem() {
   int err = 0;
@@ -17,4 +17,4 @@ std::optional<std::string> namespace_privilege_problem() {
          "): run as root, or as `unshare -Urn crashlab ...`; see README";
 }
 
-}  // namespace crashlab::cli
+}  // namespace crashlab::runner::cli

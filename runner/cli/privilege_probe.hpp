@@ -3,11 +3,11 @@
 #include <optional>
 #include <string>
 
-namespace crashlab::cli {
+namespace crashlab::runner::cli {
 
 // Runs unshare(CLONE_NEWNET) on a short-lived thread (the namespace goes with the
 // thread; the process's own namespace is untouched). Returns the one-line refusal
 // when it fails.
 std::optional<std::string> namespace_privilege_problem();
 
-}  // namespace crashlab::cli
+}  // namespace crashlab::runner::cli

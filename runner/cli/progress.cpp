@@ -7,7 +7,7 @@
 
 #include "runner/cli/terminal.hpp"
 
-namespace crashlab::cli {
+namespace crashlab::runner::cli {
 
 std::string progress_line(size_t done, size_t total, const std::vector<RunningCase>& running, size_t width) {
   const size_t room = width > 1 ? width - 1 : 1;
@@ -82,4 +82,4 @@ void Progress::clear() {
   if (enabled_) std::cerr << "\r\033[K" << std::flush;
 }
 
-}  // namespace crashlab::cli
+}  // namespace crashlab::runner::cli

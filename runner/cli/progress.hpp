@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-namespace crashlab::cli {
+namespace crashlab::runner::cli {
 
 struct RunningCase {
   std::string name;
@@ -52,4 +52,4 @@ class Progress {
   std::thread thread_;
 };
 
-}  // namespace crashlab::cli
+}  // namespace crashlab::runner::cli

@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <stdexcept>
 
-namespace crashlab::cli {
+namespace crashlab::runner::cli {
 
 namespace fs = std::filesystem;
 
@@ -63,4 +63,4 @@ std::string start_run_folder(const std::string& dir) {
   return (fs::path(dir) / name).string();
 }
 
-}  // namespace crashlab::cli
+}  // namespace crashlab::runner::cli

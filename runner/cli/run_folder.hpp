@@ -3,7 +3,7 @@
 #include <optional>
 #include <string>
 
-namespace crashlab::cli {
+namespace crashlab::runner::cli {
 
 // Creates `dir` if needed and writes and removes a probe file in it. Returns the
 // reason ("--out DIR: cannot ...: <errno text>") when results could not be written there.
@@ -13,4 +13,4 @@ std::optional<std::string> check_results_folder(const std::string& dir);
 // DIR/latest at it. Returns the new folder; throws std::runtime_error with the reason.
 std::string start_run_folder(const std::string& dir);
 
-}  // namespace crashlab::cli
+}  // namespace crashlab::runner::cli

@@ -17,7 +17,7 @@
 #include "runner/run/environment.hpp"
 #include "runner/result/result_json.hpp"
 
-namespace crashlab::cli {
+namespace crashlab::runner::cli {
 
 namespace {
 constexpr auto kInterruptCheck = std::chrono::milliseconds(100);  // how soon Ctrl-C is noticed
@@ -137,4 +137,4 @@ int RunSession::finish(bool was_interrupted) {
   return code(all_pass ? ExitCode::AllPassed : ExitCode::CaseFailed);
 }
 
-}  // namespace crashlab::cli
+}  // namespace crashlab::runner::cli

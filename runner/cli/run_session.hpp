@@ -17,7 +17,7 @@
 #include "runner/cli/progress.hpp"
 #include "runner/table.hpp"
 
-namespace crashlab::cli {
+namespace crashlab::runner::cli {
 
 class RunSession {
  public:
@@ -50,4 +50,4 @@ class RunSession {
   Progress progress_;
 };
 
-}  // namespace crashlab::cli
+}  // namespace crashlab::runner::cli

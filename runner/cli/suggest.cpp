@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace crashlab::cli {
+namespace crashlab::runner::cli {
 
 // Optimal string alignment: insertions, deletions, substitutions and swaps of
 // neighbours ("rnu" -> "run") each count as one edit.
@@ -31,4 +31,4 @@ std::optional<std::string> closest(const std::string& word, const std::vector<st
   return best;
 }
 
-}  // namespace crashlab::cli
+}  // namespace crashlab::runner::cli

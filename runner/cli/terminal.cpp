@@ -5,7 +5,7 @@
 
 #include <cstdlib>
 
-namespace crashlab::cli {
+namespace crashlab::runner::cli {
 
 namespace {
 bool env_set(const char* name) {
@@ -42,4 +42,4 @@ std::string colored_verdict(const std::string& word) {
   return c + word + "\033[0m";
 }
 
-}  // namespace crashlab::cli
+}  // namespace crashlab::runner::cli

@@ -5,7 +5,7 @@
 
 #include "runner/cli/options.hpp"
 
-namespace crashlab::cli {
+namespace crashlab::runner::cli {
 
 // Columns of the terminal on `fd` (TIOCGWINSZ), else $COLUMNS, else 80.
 size_t terminal_width(int fd);
@@ -18,4 +18,4 @@ bool use_color(ColorMode mode, int fd);
 // ANSI colour for a verdict word ("PASS", "FAIL", "ERROR"...): green, red, magenta.
 std::string colored_verdict(const std::string& word);
 
-}  // namespace crashlab::cli
+}  // namespace crashlab::runner::cli

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
-namespace crashlab::cli {
+namespace crashlab::runner::cli {
 
 std::string wrap(const std::string& line, size_t width, size_t indent) {
   width = std::max<size_t>(width, indent + 4);  // room for something on every line
@@ -32,4 +32,4 @@ std::string wrap_lines(const std::string& text, size_t width, size_t indent) {
   return out;
 }
 
-}  // namespace crashlab::cli
+}  // namespace crashlab::runner::cli

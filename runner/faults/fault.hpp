@@ -7,7 +7,7 @@
 
 #include "netns/topology.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 class World;
 
@@ -60,4 +60,4 @@ struct FaultSpec {
   const Fault* operator->() const { return behaviour.get(); }
 };
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

@@ -4,7 +4,7 @@
 #include "runner/faults/registry.hpp"
 #include "runner/run/world.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 namespace {
 class Freeze : public Fault {
@@ -19,4 +19,4 @@ class Freeze : public Fault {
 
 std::unique_ptr<Fault> parse_freeze(Fields&, const CaseShape&) { return std::make_unique<Freeze>(); }
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

@@ -5,7 +5,7 @@
 #include "runner/faults/registry.hpp"
 #include "runner/run/world.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 void crash_host(World& w, Role target) {
   w.obs->unwatch(w.topo->host(target).ns());
@@ -26,4 +26,4 @@ class HostCrash : public Fault {
 
 std::unique_ptr<Fault> parse_host_crash(Fields&, const CaseShape&) { return std::make_unique<HostCrash>(); }
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

@@ -1,10 +1,10 @@
 #pragma once
 #include "netns/topology.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 class World;
 // Shared by host-crash and host-reboot: the host dies the same way in both.
 void crash_host(World& w, Role target);
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

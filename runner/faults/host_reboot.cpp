@@ -6,7 +6,7 @@
 #include "runner/faults/registry.hpp"
 #include "runner/run/world.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 namespace {
 class HostReboot : public Fault {
@@ -61,4 +61,4 @@ std::unique_ptr<Fault> parse_host_reboot(Fields& f, const CaseShape& shape) {
   return r;
 }
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

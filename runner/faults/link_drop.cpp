@@ -3,7 +3,7 @@
 #include "runner/faults/registry.hpp"
 #include "runner/run/world.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 namespace {
 class LinkDrop : public Fault {
@@ -30,4 +30,4 @@ class LinkDrop : public Fault {
 
 std::unique_ptr<Fault> parse_link_drop(Fields&, const CaseShape&) { return std::make_unique<LinkDrop>(); }
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

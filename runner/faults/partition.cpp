@@ -4,7 +4,7 @@
 #include "runner/faults/registry.hpp"
 #include "runner/run/world.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 namespace {
 class Partition : public Fault {
@@ -40,4 +40,4 @@ std::unique_ptr<Fault> parse_partition(Fields& f, const CaseShape& shape) {
   return p;
 }
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

@@ -5,7 +5,7 @@
 #include "runner/faults/registry.hpp"
 #include "runner/run/world.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 namespace {
 class ProcessDeath : public Fault {
@@ -38,4 +38,4 @@ class ProcessDeath : public Fault {
 std::unique_ptr<Fault> parse_process_crash(Fields&, const CaseShape&) { return std::make_unique<ProcessDeath>(true); }
 std::unique_ptr<Fault> parse_process_exit(Fields&, const CaseShape&) { return std::make_unique<ProcessDeath>(false); }
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-namespace crashlab {
+namespace crashlab::runner {
 
 namespace {
 // A new fault: its file, one row here, its netns mechanism, the docs and a case.
@@ -36,4 +36,4 @@ const FaultType* find_fault_type(std::string_view name) {
 
 std::string_view fault_name(FaultKind kind) { return fault_type(kind).name; }
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

@@ -7,7 +7,7 @@
 #include "runner/json/fields.hpp"
 #include "runner/faults/fault.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 // What a fault's parser may check its fields against.
 struct CaseShape {
@@ -40,4 +40,4 @@ std::unique_ptr<Fault> parse_link_drop(Fields&, const CaseShape&);
 std::unique_ptr<Fault> parse_partition(Fields&, const CaseShape&);
 std::unique_ptr<Fault> parse_freeze(Fields&, const CaseShape&);
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

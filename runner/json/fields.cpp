@@ -1,6 +1,6 @@
 #include "runner/json/fields.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 Fields::Fields(const nlohmann::json& obj, std::string file, std::string path, Nulls nulls)
     : obj_(obj), file_(std::move(file)), path_(std::move(path)), nulls_(nulls) {
@@ -123,4 +123,4 @@ void Fields::done() const {
     if (!seen_.count(k)) fail(k, "unknown key");
 }
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

@@ -5,7 +5,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace crashlab {
+namespace crashlab::runner {
 
 // Bad input, always naming the file and the field: "cases/x.json: expect.server.states[2]: ..."
 struct InputError : std::invalid_argument {
@@ -57,4 +57,4 @@ class Fields {
   std::set<std::string> seen_;
 };
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

@@ -1,6 +1,6 @@
 #include "runner/judge/firings.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 bool is_retransmission(const std::string& kind) {
   return kind == "retransmit" || kind == "tail_loss_probe" || kind == "syn_retransmit";
@@ -27,4 +27,4 @@ std::vector<int> pair_firings(const std::vector<PredictedFiring>& predicted, con
   return out;
 }
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

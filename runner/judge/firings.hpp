@@ -5,7 +5,7 @@
 
 #include "runner/predict/prediction.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 // The model's firings that a tcp_retransmit_skb tracepoint shows (keepalive probes don't).
 bool is_retransmission(const std::string& firing_kind);
@@ -17,4 +17,4 @@ std::vector<PredictedFiring> predicted_retransmissions(const SidePrediction& p);
 std::vector<int> pair_firings(const std::vector<PredictedFiring>& predicted, const std::vector<double>& observed_ms,
                               const std::function<bool(const PredictedFiring&, double)>& in_window);
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

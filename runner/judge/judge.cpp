@@ -7,7 +7,7 @@
 #include "runner/judge/firings.hpp"
 #include "runner/ms_text.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 namespace {
 template <class T, class Name>
@@ -142,4 +142,4 @@ Judgement judge(const CaseSpec& spec, const Measurement& m, const Predictions& p
   return j;
 }
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

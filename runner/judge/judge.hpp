@@ -8,7 +8,7 @@
 #include "runner/result/case_result.hpp"
 #include "runner/run/measurement.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 struct Judgement {
   std::vector<Failure> failures;
@@ -37,4 +37,4 @@ bool states_match(const std::vector<int>& expected, const std::vector<int>& seen
 // What a side saw after the fault, as results list it: repeats folded, except SENT.
 std::vector<Outcome> folded_outcomes(const std::vector<AppRecord>& app);
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
-namespace crashlab {
+namespace crashlab::runner {
 
 namespace {
 // The model's answer, moved to the fault's clock.
@@ -103,4 +103,4 @@ SidePrediction predict_side(const PredictionInput& in) {
   return s;
 }
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

@@ -6,7 +6,7 @@
 #include "model/tcp_model.hpp"
 #include "runner/faults/fault.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 // What one surviving side's kernel is in for after the fault, as the case and
 // the connection's measured state put it: the inputs of the timing model.
@@ -53,4 +53,4 @@ struct SidePrediction {
 // next firing through, a dead neighbour fails ARP before any TCP timer runs out).
 SidePrediction predict_side(const PredictionInput& in);
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

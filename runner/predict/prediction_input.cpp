@@ -5,7 +5,7 @@
 #include "runner/case/roles.hpp"
 #include "runner/predict/sysctl_table.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 namespace {
 std::optional<int> option(const SocketOptions& opts, const char* name) {
@@ -71,4 +71,4 @@ Predictions predict(const CaseSpec& spec, const Measurement& m) {
   return out;
 }
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

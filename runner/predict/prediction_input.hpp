@@ -6,7 +6,7 @@
 #include "runner/predict/prediction.hpp"
 #include "runner/run/measurement.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 // The model's inputs for one side, read from what the case measured: the
 // effective sysctls and socket options, TCP_INFO at the fault, the first send or
@@ -19,4 +19,4 @@ using Predictions = std::map<Role, SidePrediction>;
 // Every surviving side's prediction. Pure.
 Predictions predict(const CaseSpec& spec, const Measurement& m);
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

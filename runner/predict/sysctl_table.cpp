@@ -2,7 +2,7 @@
 
 #include <optional>
 
-namespace crashlab {
+namespace crashlab::runner {
 
 namespace {
 struct SysctlRow {
@@ -56,4 +56,4 @@ void apply_sysctls(const std::map<std::string, std::string>& sysctls, Prediction
   }
 }
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

@@ -5,7 +5,7 @@
 
 #include "runner/predict/prediction.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 // The one list of sysctls the model reads: every result reports them, and
 // apply_sysctls() feeds them to the model. Per-interface names use the test
@@ -17,4 +17,4 @@ std::vector<std::string> reported_sysctls();
 // an older kernel's behaviour (tcp_syn_linear_timeouts: 0 before 6.5).
 void apply_sysctls(const std::map<std::string, std::string>& sysctls, PredictionInput& in);
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
-namespace crashlab::report {
+namespace crashlab::runner::report {
 
 std::string esc(const std::string& s) {
   std::string o;
@@ -38,4 +38,4 @@ std::string opt_ms(const std::optional<double>& v, const std::string& none) { re
 
 std::string error_and_ms(const std::string& error, double t) { return (error.empty() ? "" : error + " ") + ms(t); }
 
-}  // namespace crashlab::report
+}  // namespace crashlab::runner::report

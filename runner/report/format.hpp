@@ -3,7 +3,7 @@
 #include <optional>
 #include <string>
 
-namespace crashlab::report {
+namespace crashlab::runner::report {
 
 std::string esc(const std::string& s);           // & < > " ' as HTML entities
 std::string fixed(double v, int decimals);       // printf "%.*f"
@@ -12,4 +12,4 @@ std::string signed_ms(double v);                 // ms(v) with a "+" when v >= 0
 std::string opt_ms(const std::optional<double>& v, const std::string& none);
 std::string error_and_ms(const std::string& error, double t);  // "ETIMEDOUT 3320.0 ms", or just the time
 
-}  // namespace crashlab::report
+}  // namespace crashlab::runner::report

@@ -2,7 +2,7 @@
 
 #include <map>
 
-namespace crashlab::report {
+namespace crashlab::runner::report {
 namespace {
 using Names = std::map<std::string, std::string>;
 
@@ -37,4 +37,4 @@ std::string state_colour(const std::string& state) {
   return lookup(colours, state, "#eeeeee");
 }
 
-}  // namespace crashlab::report
+}  // namespace crashlab::runner::report

@@ -8,7 +8,7 @@
 #include "runner/report/panels.hpp"
 #include "runner/report/svg.hpp"
 
-namespace crashlab::report {
+namespace crashlab::runner::report {
 namespace {
 
 std::string verdict_badge(const std::string& verdict) {
@@ -182,4 +182,4 @@ std::string page_html(const std::vector<Result>& results) {
   return o.str();
 }
 
-}  // namespace crashlab::report
+}  // namespace crashlab::runner::report

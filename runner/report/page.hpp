@@ -6,8 +6,8 @@
 
 #include "runner/report/result.hpp"
 
-namespace crashlab::report {
+namespace crashlab::runner::report {
 
 std::string page_html(const std::vector<Result>& results);
 
-}  // namespace crashlab::report
+}  // namespace crashlab::runner::report

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace crashlab::report {
+namespace crashlab::runner::report {
 namespace {
 
 // Every time at which the picture draws something.
@@ -74,4 +74,4 @@ Panels plan_panels(const Result& r) {
   return panels;
 }
 
-}  // namespace crashlab::report
+}  // namespace crashlab::runner::report

@@ -6,7 +6,7 @@
 
 #include "runner/report/result.hpp"
 
-namespace crashlab::report {
+namespace crashlab::runner::report {
 
 // The picture's width in pixels and its margins; times map onto the space between.
 constexpr double kWidth = 1320, kLeft = 118, kRight = 28;
@@ -28,4 +28,4 @@ struct Panels {
 // r has at least one side.
 Panels plan_panels(const Result& r);
 
-}  // namespace crashlab::report
+}  // namespace crashlab::runner::report

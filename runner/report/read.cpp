@@ -9,7 +9,7 @@
 #include "runner/report/kinds.hpp"
 #include "runner/json/fields.hpp"
 
-namespace crashlab::report {
+namespace crashlab::runner::report {
 namespace {
 using nlohmann::json;
 
@@ -186,4 +186,4 @@ Result read_result(const json& j, const std::string& file) {
   return r;
 }
 
-}  // namespace crashlab::report
+}  // namespace crashlab::runner::report

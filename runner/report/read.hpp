@@ -5,10 +5,10 @@
 
 #include "runner/report/result.hpp"
 
-namespace crashlab::report {
+namespace crashlab::runner::report {
 
 // Throws std::invalid_argument "<file>: <field>: <why>" when a field the report
 // uses is missing or of the wrong type.
 Result read_result(const nlohmann::json& j, const std::string& file);
 
-}  // namespace crashlab::report
+}  // namespace crashlab::runner::report

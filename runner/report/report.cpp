@@ -9,7 +9,7 @@
 #include "runner/report/page.hpp"
 #include "runner/report/read.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
@@ -72,4 +72,4 @@ int report_command(const std::vector<std::string>& paths, const std::string& out
   return 0;
 }
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace crashlab {
+namespace crashlab::runner {
 
 // results[i] was read from source_files[i]. Throws std::invalid_argument naming
 // the file and the field when a result has a field of the wrong type.
@@ -20,4 +20,4 @@ std::string render_report_html(const std::vector<nlohmann::json>& results,
 // not a valid result; 1 when the page cannot be written.
 int report_command(const std::vector<std::string>& paths, const std::string& out_path, std::ostream& err);
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

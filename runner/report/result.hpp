@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace crashlab::report {
+namespace crashlab::runner::report {
 
 struct StateAt {  // a band starts here
   std::string state;
@@ -54,4 +54,4 @@ struct Result {
   std::string fault_text() const { return fault_type + (fault_target.empty() ? "" : " of " + fault_target); }
 };
 
-}  // namespace crashlab::report
+}  // namespace crashlab::runner::report

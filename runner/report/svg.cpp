@@ -9,7 +9,7 @@
 #include "runner/report/format.hpp"
 #include "runner/report/kinds.hpp"
 
-namespace crashlab::report {
+namespace crashlab::runner::report {
 namespace {
 
 // Vertical layout of one lane, from its top.
@@ -225,4 +225,4 @@ std::string draw_panel(const Result& r, const Panels& panels, size_t idx) {
   return g.o.str();
 }
 
-}  // namespace crashlab::report
+}  // namespace crashlab::runner::report

@@ -8,8 +8,8 @@
 #include "runner/report/panels.hpp"
 #include "runner/report/result.hpp"
 
-namespace crashlab::report {
+namespace crashlab::runner::report {
 
 std::string draw_panel(const Result& r, const Panels& panels, size_t idx);
 
-}  // namespace crashlab::report
+}  // namespace crashlab::runner::report

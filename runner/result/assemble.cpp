@@ -2,7 +2,7 @@
 
 #include "runner/result/timeline.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 const char* verdict_name(Verdict v) {
   switch (v) {
@@ -56,4 +56,4 @@ void assemble_result(const CaseSpec& spec, const Measurement& m, const Predictio
   res.verdict = j.verdict();
 }
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

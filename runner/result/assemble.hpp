@@ -5,7 +5,7 @@
 #include "runner/result/case_result.hpp"
 #include "runner/run/measurement.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 // A result as far as the spec alone fills it: what every result carries, also
 // one whose case could not run.
@@ -15,4 +15,4 @@ CaseResult result_for(const CaseSpec& spec);
 void assemble_result(const CaseSpec& spec, const Measurement& m, const Predictions& predicted, const Judgement& j,
                      CaseResult& res);
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

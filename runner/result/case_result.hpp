@@ -12,7 +12,7 @@
 #include "runner/faults/fault.hpp"
 #include "runner/predict/prediction.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 enum class Verdict { Pass, Fail, Error };
 // "pass", "fail", "error": the result file's words.
@@ -64,4 +64,4 @@ struct CaseResult {
   bool passed() const { return verdict == Verdict::Pass; }
 };
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

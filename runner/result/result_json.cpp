@@ -9,7 +9,7 @@
 #include "netns/tcp_state.hpp"
 #include "runner/faults/registry.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 namespace {
 template <class T>
@@ -113,4 +113,4 @@ std::string write_result(const CaseResult& r, const std::string& dir) {
   return path;
 }
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

@@ -4,7 +4,7 @@
 
 #include "runner/result/case_result.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 // The stable result format (docs/results.md); bump when a field changes meaning.
 constexpr int kResultSchemaVersion = 1;
@@ -15,4 +15,4 @@ std::string result_basename(const std::string& case_name);
 // Writes DIR/<basename>.json and returns its path.
 std::string write_result(const CaseResult& r, const std::string& dir);
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

@@ -7,7 +7,7 @@
 #include "runner/faults/registry.hpp"
 #include "runner/judge/firings.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 namespace {
 using Json = nlohmann::json;
@@ -90,4 +90,4 @@ Json build_timeline(const CaseSpec& spec, const Measurement& m, const Prediction
   return tl;
 }
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

@@ -5,7 +5,7 @@
 #include "runner/predict/prediction_input.hpp"
 #include "runner/run/measurement.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 // Merges what each observer saw into one timeline (times in ms after the fault;
 // docs/results.md): the fault and its recovery, each side's state changes, the
@@ -13,4 +13,4 @@ namespace crashlab {
 // reports, and the application's outcomes. Pure.
 nlohmann::json build_timeline(const CaseSpec& spec, const Measurement& m, const Predictions& predicted);
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

@@ -8,7 +8,7 @@
 #include "netns/tcp_state.hpp"
 #include "runner/faults/registry.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 namespace {
 bool is_detection_event(const AppEvent& e) { return e.is(AppEventKind::Eof) || e.is(AppEventKind::Error); }
@@ -91,4 +91,4 @@ void perform(World& w, RunClock& clock, const Step& step) {
   row(a.op).perform(w.endpoint(a.role), a);
 }
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

@@ -5,7 +5,7 @@
 #include "runner/case/case_spec.hpp"
 #include "runner/run/world.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 // The run's own clock: when the things actions wait for happened.
 struct RunClock {
@@ -26,4 +26,4 @@ std::vector<Step> after_fault_steps(const CaseSpec& spec);
 // Waits for the step's trigger and its delay (bounded by the clock's deadline), then does it.
 void perform(World& w, RunClock& clock, const Step& step);
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

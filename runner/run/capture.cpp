@@ -2,7 +2,7 @@
 
 #include "runner/case/roles.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 void start_capture(World& w, const std::filesystem::path& file, CaptureOutcome& out) {
   const NetNs* ns = w.topo->switch_ns();
@@ -31,4 +31,4 @@ void finish_capture(World& w, CaptureOutcome& out) {
   }
 }
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

@@ -4,7 +4,7 @@
 #include "runner/run/measure.hpp"
 #include "runner/run/world.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 // Always captured where it can be, so a failed case keeps its packets. Switch: on
 // the bridge, which sees both directions and outlives a crashed host. Direct: on
@@ -13,4 +13,4 @@ void start_capture(World& w, const std::filesystem::path& file, CaptureOutcome& 
 // Stops tcpdump; what it missed, or why it ended early, goes into out.note.
 void finish_capture(World& w, CaptureOutcome& out);
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

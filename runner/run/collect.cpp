@@ -6,7 +6,7 @@
 #include "runner/case/roles.hpp"
 #include "runner/predict/sysctl_table.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 namespace {
 
@@ -102,4 +102,4 @@ void collect(World& w, const AtFault& at_fault, Measurement& m) {
   m.observer = {w.obs->name(), w.obs->resolution(), w.obs->note(), w.obs->exact(), w.obs->lost_events()};
 }
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

@@ -4,7 +4,7 @@
 #include "runner/run/measurement.hpp"
 #include "runner/run/world.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 // What only the moment before the fault can tell: which host each side had (to
 // count only that host's segments) and its counters, and each live connection's
@@ -26,4 +26,4 @@ bool settled(World& w, int64_t fault_t);
 // States, application events, segments, kernel events and the observer's health.
 void collect(World& w, const AtFault& at_fault, Measurement& m);
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

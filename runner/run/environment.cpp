@@ -14,7 +14,7 @@
 #include "netns/observe/trace_observer.hpp"
 #include "netns/unique_fd.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 namespace {
 // After one data round trip a connection's RTO is usecs_to_jiffies(srtt + rttvar)
@@ -88,4 +88,4 @@ std::string environment_banner() {
          (missing.empty() ? "" : ", kernel lacks:" + missing) + "\n";
 }
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

@@ -2,7 +2,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-namespace crashlab {
+namespace crashlab::runner {
 
 // What the kernel under test is and has, printed at the start of every run:
 // runner kernels change under users.
@@ -10,4 +10,4 @@ namespace crashlab {
 nlohmann::json environment_facts();
 std::string environment_banner();
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

@@ -11,7 +11,7 @@
 #include "runner/run/environment.hpp"
 #include "runner/run/world.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 namespace {
 using Json = nlohmann::json;
@@ -94,4 +94,4 @@ RunStage measure(const CaseSpec& spec, const std::filesystem::path& capture_file
   return out;
 }
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

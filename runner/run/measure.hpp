@@ -6,7 +6,7 @@
 #include "runner/case/case_spec.hpp"
 #include "runner/run/measurement.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 // Where the run stage's packet capture went: a file (always written where tcpdump
 // can run, so a failed case keeps it) or why there is none or what it missed.
@@ -26,4 +26,4 @@ struct RunStage {
 // before it returns either way.
 RunStage measure(const CaseSpec& spec, const std::filesystem::path& capture_file);
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

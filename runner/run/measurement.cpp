@@ -1,6 +1,6 @@
 #include "runner/run/measurement.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 std::optional<AppRecord> detection(const SideMeasurement& side) {
   for (const AppRecord& a : side.app)
@@ -18,4 +18,4 @@ std::vector<double> retransmissions_ms(const Measurement& m, Role role) {
   return out;
 }
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

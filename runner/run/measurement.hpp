@@ -11,7 +11,7 @@
 #include "netns/observe/kernel_event.hpp"
 #include "runner/case/outcome.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 // What a case run measured: the one thing the run stage hands on. Prediction,
 // judging, the timeline and the result are pure functions of it (and the spec),
@@ -68,4 +68,4 @@ std::optional<AppRecord> detection(const SideMeasurement& side);
 // The kernel's retransmissions of a side's connection after the fault, in ms after it.
 std::vector<double> retransmissions_ms(const Measurement& m, Role role);
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

@@ -9,7 +9,7 @@
 #include "runner/result/result_json.hpp"
 #include "runner/run/measure.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 namespace {
 // A failed case keeps its capture; a passed one only with --pcap.
@@ -46,4 +46,4 @@ CaseResult run_case(const CaseSpec& spec, const RunOptions& opts) {
   return res;
 }
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

@@ -4,7 +4,7 @@
 #include "runner/case/case_spec.hpp"
 #include "runner/result/case_result.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 struct RunOptions {
   std::string out_dir = "results";  // where a packet capture goes (beside the result)
@@ -16,4 +16,4 @@ struct RunOptions {
 // come back as Verdict::Error with the message.
 CaseResult run_case(const CaseSpec& spec, const RunOptions& opts = {});
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

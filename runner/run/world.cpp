@@ -5,7 +5,7 @@
 
 #include "netns/tcp_state.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 uint16_t allocate_port() {
   static std::atomic<uint32_t> next{20000 + std::random_device{}() % 30000};
@@ -24,4 +24,4 @@ void World::replace_endpoint(Role r, std::unique_ptr<EndpointClient> fresh) {
   ep[r] = std::move(fresh);
 }
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

@@ -11,7 +11,7 @@
 #include "runner/case/case_spec.hpp"
 #include "netns/observe/observation.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 // Everything one case owns while it runs: the live objects, never a mailbox
 // between stages (what the stages need is collected into a Measurement).
@@ -44,4 +44,4 @@ class World {
 // tracepoint filters never see each other's connections.
 uint16_t allocate_port();
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

@@ -90,7 +90,7 @@ TEST(Binary, ListJsonHasEveryCase) {
   Ran r = run_crashlab({"list", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto j = nlohmann::json::parse(r.out);
-  EXPECT_EQ(j.size(), crashlab::find_case_files(CRASHLAB_SOURCE_DIR "/cases").size());
+  EXPECT_EQ(j.size(), crashlab::runner::find_case_files(CRASHLAB_SOURCE_DIR "/cases").size());
   EXPECT_TRUE(j.at(0).contains("window_ms"));
 }
 
@@ -117,17 +117,17 @@ TEST(Binary, WithoutNamespacePrivilegesOneLineAndExitTwo) {
 
 TEST(Terminal, NoColorWinsAndWidthFallsBackToColumns) {
   ::setenv("NO_COLOR", "1", 1);
-  EXPECT_FALSE(crashlab::cli::use_color(crashlab::cli::ColorMode::Always, STDOUT_FILENO));
+  EXPECT_FALSE(crashlab::runner::cli::use_color(crashlab::runner::cli::ColorMode::Always, STDOUT_FILENO));
   ::unsetenv("NO_COLOR");
-  EXPECT_TRUE(crashlab::cli::use_color(crashlab::cli::ColorMode::Always, STDOUT_FILENO));
-  EXPECT_FALSE(crashlab::cli::use_color(crashlab::cli::ColorMode::Never, STDOUT_FILENO));
+  EXPECT_TRUE(crashlab::runner::cli::use_color(crashlab::runner::cli::ColorMode::Always, STDOUT_FILENO));
+  EXPECT_FALSE(crashlab::runner::cli::use_color(crashlab::runner::cli::ColorMode::Never, STDOUT_FILENO));
   int fds[2];
   ASSERT_EQ(::pipe(fds), 0);
   ::setenv("COLUMNS", "123", 1);
-  EXPECT_EQ(crashlab::cli::terminal_width(fds[0]), 123u);
+  EXPECT_EQ(crashlab::runner::cli::terminal_width(fds[0]), 123u);
   ::unsetenv("COLUMNS");
-  EXPECT_EQ(crashlab::cli::terminal_width(fds[0]), 80u);
-  EXPECT_FALSE(crashlab::cli::use_color(crashlab::cli::ColorMode::Auto, fds[0]));
+  EXPECT_EQ(crashlab::runner::cli::terminal_width(fds[0]), 80u);
+  EXPECT_FALSE(crashlab::runner::cli::use_color(crashlab::runner::cli::ColorMode::Auto, fds[0]));
   ::close(fds[0]);
   ::close(fds[1]);
 }

@@ -7,7 +7,7 @@
 #include "runner/cli/options.hpp"
 #include "runner/cli/suggest.hpp"
 
-using namespace crashlab::cli;
+using namespace crashlab::runner::cli;
 
 namespace {
 struct Parsed {

@@ -15,7 +15,8 @@
 #include "runner/table.hpp"
 
 using namespace crashlab;
-using namespace crashlab::cli;
+using namespace crashlab::runner;
+using namespace crashlab::runner::cli;
 
 namespace {
 size_t widest_line(const std::string& text) {
