@@ -117,7 +117,7 @@ std::string summary_csv(const std::vector<PointSummary>& points) {
 std::string summary_table(const std::vector<PointSummary>& points) {
   std::string out;
   char b[256];
-  std::snprintf(b, sizeof b, "%-28s %3s %-22s %9s %9s %9s %9s %10s %6s\n", "point", "n", "outcomes", "min", "median", "max",
+  std::snprintf(b, sizeof b, "%-28s %3s %-16s %10s %10s %10s %10s %16s %6s\n", "point", "n", "outcomes", "min", "median", "max",
                 "model", "diff", "passed");
   out += b;
   for (const PointSummary& p : points) {
@@ -125,8 +125,8 @@ std::string summary_table(const std::vector<PointSummary>& points) {
     for (const auto& [e, n] : p.outcomes) outcomes += (outcomes.empty() ? "" : " ") + e + "x" + std::to_string(n);
     const auto& d = p.detection;
     const auto ms = [](std::optional<double> v) { return v ? ms_text(*v) : std::string("-"); };
-    std::string diff = p.diff_pct ? number(p.diff_ms) + " (" + number(p.diff_pct) + "%)" : "-";
-    std::snprintf(b, sizeof b, "%-28s %3zu %-22s %9s %9s %9s %9s %10s %3zu/%zu\n", p.point.name().c_str(), p.n,
+    std::string diff = p.diff_pct ? number(p.diff_ms) + " ms (" + number(p.diff_pct) + "%)" : "-";
+    std::snprintf(b, sizeof b, "%-28s %3zu %-16s %10s %10s %10s %10s %16s %4zu/%zu\n", p.point.name().c_str(), p.n,
                   outcomes.c_str(), ms(d ? std::optional(d->min) : std::nullopt).c_str(),
                   ms(d ? std::optional(d->median) : std::nullopt).c_str(),
                   ms(d ? std::optional(d->max) : std::nullopt).c_str(), ms(p.model.predicted_ms).c_str(), diff.c_str(),
