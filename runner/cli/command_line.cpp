@@ -21,6 +21,7 @@ const std::map<std::string, Command> kCommands = {{"run", Command::Run},
                                                   {"list", Command::List},
                                                   {"validate", Command::Validate},
                                                   {"report", Command::Report},
+                                                  {"sweep", Command::Sweep},
                                                   {"help-markdown", Command::HelpMarkdown}};
 
 std::string version_text() {
@@ -39,6 +40,11 @@ void define_run(CLI::App& app, Options& o) {
                   "for every case; ROLE: server, client or all")
       ->type_name("ASSIGNMENT")
       ->allow_extra_args(false);
+  run->add_option("--window", o.window_ms,
+                  "watch MS after the fault (default: the case's\n"
+                  "window_ms, longer where the model predicts later)")
+      ->check(CLI::Range(int64_t(1), int64_t(30 * 60 * 1000)))
+      ->type_name("MS");
   run->add_option("--repeat", o.repeat, "run the whole list N times")->check(CLI::Range(1, 1000))->type_name("N");
   run->add_option("--jobs", o.jobs, "cases run at once (default: all of them)")
       ->check(CLI::Range(1, 1000))
@@ -50,6 +56,26 @@ void define_run(CLI::App& app, Options& o) {
   run->add_option("--junit", o.junit, "also write a JUnit XML report to FILE")->type_name("FILE");
   run->add_flag("--tap", o.tap, "KTAP on stdout (as kernel selftests) for the table");
   run->footer(std::string("Also --quiet, --no-progress, --color: crashlab --help.\n") + kExitCodeText);
+}
+
+void define_sweep(CLI::App& app, Options& o) {
+  CLI::App* sweep = app.add_subcommand("sweep", "Run one case over a grid of settings; summarize and plot.");
+  sweep->add_option("CASE", o.paths, "the case file")->required()->expected(1);
+  sweep->add_option("--vary", o.vary,
+                    "ROLE.sysctl.NAME=VALUES or ROLE.socket.OPTION=VALUES;\n"
+                    "VALUES 3,5,8 or 1..8 or 1000..10000:1000;\n"
+                    "several --vary make a grid")
+      ->type_name("ASSIGNMENT")
+      ->required()
+      ->allow_extra_args(false);
+  sweep->add_option("--set", o.sets, "as in run: fixed for every point")->type_name("ASSIGNMENT")->allow_extra_args(false);
+  sweep->add_option("--repeat", o.repeat, "runs per point")->check(CLI::Range(1, 1000))->type_name("N");
+  sweep->add_option("--jobs", o.jobs, "runs at once (default: all of them)")->check(CLI::Range(1, 1000))->type_name("N");
+  sweep->add_option("--out", o.sweep_out, "DIR/<point>/ results, DIR/summary.{json,csv},\nDIR/sweep.html; "
+                                          "an existing DIR resumes")
+      ->type_name("DIR")
+      ->capture_default_str();
+  sweep->footer(std::string("Also --quiet, --no-progress: crashlab --help.\n") + kExitCodeText);
 }
 
 void define_app(CLI::App& app, Options& o) {
@@ -66,6 +92,7 @@ void define_app(CLI::App& app, Options& o) {
       ->type_name("auto|always|never")
       ->default_str("auto");
   define_run(app, o);
+  define_sweep(app, o);
   CLI::App* list = app.add_subcommand("list", "List the cases with their descriptions.");
   paths_option(list, o, "case files or folders of them (default: cases)");
   list->add_flag("--json", o.json, "JSON: [{name, file, description, window_ms}]");

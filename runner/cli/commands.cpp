@@ -12,7 +12,9 @@
 #include "runner/cli/options.hpp"
 #include "runner/cli/privilege_probe.hpp"
 #include "runner/cli/run_folder.hpp"
+#include "runner/cli/run_plan.hpp"
 #include "runner/cli/run_session.hpp"
+#include "runner/cli/sweep_command.hpp"
 #include "runner/report/report.hpp"
 
 namespace crashlab::runner::cli {
@@ -27,6 +29,8 @@ int invalid(const std::string& why) {
 // (apart from the --out folder itself, which the check creates).
 int run_command(const Options& o) {
   const std::vector<CaseSpec> specs = load_cases(o.paths, o.sets);
+  const RunPlan planned = plan_run(specs, load_cases(o.paths, {}), o.window_ms, size_t(o.jobs), o.repeat);
+  if (planned.problem) return invalid(*planned.problem);
   if (auto problem = check_results_folder(o.out)) return invalid(*problem);
   if (o.junit && !std::ofstream(*o.junit, std::ios::app))
     return invalid("--junit " + *o.junit + ": cannot write the file");
@@ -40,6 +44,7 @@ int run_command(const Options& o) {
   std::vector<const CaseSpec*> queue;
   for (int r = 0; r < o.repeat; ++r)
     for (const auto& s : specs) queue.push_back(&s);
+  if (!o.quiet) std::cerr << expected_duration_note(planned.expected_wall_ms);
   watch_interrupts();
   return RunSession(std::move(queue), o, folder).execute();
 }
@@ -72,6 +77,7 @@ int crashlab_main(int argc, const char* const* argv) {
       case Command::Run: return run_command(o);
       case Command::List: return list_command(o);
       case Command::Validate: return validate_command(o);
+      case Command::Sweep: return sweep_command(o);
       case Command::Report: return report_command(o.paths, o.report_out.value_or(""), std::cerr);
       case Command::HelpMarkdown: std::cout << help_markdown(); return code(ExitCode::AllPassed);
     }

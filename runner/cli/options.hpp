@@ -1,5 +1,6 @@
 #pragma once
 // What the command line asked for, as types: parsed by parse_command_line.
+#include <cstdint>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -7,7 +8,7 @@
 
 namespace crashlab::runner::cli {
 
-enum class Command { Run, List, Validate, Report, HelpMarkdown };
+enum class Command { Run, List, Validate, Report, HelpMarkdown, Sweep };
 enum class ColorMode { Auto, Always, Never };
 
 struct Options {
@@ -16,11 +17,15 @@ struct Options {
   // run
   std::vector<std::string> sets;   // --set ROLE.sysctl.NAME=VALUE | ROLE.socket.OPTION=VALUE
   int repeat = 1;
+  std::optional<int64_t> window_ms;  // --window: the observation window after the fault
   int jobs = 0;                    // 0: every case at once (they mostly wait on kernel timers)
   std::string out = "results";     // run: a folder (each run gets DIR/<UTC timestamp>/)
   bool pcap = false;
   std::optional<std::string> junit;
   bool tap = false;
+  // sweep (also --set, --repeat, --jobs)
+  std::vector<std::string> vary;     // ROLE.sysctl.NAME=VALUES | ROLE.socket.OPTION=VALUES
+  std::string sweep_out = "sweep";   // DIR/<point>/ per point, summary.json/csv and sweep.html in DIR
   // every command
   bool quiet = false, no_progress = false;
   ColorMode color = ColorMode::Auto;

@@ -7,10 +7,13 @@
 #include <iostream>
 #include <thread>
 
+#include "runner/predict/planned.hpp"
 #include "runner/run/run_case.hpp"
+#include "runner/run/window.hpp"
 #include "runner/cli/exit_code.hpp"
 #include "runner/cli/interrupt.hpp"
 #include "runner/cli/junit.hpp"
+#include "runner/cli/repeat_summary.hpp"
 #include "runner/cli/ktap.hpp"
 #include "runner/cli/terminal.hpp"
 #include "runner/cli/text_wrap.hpp"
@@ -64,8 +67,9 @@ void RunSession::worker() {
       if (stopping_ || interrupted() || next_ >= queue_.size()) return;
       i = next_++;
     }
-    progress_.started(i, queue_[i]->name, double(queue_[i]->window_ms) / 1000);
-    CaseResult r = run_case(*queue_[i], RunOptions{folder_, opts_.pcap});
+    const ObservationWindow window = observation_window(*queue_[i], plan(*queue_[i]), opts_.window_ms);
+    progress_.started(i, queue_[i]->name, double(window.ms) / 1000);
+    CaseResult r = run_case(*queue_[i], RunOptions{folder_, opts_.pcap, opts_.window_ms});
     std::lock_guard lk(mu_);
     if (stopping_) return;  // the run was interrupted and reported: too late to count
     record(i, std::move(r));
@@ -128,7 +132,8 @@ int RunSession::finish(bool was_interrupted) {
       summary.unwritten.push_back("JUnit report " + *opts_.junit);
     }
   }
-  std::string text = render_summary(summary, opts_.tap ? RowStyle{style_.width, false} : style_);
+  std::string text = opts_.quiet ? "" : render_repeat_summary(summary.finished, style_);
+  text += render_summary(summary, opts_.tap ? RowStyle{style_.width, false} : style_);
   text += wrap("results: " + folder_ + "/", style_.width, 4);
   std::cout << rest << (opts_.tap ? ktap_comment(text) : text) << std::flush;
   if (was_interrupted) return code(ExitCode::Interrupted);

@@ -26,7 +26,7 @@ using Fail = std::function<void(std::string field, std::string expected, std::st
 // One side against the model: its detection, its error, and (where the tracepoints
 // show them) each retransmission against its predicted firing.
 void judge_against_model(const ModelTolerance& tol, const Measurement& m, Role role, const SidePrediction* p,
-                         double tick, std::string& expected_detection, const Fail& fail) {
+                         double tick, double watched_ms, std::string& expected_detection, const Fail& fail) {
   if (!p) return fail("detected_after_ms", "a model prediction", "none: this side was hit by the fault");
   auto d = detection(m.sides.at(role));
   std::optional<double> seen_ms;
@@ -38,6 +38,10 @@ void judge_against_model(const ModelTolerance& tol, const Measurement& m, Role r
   ModelWindow w = model_window(*p->detected_after_ms, p->late_max_ms, tol, tick);
   std::string expected = "model " + ms_text(*p->detected_after_ms) + " in " + window_text(w);
   expected_detection = window_text(w);
+  // The run stopped before the model's moment: nothing after it can be judged.
+  if (!seen_ms && w.lo > watched_ms)
+    return fail("detected_after_ms", expected,
+                "not reached within the window of " + ms_text(watched_ms) + " (predicted " + ms_text(*p->detected_after_ms) + ")");
   if (!seen_ms)
     fail("detected_after_ms", expected, "no detection in the window");
   else if (*seen_ms < w.lo || *seen_ms > w.hi)
@@ -128,7 +132,7 @@ Judgement judge(const CaseSpec& spec, const Measurement& m, const Predictions& p
     if (e.detected_by_model) {
       auto p = predicted.find(role);
       judge_against_model(*e.detected_by_model, m, role, p == predicted.end() ? nullptr : &p->second, tick,
-                          j.expected_detection[role], fail);
+                          double(spec.window_ms) * time_scale(), j.expected_detection[role], fail);
     }
     if (e.state_at_end && side.state_at_end != e.state_at_end)
       fail("state_at_end", tcp_state_name(*e.state_at_end), side.state_at_end ? tcp_state_name(*side.state_at_end) : "gone");

@@ -46,12 +46,12 @@ std::vector<std::string> reported_sysctls() {
   return out;
 }
 
-void apply_sysctls(const std::map<std::string, std::string>& sysctls, PredictionInput& in) {
+void apply_sysctls(const std::map<std::string, std::string>& sysctls, PredictionInput& in, bool absent_is_old_kernel) {
   for (const SysctlRow& r : kSysctls) {
     if (!r.set) continue;
     if (auto v = number(sysctls, r.name))
       r.set(in, *v);
-    else if (r.when_absent)
+    else if (r.when_absent && absent_is_old_kernel)
       r.set(in, *r.when_absent);
   }
 }

@@ -15,6 +15,9 @@ std::vector<std::string> reported_sysctls();
 // Sets the model's inputs from a side's effective sysctls (as read back). A name
 // the kernel lacks keeps the model's default, except where a missing setting means
 // an older kernel's behaviour (tcp_syn_linear_timeouts: 0 before 6.5).
-void apply_sysctls(const std::map<std::string, std::string>& sysctls, PredictionInput& in);
+// absent_is_old_kernel=false: a name missing from `sysctls` keeps the model's
+// default (the case did not set it; a current kernel's default applies).
+void apply_sysctls(const std::map<std::string, std::string>& sysctls, PredictionInput& in,
+                   bool absent_is_old_kernel = true);
 
 }  // namespace crashlab::runner

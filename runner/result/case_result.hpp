@@ -11,6 +11,7 @@
 #include "runner/case/outcome.hpp"
 #include "runner/faults/fault.hpp"
 #include "runner/predict/prediction.hpp"
+#include "runner/run/window.hpp"
 
 namespace crashlab::runner {
 
@@ -49,6 +50,7 @@ struct CaseResult {
   int64_t started_t_ns = 0;
   std::optional<int64_t> recovered_t_ns;  // the reboot or heal, if the fault has one
   double duration_ms = 0;
+  ObservationWindow window;  // how long it watched after the fault, and why that long
   std::string observer, observer_resolution, observer_note;
   std::string kernel;
   std::optional<std::string> pcap;  // the capture's path, when one was kept

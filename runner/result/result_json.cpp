@@ -83,6 +83,7 @@ nlohmann::json to_json(const CaseResult& r) {
             {"recovered_after_ms",
              r.recovered_t_ns ? nlohmann::json(double(*r.recovered_t_ns - r.fault_t_ns) / 1e6) : nlohmann::json(nullptr)}}},
           {"duration_ms", r.duration_ms},
+          {"window", {{"ms", r.window.ms}, {"source", window_source_name(r.window.source)}}},
           {"environment",
            {{"kernel", r.kernel},
             {"machine", r.machine},

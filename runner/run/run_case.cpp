@@ -4,6 +4,7 @@
 
 #include "netns/clock.hpp"
 #include "runner/judge/judge.hpp"
+#include "runner/predict/planned.hpp"
 #include "runner/predict/prediction_input.hpp"
 #include "runner/result/assemble.hpp"
 #include "runner/result/result_json.hpp"
@@ -31,10 +32,13 @@ CaseResult run_case(const CaseSpec& spec, const RunOptions& opts) {
   res.started_t_ns = monotonic_ns();
   const auto capture_file = std::filesystem::path(opts.out_dir) / (res.basename + ".pcap");
   try {
-    RunStage run = measure(spec, capture_file);
-    const Predictions predicted = predict(spec, run.measurement);
-    const Judgement judgement = judge(spec, run.measurement, predicted);
-    assemble_result(spec, run.measurement, predicted, judgement, res);
+    CaseSpec watched = spec;
+    res.window = observation_window(spec, plan(spec), opts.window_ms);
+    watched.window_ms = res.window.ms;
+    RunStage run = measure(watched, capture_file);
+    const Predictions predicted = predict(watched, run.measurement);
+    const Judgement judgement = judge(watched, run.measurement, predicted);
+    assemble_result(watched, run.measurement, predicted, judgement, res);
     keep_or_discard(run.capture, opts, res);
   } catch (const std::exception& e) {
     res.verdict = Verdict::Error;

@@ -1,0 +1,63 @@
+#include "runner/predict/planned.hpp"
+
+#include <algorithm>
+
+#include "runner/predict/sysctl_table.hpp"
+
+namespace crashlab {
+
+namespace {
+constexpr int64_t kMss = 1448;
+
+// The first send by `role` after the fault whose moment the spec fixes.
+std::optional<std::pair<double, int64_t>> first_send(const CaseSpec& spec, Role role) {
+  const auto recovery = spec.fault->recovery_after_ms();
+  for (const Action& a : spec.after_fault) {
+    if (a.role != role || a.op != Op::Send) continue;
+    if (a.when == Trigger::Fault) return std::pair{double(a.delay_ms), a.bytes};
+    if (a.when == Trigger::Recovered && recovery) return std::pair{double(*recovery + a.delay_ms), a.bytes};
+    return std::nullopt;  // after a detection or a state: no time the spec can fix
+  }
+  return std::nullopt;
+}
+}  // namespace
+
+std::optional<PredictionInput> planned_input(const CaseSpec& spec, Role role, const PlanAssumptions& a) {
+  if (spec.fault.target == role) return std::nullopt;
+  PredictionInput in;
+  const PeerAfterFault peer = spec.fault->peer_after(spec.topology);
+  in.peer = peer.peer;
+  in.not_modelled = peer.peer == PredictionInput::Peer::Other && peer.not_modelled.empty() ? "no rule for this fault"
+                                                                                          : peer.not_modelled;
+  in.kernel.hz = a.hz;
+  if (auto s = spec.sysctls.find(role); s != spec.sysctls.end()) apply_sysctls(s->second, in, false);
+  in.socket = socket_params(spec.socket_options(role));
+  if (auto at = spec.fault->recovery_after_ms(); at && peer.recovery != PeerAfterFault::Recovery::None) {
+    in.recovery_ms = double(*at);
+    in.recovery_answers_rst = peer.recovery == PeerAfterFault::Recovery::AnswersRst;
+  }
+  if (spec.connect_after_fault && role == Role::Client) {
+    in.connect_ms = 0;
+    return in;
+  }
+  // A fresh connection's RTO: TCP_RTO_MIN plus the round trip (tcp_set_rto()).
+  in.flight.rto_us = in.kernel.tcp_rto_min_us + int64_t(a.round_trip_ms * 1000);
+  in.flight.srtt_us = int64_t(a.round_trip_ms * 1000);
+  in.flight.sack = true;  // net.ipv4.tcp_sack defaults to 1 on both ends
+  if (auto send = first_send(spec, role)) {
+    in.send_ms = send->first;
+    in.flight.packets_out = int(std::clamp<int64_t>((send->second + kMss - 1) / kMss, 1, 10));
+  } else {
+    in.last_recv_ms = 0;
+  }
+  return in;
+}
+
+Predictions plan(const CaseSpec& spec, const PlanAssumptions& a) {
+  Predictions out;
+  for (Role r : {Role::Server, Role::Client})
+    if (auto in = planned_input(spec, r, a)) out[r] = predict_side(*in);
+  return out;
+}
+
+}  // namespace crashlab
