@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-namespace crashlab {
+namespace crashlab::runner {
 
 std::optional<Spread> spread(std::vector<double> v) {
   if (v.empty()) return std::nullopt;
@@ -22,4 +22,4 @@ std::optional<Spread> spread(std::vector<double> v) {
   return s;
 }
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

@@ -2,7 +2,7 @@
 #include <optional>
 #include <vector>
 
-namespace crashlab {
+namespace crashlab::runner {
 
 // Min / median / max / population standard deviation of some measurements.
 struct Spread {
@@ -12,4 +12,4 @@ struct Spread {
 // nullopt for no values. Pure.
 std::optional<Spread> spread(std::vector<double> values);
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

@@ -9,7 +9,8 @@
 #include "runner/run/window.hpp"
 
 using namespace crashlab;
-using namespace crashlab::testing_values;
+using namespace crashlab::runner;
+using namespace crashlab::runner::testing_values;
 
 namespace {
 const ModelTolerance kDefaultTolerance{};

@@ -15,8 +15,9 @@
 #include "runner/sweep/sweep_plan.hpp"
 
 using namespace crashlab;
-using namespace crashlab::sweep;
-using namespace crashlab::testing_values;
+using namespace crashlab::runner;
+using namespace crashlab::runner::sweep;
+using namespace crashlab::runner::testing_values;
 
 TEST(SweepValues, ListsAndRanges) {
   EXPECT_EQ(parse_values("3,5,8", "--vary x"), (std::vector<std::string>{"3", "5", "8"}));

@@ -6,7 +6,7 @@
 #include "runner/ms_text.hpp"
 #include "runner/stats.hpp"
 
-namespace crashlab::cli {
+namespace crashlab::runner::cli {
 
 namespace {
 struct Runs {
@@ -59,4 +59,4 @@ std::string render_repeat_summary(const std::vector<const CaseResult*>& finished
   return out;
 }
 
-}  // namespace crashlab::cli
+}  // namespace crashlab::runner::cli

@@ -7,9 +7,9 @@
 #include "runner/result/case_result.hpp"
 #include "runner/table.hpp"
 
-namespace crashlab::cli {
+namespace crashlab::runner::cli {
 
 // Cases in order of first appearance; "" when no case ran more than once. Pure.
 std::string render_repeat_summary(const std::vector<const CaseResult*>& finished, const RowStyle& style = {});
 
-}  // namespace crashlab::cli
+}  // namespace crashlab::runner::cli

@@ -5,7 +5,7 @@
 #include "runner/predict/planned.hpp"
 #include "runner/run/window.hpp"
 
-namespace crashlab::cli {
+namespace crashlab::runner::cli {
 
 RunPlan plan_run(const std::vector<CaseSpec>& as_run, const std::vector<CaseSpec>& as_written,
                  std::optional<int64_t> window_ms, size_t jobs, int repeat) {
@@ -29,4 +29,4 @@ std::string expected_duration_note(double wall_ms) {
   return b;
 }
 
-}  // namespace crashlab::cli
+}  // namespace crashlab::runner::cli

@@ -8,7 +8,7 @@
 
 #include "runner/case/case_spec.hpp"
 
-namespace crashlab::cli {
+namespace crashlab::runner::cli {
 
 struct RunPlan {
   std::optional<std::string> problem;  // a refusal (exit 2), naming the case and the expectation
@@ -23,4 +23,4 @@ RunPlan plan_run(const std::vector<CaseSpec>& as_run, const std::vector<CaseSpec
 // "expected to take about 4.2 min (the model's prediction)", or "" under a minute.
 std::string expected_duration_note(double wall_ms);
 
-}  // namespace crashlab::cli
+}  // namespace crashlab::runner::cli

@@ -15,11 +15,11 @@
 #include "runner/cli/terminal.hpp"
 #include "runner/sweep/sweep_page.hpp"
 
-namespace crashlab::cli {
+namespace crashlab::runner::cli {
 
 namespace {
 namespace fs = std::filesystem;
-using namespace crashlab::sweep;
+using namespace crashlab::runner::sweep;
 
 void write_file(const fs::path& p, const std::string& text) {
   std::ofstream out(p);
@@ -101,4 +101,4 @@ int sweep_command(const Options& o) {
   return code(all_passed ? ExitCode::AllPassed : ExitCode::CaseFailed);
 }
 
-}  // namespace crashlab::cli
+}  // namespace crashlab::runner::cli

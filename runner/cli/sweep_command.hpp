@@ -4,8 +4,8 @@
 // summary.json, summary.csv) and sweep.html are written at the end.
 #include "runner/cli/options.hpp"
 
-namespace crashlab::cli {
+namespace crashlab::runner::cli {
 
 int sweep_command(const Options& o);
 
-}  // namespace crashlab::cli
+}  // namespace crashlab::runner::cli

@@ -12,7 +12,7 @@
 #include "runner/run/run_case.hpp"
 #include "runner/run/window.hpp"
 
-namespace crashlab::cli {
+namespace crashlab::runner::cli {
 
 namespace {
 namespace fs = std::filesystem;
@@ -119,4 +119,4 @@ void SweepRuns::progress_line() {
   std::cerr << (redraw_ ? "\r\033[K" : "") << b << (redraw_ ? "" : "\n") << std::flush;
 }
 
-}  // namespace crashlab::cli
+}  // namespace crashlab::runner::cli

@@ -11,7 +11,7 @@
 
 #include "runner/sweep/sweep_plan.hpp"
 
-namespace crashlab::cli {
+namespace crashlab::runner::cli {
 
 class SweepRuns {
  public:
@@ -40,4 +40,4 @@ class SweepRuns {
   std::vector<std::vector<sweep::RepeatOutcome>> outcomes_;
 };
 
-}  // namespace crashlab::cli
+}  // namespace crashlab::runner::cli

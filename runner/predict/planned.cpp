@@ -4,7 +4,7 @@
 
 #include "runner/predict/sysctl_table.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 namespace {
 constexpr int64_t kMss = 1448;
@@ -60,4 +60,4 @@ Predictions plan(const CaseSpec& spec, const PlanAssumptions& a) {
   return out;
 }
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

@@ -4,7 +4,7 @@
 #include "runner/case/case_spec.hpp"
 #include "runner/predict/prediction_input.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 // What the model expects BEFORE a case runs, from the spec alone: its sysctls as
 // they will be (the kernel's defaults, as the model's KernelParams hold them, for
@@ -23,4 +23,4 @@ std::optional<PredictionInput> planned_input(const CaseSpec& spec, Role role, co
 // Every surviving side's pre-run prediction. Pure.
 Predictions plan(const CaseSpec& spec, const PlanAssumptions& a = {});
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

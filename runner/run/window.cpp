@@ -9,7 +9,7 @@
 #include "runner/judge/judge.hpp"
 #include "runner/ms_text.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 namespace {
 constexpr double kSetupMs = 1500;  // namespaces, endpoints, connection: before the fault
@@ -99,4 +99,4 @@ double expected_wall_ms(std::vector<double> case_ms, size_t jobs) {
   return wall;
 }
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

@@ -6,7 +6,7 @@
 #include "runner/case/case_spec.hpp"
 #include "runner/predict/prediction_input.hpp"
 
-namespace crashlab {
+namespace crashlab::runner {
 
 // How long a case watches after the fault, and what decided it.
 struct ObservationWindow {
@@ -40,4 +40,4 @@ double expected_wall_ms(std::vector<double> case_ms, size_t jobs);
 // A case's expected wall time: its window after the fault plus the fault's delay and setup.
 double expected_case_ms(const CaseSpec& spec, const ObservationWindow& w);
 
-}  // namespace crashlab
+}  // namespace crashlab::runner

@@ -4,7 +4,7 @@
 
 #include "runner/json/fields.hpp"
 
-namespace crashlab::sweep {
+namespace crashlab::runner::sweep {
 
 namespace {
 constexpr size_t kMaxValues = 1000;
@@ -90,4 +90,4 @@ std::vector<Point> grid(const std::vector<Vary>& varies) {
   return varies.empty() ? std::vector<Point>{} : out;
 }
 
-}  // namespace crashlab::sweep
+}  // namespace crashlab::runner::sweep

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-namespace crashlab::sweep {
+namespace crashlab::runner::sweep {
 
 struct Vary {
   std::string key;                  // "server.sysctl.net.ipv4.tcp_retries2": a --set without its value
@@ -27,4 +27,4 @@ struct Point {
 // Every combination; the last --vary changes fastest. Pure.
 std::vector<Point> grid(const std::vector<Vary>& varies);
 
-}  // namespace crashlab::sweep
+}  // namespace crashlab::runner::sweep

@@ -5,7 +5,7 @@
 
 #include "runner/ms_text.hpp"
 
-namespace crashlab::sweep {
+namespace crashlab::runner::sweep {
 
 namespace {
 const std::vector<std::string> kNamedOutcomes = {"ETIMEDOUT", "EHOSTUNREACH", "ECONNRESET", "none"};
@@ -136,4 +136,4 @@ std::string summary_table(const std::vector<PointSummary>& points) {
   return out;
 }
 
-}  // namespace crashlab::sweep
+}  // namespace crashlab::runner::sweep

@@ -12,7 +12,7 @@
 #include "runner/stats.hpp"
 #include "runner/sweep/grid.hpp"
 
-namespace crashlab::sweep {
+namespace crashlab::runner::sweep {
 
 // What one repeat of a point came to, for the watched side.
 struct RepeatOutcome {
@@ -50,4 +50,4 @@ std::string summary_csv(const std::vector<PointSummary>& points);
 // The terminal's table: one row per point.
 std::string summary_table(const std::vector<PointSummary>& points);
 
-}  // namespace crashlab::sweep
+}  // namespace crashlab::runner::sweep

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <map>
 
-namespace crashlab::sweep {
+namespace crashlab::runner::sweep {
 
 namespace {
 constexpr double kW = 760, kH = 380, kLeft = 70, kRight = 20, kTop = 20, kBottom = 50;
@@ -140,4 +140,4 @@ std::string sweep_page(const std::string& case_name, const std::string& x_label,
   return o + "<h2>summary</h2><pre>" + esc(table_text) + "</pre></body></html>\n";
 }
 
-}  // namespace crashlab::sweep
+}  // namespace crashlab::runner::sweep

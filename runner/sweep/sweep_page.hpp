@@ -10,7 +10,7 @@
 #include "runner/sweep/sweep_plan.hpp"
 #include "runner/sweep/summary.hpp"
 
-namespace crashlab::sweep {
+namespace crashlab::runner::sweep {
 
 struct PagePanel {
   std::string title;                               // the other varied values ("" for a one-parameter sweep)
@@ -26,4 +26,4 @@ std::string sweep_page(const std::string& case_name, const std::string& x_label,
 // The colour an outcome is drawn in (errno name or "none").
 std::string outcome_colour(const std::string& error);
 
-}  // namespace crashlab::sweep
+}  // namespace crashlab::runner::sweep

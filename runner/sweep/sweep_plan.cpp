@@ -8,7 +8,7 @@
 #include "runner/predict/planned.hpp"
 #include "runner/run/window.hpp"
 
-namespace crashlab::sweep {
+namespace crashlab::runner::sweep {
 
 namespace {
 CaseSpec with(const CaseSpec& base, const std::vector<std::string>& assignments) {
@@ -89,4 +89,4 @@ std::optional<std::vector<CurveSample>> model_curve(const CaseSpec& base, const 
   return out;
 }
 
-}  // namespace crashlab::sweep
+}  // namespace crashlab::runner::sweep

@@ -9,7 +9,7 @@
 #include "runner/case/case_spec.hpp"
 #include "runner/sweep/summary.hpp"
 
-namespace crashlab::sweep {
+namespace crashlab::runner::sweep {
 
 struct PlannedPoint {
   Point point;
@@ -36,4 +36,4 @@ std::vector<PlannedPoint> plan_points(const CaseSpec& base, const std::vector<Va
 std::optional<std::vector<CurveSample>> model_curve(const CaseSpec& base, const std::vector<Vary>& varies,
                                                     const Point& at, size_t samples = 400);
 
-}  // namespace crashlab::sweep
+}  // namespace crashlab::runner::sweep
