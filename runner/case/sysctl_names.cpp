@@ -37,11 +37,21 @@ constexpr std::array<KnownRange, 13> kKnownRanges = {{
 }};
 
 // Every test host's interface is eth0, which a fresh namespace does not have:
-// per-interface names are checked against the kernel's "default" entry.
+// per-interface names are checked against an entry every namespace has with the
+// same settings: conf's "default", and for neigh (whose "default" exists only in
+// the initial namespace) the loopback's.
 std::string interface_neutral(const std::string& name) {
-  for (const char* family : {"net.ipv4.conf.", "net.ipv4.neigh.", "net.ipv6.conf.", "net.ipv6.neigh."}) {
-    std::string prefix = std::string(family) + Host::kIfname + ".";
-    if (name.rfind(prefix, 0) == 0) return std::string(family) + "default." + name.substr(prefix.size());
+  struct Family {
+    const char* prefix;
+    const char* stand_in;
+  };
+  static const Family kFamilies[] = {{"net.ipv4.conf.", "default"},
+                                     {"net.ipv6.conf.", "default"},
+                                     {"net.ipv4.neigh.", "lo"},
+                                     {"net.ipv6.neigh.", "lo"}};
+  for (const Family& f : kFamilies) {
+    std::string prefix = std::string(f.prefix) + Host::kIfname + ".";
+    if (name.rfind(prefix, 0) == 0) return std::string(f.prefix) + f.stand_in + "." + name.substr(prefix.size());
   }
   return name;
 }
