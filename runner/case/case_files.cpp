@@ -23,8 +23,12 @@ constexpr off_t kMaxCaseFileBytes = 1 << 20;
 std::string errno_text(int err) { return std::strerror(err); }
 
 // Opens without blocking (a FIFO must not hang the runner) and reads a regular
-// file only; the type is checked on the open descriptor, not on the name.
+// file only; the type is checked on the name and again on the open descriptor.
 std::string read_case_text(const std::string& path) {
+  struct stat named {};
+  // Before opening too: opening a device can have effects of its own.
+  if (::stat(path.c_str(), &named) == 0 && !S_ISREG(named.st_mode))
+    throw CaseError(path + ": not a regular file (a FIFO, device or socket is no case)");
   int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) throw CaseError(path + ": cannot open: " + errno_text(errno));
   struct Closer {
