@@ -2,8 +2,10 @@
 BUILD ?= build
 JOBS ?= 2
 RESULTS ?= $(BUILD)/results
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
 
-.PHONY: help deps configure build test test-unprivileged run bench cli-docs clean
+.PHONY: help deps configure build test test-unprivileged run bench cli-docs fuzz clean
 .DEFAULT_GOAL := help
 
 help:
@@ -15,6 +17,7 @@ help:
 	@echo "  test-unprivileged  as root: the suite as nobody under unshare -Urn"
 	@echo "  bench              the benchmarks (docs/benchmarks.md)"
 	@echo "  cli-docs           regenerate docs/cli.md from the command line's definitions"
+	@echo "  fuzz               libFuzzer on case files and --set strings for FUZZ_SECONDS=$(FUZZ_SECONDS) (clang; $(FUZZ_BUILD)/)"
 	@echo "  clean              remove $(BUILD)/"
 	@echo "Variables: BUILD=$(BUILD) JOBS=$(JOBS) RESULTS=$(RESULTS) CTEST_ARGS=..."
 
@@ -46,6 +49,20 @@ bench: build
 
 cli-docs: configure
 	@cmake --build $(BUILD) -j $(JOBS) --target cli-docs
+
+# Its own build with clang, ASan and UBSan; a crash exits non-zero and leaves the
+# input in $(FUZZ_BUILD)/crash-*. Seeds: tests/data/fuzz/ and the shipped cases.
+fuzz: deps
+	@command -v clang++ >/dev/null || { echo "make fuzz needs clang++ (apt-get install clang)"; exit 2; }
+	@mkdir -p $(FUZZ_BUILD)
+	@cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DCRASHLAB_FUZZ=ON \
+	  > $(FUZZ_BUILD)/configure.log 2>&1 || { cat $(FUZZ_BUILD)/configure.log; exit 1; }
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target case_fuzzer
+	@mkdir -p $(FUZZ_BUILD)/corpus
+	@cp tests/data/fuzz/* $(FUZZ_BUILD)/corpus/
+	@for f in $$(find cases -name '*.json'); do cp "$$f" $(FUZZ_BUILD)/corpus/$$(echo "$$f" | tr / -); done
+	$(FUZZ_BUILD)/case_fuzzer -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
+	  -dict=tests/fuzz/case.dict -artifact_prefix=$(FUZZ_BUILD)/ $(FUZZ_BUILD)/corpus
 
 clean:
 	rm -rf $(BUILD)

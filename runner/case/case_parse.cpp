@@ -4,6 +4,7 @@
 
 #include "netns/tcp_state.hpp"
 #include "runner/json/fields.hpp"
+#include "runner/case/action_rules.hpp"
 #include "runner/case/roles.hpp"
 #include "runner/case/sysctl_names.hpp"
 #include "runner/faults/registry.hpp"
@@ -210,6 +211,7 @@ CaseSpec parse_case(const nlohmann::json& j, const std::string& file, const std:
   per_role(f, "expect", [&](Role role, Fields e) { c.expect[role] = parse_expect(std::move(e)); });
   if (c.expect.empty()) f.fail("expect", "a case must expect something of at least one side");
   f.done();
+  check_action_rules(f, c);
   return c;
 }
 

@@ -5,15 +5,17 @@
 #include "runner/case/case_parse.hpp"
 #include "runner/case/roles.hpp"
 #include "runner/case/sysctl_names.hpp"
+#include "runner/json/strict_json.hpp"
 
 namespace crashlab::runner {
 
 void apply_override(CaseSpec& spec, const std::string& assignment) {
+  const std::string shown = "--set " + Fields::clipped(assignment, 120);
   auto eq = assignment.find('=');
   auto dot1 = assignment.find('.');
   auto dot2 = dot1 == std::string::npos ? dot1 : assignment.find('.', dot1 + 1);
   if (eq == std::string::npos || dot2 == std::string::npos || dot2 > eq)
-    throw CaseError("--set " + assignment + ": expected ROLE.sysctl.NAME=VALUE or ROLE.socket.OPTION=VALUE");
+    throw CaseError(shown + ": expected ROLE.sysctl.NAME=VALUE or ROLE.socket.OPTION=VALUE");
   std::string role = assignment.substr(0, dot1), kind = assignment.substr(dot1 + 1, dot2 - dot1 - 1);
   std::string name = assignment.substr(dot2 + 1, eq - dot2 - 1), value = assignment.substr(eq + 1);
   std::vector<Role> roles;
@@ -22,15 +24,19 @@ void apply_override(CaseSpec& spec, const std::string& assignment) {
   else if (auto r = parse_role(role))
     roles = {*r};
   else
-    throw CaseError("--set " + assignment + ": role '" + role + "' is not server, client or all");
+    throw CaseError(shown + ": role '" + Fields::clipped(role, 40) + "' is not server, client or all");
   nlohmann::json probe = {{name, value}};
-  Fields f(probe, "--set " + assignment, "");
+  Fields f(probe, shown, "");
   for (Role r : roles) {
     if (kind == "sysctl") {
       spec.sysctls[r][name] = sysctl_assignment(f, name, name, value);
     } else if (kind == "socket") {
-      nlohmann::json v = nlohmann::json::parse(value, nullptr, /*allow_exceptions=*/false);
-      if (v.is_discarded()) f.fail(name, "value '" + value + "' is not a number or boolean");
+      nlohmann::json v;
+      try {
+        v = parse_strict_json(value, "");
+      } catch (const InputError&) {
+        f.fail(name, "value '" + Fields::clipped(value, 40) + "' is not a number or boolean");
+      }
       SocketOption o = socket_option_field(f, name, name, v);
       auto& opts = spec.sockets[r];
       auto same = std::find_if(opts.begin(), opts.end(), [&](const SocketOption& x) { return x.name == o.name; });
@@ -39,7 +45,7 @@ void apply_override(CaseSpec& spec, const std::string& assignment) {
       else
         opts.push_back(o);
     } else {
-      throw CaseError("--set " + assignment + ": '" + kind + "' is neither sysctl nor socket");
+      throw CaseError(shown + ": '" + Fields::clipped(kind, 40) + "' is neither sysctl nor socket");
     }
   }
 }

@@ -6,8 +6,11 @@
 
 namespace crashlab::runner {
 
-// A case's sysctl assignment: the name must be a per-namespace net.* setting this
-// kernel has, the value an integer or a string; returns the value as text.
+// A case's sysctl assignment, checked as the kernel would take it: the name must be
+// a writable net.* sysctl of a fresh network namespace (eth0's per-interface names
+// as "default", neigh ones as "lo"), the value of the same shape as its current one there (N integers
+// in int range, or a string), within the kernel's range for the sysctls the model
+// reads. Returns the value as text, whitespace normalised.
 std::string sysctl_assignment(const Fields& f, const std::string& field, const std::string& name,
                               const nlohmann::json& value);
 

@@ -66,9 +66,8 @@ int validate_command(const Options& o) {
   for (const auto& s : load_cases(o.paths, {})) std::cout << "ok  " << s.name << "  (" << s.file << ")\n";
   return code(ExitCode::AllPassed);
 }
-}  // namespace
 
-int crashlab_main(int argc, const char* const* argv) {
+int dispatch(int argc, const char* const* argv) {
   ParseOutcome parsed = parse_command_line(argc, argv, std::cout, std::cerr);
   if (!parsed.options) return parsed.exit_code;
   const Options& o = *parsed.options;
@@ -85,6 +84,19 @@ int crashlab_main(int argc, const char* const* argv) {
     return invalid(e.what());
   }
   return code(ExitCode::InvalidInput);
+}
+}  // namespace
+
+// No exception leaves main: bad input is exit 2 (above), anything else a failure.
+int crashlab_main(int argc, const char* const* argv) {
+  try {
+    return dispatch(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "crashlab: internal error: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "crashlab: internal error (unknown exception)\n";
+  }
+  return code(ExitCode::CaseFailed);
 }
 
 }  // namespace crashlab::runner::cli

@@ -9,12 +9,26 @@ Fields::Fields(const nlohmann::json& obj, std::string file, std::string path, Nu
 }
 
 std::string Fields::shown(const nlohmann::json& v) {
-  std::string d = v.dump();
+  // Inputs come through parse_strict_json, so the value is at most kMaxJsonDepth deep.
+  std::string d = v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return d.size() > 60 ? d.substr(0, 57) + "..." : d;
 }
 
+std::string Fields::clipped(const std::string& text, size_t max) {
+  std::string out;
+  for (unsigned char c : text.substr(0, max)) {
+    if (c >= 0x20 && c != 0x7f) {
+      out += char(c);
+      continue;
+    }
+    static const char* kHex = "0123456789abcdef";
+    out += std::string("\\x") + kHex[c >> 4] + kHex[c & 15];
+  }
+  return text.size() > max ? out + "..." : out;
+}
+
 void Fields::fail(const std::string& field, const std::string& why) const {
-  throw InputError(file_ + ": " + path(field) + ": " + why);
+  throw InputError(file_ + ": " + clipped(path(field), 160) + ": " + why);
 }
 
 bool Fields::has(const std::string& key) const {
@@ -35,7 +49,7 @@ std::string Fields::string(const std::string& key, const std::set<std::string>& 
   if (!allowed.empty() && !allowed.count(s)) {
     std::string list;
     for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-    fail(key, "'" + s.substr(0, 60) + "' is not one of: " + list);
+    fail(key, "'" + clipped(s, 60) + "' is not one of: " + list);
   }
   return s;
 }

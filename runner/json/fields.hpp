@@ -48,6 +48,8 @@ class Fields {
 
   // A value for an error message: its JSON text, clipped.
   static std::string shown(const nlohmann::json& v);
+  // Text from the input for an error message: control bytes escaped, clipped.
+  static std::string clipped(const std::string& text, size_t max = 80);
 
  private:
   const nlohmann::json& get(const std::string& key);

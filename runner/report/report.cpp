@@ -4,9 +4,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 #include <stdexcept>
 
 #include "runner/report/page.hpp"
+#include "runner/json/strict_json.hpp"
 #include "runner/report/read.hpp"
 
 namespace crashlab::runner {
@@ -44,10 +46,12 @@ int report_command(const std::vector<std::string>& paths, const std::string& out
   std::vector<json> results;
   for (const auto& f : files) {
     std::ifstream in(f);
+    std::stringstream text;
+    text << in.rdbuf();
     try {
-      results.push_back(json::parse(in));
-    } catch (const json::exception& e) {
-      err << "crashlab report: " << f << ": not valid JSON: " << e.what() << "\n";
+      results.push_back(parse_strict_json(text.str(), f));
+    } catch (const InputError& e) {
+      err << "crashlab report: " << e.what() << "\n";
       return 2;
     }
   }

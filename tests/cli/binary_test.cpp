@@ -1,5 +1,6 @@
 // The real `crashlab` binary: streams and exit codes as a user or a script sees them.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -130,4 +131,19 @@ TEST(Terminal, NoColorWinsAndWidthFallsBackToColumns) {
   EXPECT_FALSE(crashlab::runner::cli::use_color(crashlab::runner::cli::ColorMode::Auto, fds[0]));
   ::close(fds[0]);
   ::close(fds[1]);
+}
+
+TEST(Binary, HostileInputExitsTwoWithoutHangingOrCrashing) {
+  const fs::path dir = fs::path(testing::TempDir()) / ("crashlab-hostile-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const fs::path fifo = dir / "fifo.json", deep = dir / "deep.json";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::ofstream(deep) << R"({"description": )" << std::string(100000, '[') << std::string(100000, ']') << "}";
+  Ran f = run_crashlab({"run", fifo.string()});  // timeout(1) bounds a hang: 124, not 2
+  EXPECT_EQ(f.exit_code, 2) << f.err;
+  EXPECT_NE(f.err.find(fifo.string() + ": neither a case file nor a folder"), std::string::npos) << f.err;
+  Ran d = run_crashlab({"validate", deep.string()});
+  EXPECT_EQ(d.exit_code, 2) << d.err;
+  EXPECT_NE(d.err.find("nested deeper than 64"), std::string::npos) << d.err;
+  fs::remove_all(dir);
 }
