@@ -29,7 +29,9 @@ std::string test_name(const testing::TestParamInfo<std::string>& info) {
 
 TEST_P(Case, ExpectationsHold) {
   CaseSpec spec = load_case(GetParam());
-  CaseResult r = run_case(spec, RunOptions{.out_dir = results_dir()});
+  RunOptions opts;
+  opts.out_dir = results_dir();
+  CaseResult r = run_case(spec, opts);
   std::string path = write_result(r, results_dir());
   std::cout << render_case(r) << "   result: " << path << "\n";
   EXPECT_EQ(r.error, "");
