@@ -8,33 +8,11 @@
 
 #include "netns/host.hpp"
 #include "runner/case/sysctl_catalogue.hpp"
+#include "runner/predict/sysctl_table.hpp"
 
 namespace crashlab::runner {
 
 namespace {
-// Ranges the kernel enforces (net/ipv4/sysctl_net_ipv4.c: u8 handlers take 0..255,
-// tcp_syn_retries 1..MAX_TCP_SYNCNT, tcp_rto_max_ms 1 s..TCP_RTO_MAX_SEC; the
-// seconds-to-jiffies ones must fit an int at HZ 1000) for what the model reads.
-struct KnownRange {
-  std::string_view name;
-  int64_t min, max;
-};
-constexpr int64_t kJiffySecondsMax = INT_MAX / 1000;
-constexpr std::array<KnownRange, 13> kKnownRanges = {{
-    {"net.ipv4.tcp_retries1", 0, 255},
-    {"net.ipv4.tcp_retries2", 0, 255},
-    {"net.ipv4.tcp_orphan_retries", 0, 255},
-    {"net.ipv4.tcp_synack_retries", 0, 255},
-    {"net.ipv4.tcp_keepalive_probes", 0, 255},
-    {"net.ipv4.tcp_syn_retries", 1, 127},
-    {"net.ipv4.tcp_syn_linear_timeouts", 0, 127},
-    {"net.ipv4.tcp_early_retrans", 0, 4},
-    {"net.ipv4.tcp_keepalive_time", 0, kJiffySecondsMax},
-    {"net.ipv4.tcp_keepalive_intvl", 0, kJiffySecondsMax},
-    {"net.ipv4.tcp_fin_timeout", 0, kJiffySecondsMax},
-    {"net.ipv4.tcp_rto_min_us", 1, INT_MAX},
-    {"net.ipv4.tcp_rto_max_ms", 1000, 120000},
-}};
 
 // Every test host's interface is eth0, which a fresh namespace does not have:
 // per-interface names are checked against an entry every namespace has with the
@@ -92,18 +70,13 @@ bool integers_only(const std::vector<std::string>& ws) {
   return true;
 }
 
-const KnownRange* known_range(const std::string& neutral) {
-  for (const KnownRange& r : kKnownRanges)
-    if (r.name == neutral) return &r;
-  return nullptr;
-}
-
 std::string integer_value(const Fields& f, const std::string& field, const std::string& neutral,
                           const std::vector<std::string>& ws, size_t count) {
   if (ws.size() != count)
     f.fail(field, "takes " + std::to_string(count) + " integer" + (count == 1 ? "" : "s") + ", got " +
                       std::to_string(ws.size()) + " value" + (ws.size() == 1 ? "" : "s"));
-  const KnownRange* r = known_range(neutral);
+  // The model's sysctls are held to the kernel's ranges (the one table, predict/sysctl_table.cpp).
+  const auto r = model_sysctl_range(neutral);
   const int64_t lo = r ? r->min : INT_MIN, hi = r ? r->max : INT_MAX;
   std::string out;
   for (const auto& w : ws) {

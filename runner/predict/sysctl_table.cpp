@@ -1,32 +1,40 @@
 #include "runner/predict/sysctl_table.hpp"
 
+#include <climits>
 #include <optional>
 
 namespace crashlab::runner {
 
 namespace {
+// Ranges the kernel enforces (net/ipv4/sysctl_net_ipv4.c: u8 handlers take 0..255,
+// tcp_syn_retries 1..MAX_TCP_SYNCNT, tcp_rto_max_ms 1 s..TCP_RTO_MAX_SEC; the
+// seconds-to-jiffies ones must fit an int at HZ 1000).
+constexpr int64_t kJiffySecondsMax = INT_MAX / 1000;
+constexpr SysctlRange kU8{0, 255}, kSeconds{0, kJiffySecondsMax}, kInt{INT_MIN, INT_MAX};
+
 struct SysctlRow {
   const char* name;
   void (*set)(PredictionInput&, int64_t);
   std::optional<int64_t> when_absent;  // the value a kernel without this setting behaves as
+  SysctlRange range;
 };
 
 const SysctlRow kSysctls[] = {
-    {"net.ipv4.tcp_retries1", [](PredictionInput& in, int64_t v) { in.kernel.tcp_retries1 = int(v); }, {}},
-    {"net.ipv4.tcp_retries2", [](PredictionInput& in, int64_t v) { in.kernel.tcp_retries2 = int(v); }, {}},
-    {"net.ipv4.tcp_syn_retries", [](PredictionInput& in, int64_t v) { in.kernel.tcp_syn_retries = int(v); }, {}},
-    {"net.ipv4.tcp_synack_retries", nullptr, {}},
-    {"net.ipv4.tcp_syn_linear_timeouts", [](PredictionInput& in, int64_t v) { in.kernel.tcp_syn_linear_timeouts = int(v); }, 0},
-    {"net.ipv4.tcp_keepalive_time", [](PredictionInput& in, int64_t v) { in.kernel.tcp_keepalive_time_s = int(v); }, {}},
-    {"net.ipv4.tcp_keepalive_intvl", [](PredictionInput& in, int64_t v) { in.kernel.tcp_keepalive_intvl_s = int(v); }, {}},
-    {"net.ipv4.tcp_keepalive_probes", [](PredictionInput& in, int64_t v) { in.kernel.tcp_keepalive_probes = int(v); }, {}},
-    {"net.ipv4.tcp_orphan_retries", [](PredictionInput& in, int64_t v) { in.kernel.tcp_orphan_retries = int(v); }, {}},
-    {"net.ipv4.tcp_fin_timeout", [](PredictionInput& in, int64_t v) { in.kernel.tcp_fin_timeout_s = int(v); }, {}},
-    {"net.ipv4.tcp_rto_min_us", [](PredictionInput& in, int64_t v) { in.kernel.tcp_rto_min_us = v; }, {}},
-    {"net.ipv4.tcp_rto_max_ms", [](PredictionInput& in, int64_t v) { in.kernel.tcp_rto_max_ms = v; }, {}},
-    {"net.ipv4.tcp_early_retrans", [](PredictionInput& in, int64_t v) { in.kernel.tcp_early_retrans = int(v); }, {}},
-    {"net.ipv4.neigh.eth0.mcast_solicit", [](PredictionInput& in, int64_t v) { in.arp_probes = int(v); }, {}},
-    {"net.ipv4.neigh.eth0.retrans_time_ms", [](PredictionInput& in, int64_t v) { in.arp_retrans_ms = double(v); }, {}},
+    {"net.ipv4.tcp_retries1", [](PredictionInput& in, int64_t v) { in.kernel.tcp_retries1 = int(v); }, {}, kU8},
+    {"net.ipv4.tcp_retries2", [](PredictionInput& in, int64_t v) { in.kernel.tcp_retries2 = int(v); }, {}, kU8},
+    {"net.ipv4.tcp_syn_retries", [](PredictionInput& in, int64_t v) { in.kernel.tcp_syn_retries = int(v); }, {}, {1, 127}},
+    {"net.ipv4.tcp_synack_retries", nullptr, {}, kU8},
+    {"net.ipv4.tcp_syn_linear_timeouts", [](PredictionInput& in, int64_t v) { in.kernel.tcp_syn_linear_timeouts = int(v); }, 0, {0, 127}},
+    {"net.ipv4.tcp_keepalive_time", [](PredictionInput& in, int64_t v) { in.kernel.tcp_keepalive_time_s = int(v); }, {}, kSeconds},
+    {"net.ipv4.tcp_keepalive_intvl", [](PredictionInput& in, int64_t v) { in.kernel.tcp_keepalive_intvl_s = int(v); }, {}, kSeconds},
+    {"net.ipv4.tcp_keepalive_probes", [](PredictionInput& in, int64_t v) { in.kernel.tcp_keepalive_probes = int(v); }, {}, kU8},
+    {"net.ipv4.tcp_orphan_retries", [](PredictionInput& in, int64_t v) { in.kernel.tcp_orphan_retries = int(v); }, {}, kU8},
+    {"net.ipv4.tcp_fin_timeout", [](PredictionInput& in, int64_t v) { in.kernel.tcp_fin_timeout_s = int(v); }, {}, kSeconds},
+    {"net.ipv4.tcp_rto_min_us", [](PredictionInput& in, int64_t v) { in.kernel.tcp_rto_min_us = v; }, {}, {1, INT_MAX}},
+    {"net.ipv4.tcp_rto_max_ms", [](PredictionInput& in, int64_t v) { in.kernel.tcp_rto_max_ms = v; }, {}, {1000, 120000}},
+    {"net.ipv4.tcp_early_retrans", [](PredictionInput& in, int64_t v) { in.kernel.tcp_early_retrans = int(v); }, {}, {0, 4}},
+    {"net.ipv4.neigh.eth0.mcast_solicit", [](PredictionInput& in, int64_t v) { in.arp_probes = int(v); }, {}, kInt},
+    {"net.ipv4.neigh.eth0.retrans_time_ms", [](PredictionInput& in, int64_t v) { in.arp_retrans_ms = double(v); }, {}, kInt},
 };
 
 std::optional<int64_t> number(const std::map<std::string, std::string>& m, const std::string& key) {
@@ -39,6 +47,12 @@ std::optional<int64_t> number(const std::map<std::string, std::string>& m, const
   }
 }
 }  // namespace
+
+std::optional<SysctlRange> model_sysctl_range(const std::string& name) {
+  for (const SysctlRow& r : kSysctls)
+    if (name == r.name && (r.range.min != INT_MIN || r.range.max != INT_MAX)) return r.range;
+  return std::nullopt;
+}
 
 std::vector<std::string> reported_sysctls() {
   std::vector<std::string> out;

@@ -1,5 +1,7 @@
 #pragma once
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +13,13 @@ namespace crashlab::runner {
 // apply_sysctls() feeds them to the model. Per-interface names use the test
 // host's eth0.
 std::vector<std::string> reported_sysctls();
+
+// The range the kernel accepts for one of these (by its name as the table has it,
+// per-interface ones with eth0); nullopt for any other sysctl.
+struct SysctlRange {
+  int64_t min, max;
+};
+std::optional<SysctlRange> model_sysctl_range(const std::string& name);
 
 // Sets the model's inputs from a side's effective sysctls (as read back). A name
 // the kernel lacks keeps the model's default, except where a missing setting means
