@@ -88,9 +88,9 @@ std::string case_name_for(const std::string& file) {
   return rel.generic_string();
 }
 
-CaseSpec load_case(const std::string& path) {
-  return parse_case(parse_strict_json(read_case_text(path), path), path, case_name_for(path));
-}
+nlohmann::json read_case_json(const std::string& path) { return parse_strict_json(read_case_text(path), path); }
+
+CaseSpec load_case(const std::string& path) { return parse_case(read_case_json(path), path, case_name_for(path)); }
 
 std::vector<std::string> find_case_files(const std::string& path) {
   std::error_code ec;

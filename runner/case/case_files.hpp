@@ -1,4 +1,5 @@
 #pragma once
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -7,6 +8,8 @@
 namespace crashlab::runner {
 
 CaseSpec load_case(const std::string& path);
+// The case file's JSON as load_case reads it (strictly), before any parsing into a CaseSpec.
+nlohmann::json read_case_json(const std::string& path);
 // Every *.json below `path` (or `path` itself), sorted.
 std::vector<std::string> find_case_files(const std::string& path);
 // "cases/process-crash/idle.json" -> "process-crash/idle": the path below the

@@ -11,6 +11,7 @@
 #include "runner/cli/options.hpp"
 #include "runner/cli/suggest.hpp"
 #include "runner/cli/version.hpp"
+#include "runner/json/fields.hpp"
 
 namespace crashlab::runner::cli {
 
@@ -32,6 +33,16 @@ CLI::Option* paths_option(CLI::App* sub, Options& o, const std::string& what) {
   return sub->add_option("PATH", o.paths, what);
 }
 
+// One definition for run and sweep: both hand it to run_case the same way.
+CLI::Option* window_option(CLI::App* sub, Options& o) {
+  return sub
+      ->add_option("--window", o.window_ms,
+                   "watch MS after the fault (default: the case's\n"
+                   "window_ms, longer where the model predicts later)")
+      ->check(CLI::Range(int64_t(1), int64_t(30 * 60 * 1000)))
+      ->type_name("MS");
+}
+
 void define_run(CLI::App& app, Options& o) {
   CLI::App* run = app.add_subcommand("run", "Run cases, judge them, write a JSON result each.");
   paths_option(run, o, "case files or folders of them (default: cases)");
@@ -40,11 +51,7 @@ void define_run(CLI::App& app, Options& o) {
                   "for every case; ROLE: server, client or all")
       ->type_name("ASSIGNMENT")
       ->allow_extra_args(false);
-  run->add_option("--window", o.window_ms,
-                  "watch MS after the fault (default: the case's\n"
-                  "window_ms, longer where the model predicts later)")
-      ->check(CLI::Range(int64_t(1), int64_t(30 * 60 * 1000)))
-      ->type_name("MS");
+  window_option(run, o);
   run->add_option("--repeat", o.repeat, "run the whole list N times")->check(CLI::Range(1, 1000))->type_name("N");
   run->add_option("--jobs", o.jobs, "cases run at once (default: all of them)")
       ->check(CLI::Range(1, 1000))
@@ -60,21 +67,49 @@ void define_run(CLI::App& app, Options& o) {
 
 void define_sweep(CLI::App& app, Options& o) {
   CLI::App* sweep = app.add_subcommand("sweep", "Run one case over a grid of settings; summarize and plot.");
-  sweep->add_option("CASE", o.paths, "the case file")->required()->expected(1);
-  sweep->add_option("--vary", o.vary,
-                    "ROLE.sysctl.NAME=VALUES or ROLE.socket.OPTION=VALUES;\n"
-                    "VALUES 3,5,8 or 1..8 or 1000..10000:1000;\n"
-                    "several --vary make a grid")
-      ->type_name("ASSIGNMENT")
-      ->required()
-      ->allow_extra_args(false);
-  sweep->add_option("--set", o.sets, "as in run: fixed for every point")->type_name("ASSIGNMENT")->allow_extra_args(false);
-  sweep->add_option("--repeat", o.repeat, "runs per point")->check(CLI::Range(1, 1000))->type_name("N");
-  sweep->add_option("--jobs", o.jobs, "runs at once (default: all of them)")->check(CLI::Range(1, 1000))->type_name("N");
-  sweep->add_option("--out", o.sweep_out, "DIR/<point>/ results, DIR/summary.{json,csv},\nDIR/sweep.html; "
-                                          "an existing DIR resumes")
+  CLI::Option* case_file = sweep->add_option("CASE", o.paths, "the case file")->expected(1);
+  CLI::Option* vary = sweep->add_option("--vary", o.vary,
+                                        "ROLE.sysctl.NAME=VALUES or ROLE.socket.OPTION=VALUES;\n"
+                                        "VALUES 3,5,8 or 1..8 or 1000..10000:1000;\n"
+                                        "several --vary make a grid")
+                          ->type_name("ASSIGNMENT")
+                          ->allow_extra_args(false);
+  CLI::Option* set =
+      sweep->add_option("--set", o.sets, "as in run: fixed for every point")->type_name("ASSIGNMENT")->allow_extra_args(false);
+  CLI::Option* repeat = sweep->add_option("--repeat", o.repeat, "runs per point")->check(CLI::Range(1, 1000))->type_name("N");
+  CLI::Option* window = window_option(sweep, o);
+  CLI::Option* jobs =
+      sweep->add_option("--jobs", o.jobs, "runs at once (default: all of them)")->check(CLI::Range(1, 1000))->type_name("N");
+  CLI::Option* shard = sweep
+                           ->add_option_function<std::string>(
+                               "--shard",
+                               [&o](const std::string& text) {
+                                 try {
+                                   o.shard = runner::sweep::parse_shard(text);
+                                 } catch (const InputError& e) {
+                                   throw CLI::ValidationError(e.what());
+                                 }
+                               },
+                               "run the K-th of N shares of the point x repeat\n"
+                               "runs (K from 1): N machines, one command each")
+                           ->type_name("K/N");
+  sweep->add_option("--out", o.sweep_out, "DIR/<point>/ results, DIR/sweep.json, DIR/summary\n"
+                                          ".json, .csv, DIR/sweep.html; the same sweep resumes")
       ->type_name("DIR")
       ->capture_default_str();
+  CLI::Option* merge = sweep->add_option("--merge", o.merge,
+                                         "instead of CASE: the folders of one sweep's\n"
+                                         "shards summarized into --out as one sweep")
+                           ->type_name("DIR...")
+                           ->allow_extra_args();
+  // Checked here rather than with excludes(), which would print "Excludes: --merge" on every option.
+  sweep->parse_complete_callback([=] {
+    if (merge->count() == 0) return;
+    for (CLI::Option* not_with_merge : {case_file, vary, set, repeat, window, jobs, shard})
+      if (not_with_merge->count() > 0) throw CLI::ExcludesError("--merge", not_with_merge->get_name());
+  });
+  sweep->add_flag("--allow-mixed", o.allow_mixed, "merge folders of other kernels, case content,\n--set or --window too")
+      ->needs(merge);
   sweep->footer(std::string("Also --quiet, --no-progress: crashlab --help.\n") + kExitCodeText);
 }
 
@@ -186,7 +221,9 @@ ParseOutcome parse_command_line(int argc, const char* const* argv, std::ostream&
     return {std::nullopt, code(ExitCode::AllPassed)};
   }
   o.command = kCommands.at(sub->get_name());
-  if (o.paths.empty()) o.paths.push_back(o.command == Command::Report ? "results/latest" : "cases");
+  // A sweep names its one case itself (or merges folders instead).
+  if (o.paths.empty() && o.command != Command::Sweep)
+    o.paths.push_back(o.command == Command::Report ? "results/latest" : "cases");
   return {o, 0};
 }
 

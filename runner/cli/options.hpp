@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "runner/sweep/shard.hpp"
+
 namespace crashlab::runner::cli {
 
 enum class Command { Run, List, Validate, Report, HelpMarkdown, Sweep };
@@ -23,9 +25,12 @@ struct Options {
   bool pcap = false;
   std::optional<std::string> junit;
   bool tap = false;
-  // sweep (also --set, --repeat, --jobs)
+  // sweep (also --set, --repeat, --window, --jobs)
   std::vector<std::string> vary;     // ROLE.sysctl.NAME=VALUES | ROLE.socket.OPTION=VALUES
   std::string sweep_out = "sweep";   // DIR/<point>/ per point, summary.json/csv and sweep.html in DIR
+  std::optional<sweep::Shard> shard;  // --shard K/N: this machine's share of the runs
+  std::vector<std::string> merge;     // --merge DIR...: shard folders to summarize as one sweep
+  bool allow_mixed = false;           // --merge: let folders of other kernels, cases, --set or --window in
   // every command
   bool quiet = false, no_progress = false;
   ColorMode color = ColorMode::Auto;

@@ -1,7 +1,9 @@
 #pragma once
-// `crashlab sweep CASE --vary ...`: every grid point x repeat is an ordinary
-// case run with its own result under DIR/<point>/; the summary (terminal,
-// summary.json, summary.csv) and sweep.html are written at the end.
+// `crashlab sweep CASE --vary ... [--shard K/N]`: every grid point x repeat (or
+// the shard's share of them) is an ordinary case run with its own result under
+// DIR/<point>/; DIR/sweep.json says which sweep the folder holds, and the summary
+// (terminal, summary.json, summary.csv) and sweep.html are written at the end.
+// With --merge DIR..., merge_command instead.
 #include "runner/cli/options.hpp"
 
 namespace crashlab::runner::cli {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -11,42 +10,24 @@
 #include "runner/result/result_json.hpp"
 #include "runner/run/run_case.hpp"
 #include "runner/run/window.hpp"
+#include "runner/sweep/sweep_folder.hpp"
 
 namespace crashlab::runner::cli {
 
 namespace {
 namespace fs = std::filesystem;
 constexpr auto kInterruptCheck = std::chrono::milliseconds(100);
-
-// Results a previous sweep left in a point's folder; a run that errored is run again.
-std::vector<sweep::RepeatOutcome> earlier_results(const fs::path& dir, Role watched, size_t at_most) {
-  std::vector<sweep::RepeatOutcome> out;
-  std::error_code ec;
-  std::vector<fs::path> files;
-  for (const auto& e : fs::directory_iterator(dir, ec))
-    if (e.path().extension() == ".json") files.push_back(e.path());
-  std::sort(files.begin(), files.end());
-  for (const fs::path& f : files) {
-    if (out.size() >= at_most) break;
-    std::ifstream in(f);
-    nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded() || !j.is_object()) continue;
-    sweep::RepeatOutcome r = sweep::repeat_outcome(j, watched);
-    if (r.verdict != Verdict::Error) out.push_back(r);
-  }
-  return out;
-}
 }  // namespace
 
-SweepRuns::SweepRuns(const std::vector<sweep::PlannedPoint>& points, Role watched, std::string dir, size_t repeat,
-                     size_t jobs, bool redraw)
-    : points_(points), watched_(watched), dir_(std::move(dir)), repeat_(repeat), jobs_(jobs), redraw_(redraw),
-      outcomes_(points.size()) {
+SweepRuns::SweepRuns(const std::vector<sweep::PlannedPoint>& points, std::vector<size_t> runs, Role watched,
+                     std::string dir, size_t jobs, bool redraw, std::optional<int64_t> window_ms)
+    : points_(points), watched_(watched), dir_(std::move(dir)), runs_(std::move(runs)), jobs_(jobs), redraw_(redraw),
+      window_ms_(window_ms), outcomes_(points.size()) {
   for (size_t i = 0; i < points_.size(); ++i) {
     fs::create_directories(point_dir(i));
-    outcomes_[i] = earlier_results(point_dir(i), watched_, repeat_);
+    for (const sweep::PointResult& r : sweep::point_results(point_dir(i), watched_, runs_[i])) outcomes_[i].push_back(r.outcome);
     reused_ += outcomes_[i].size();
-    for (size_t r = outcomes_[i].size(); r < repeat_; ++r) queue_.push_back(i);
+    for (size_t r = outcomes_[i].size(); r < runs_[i]; ++r) queue_.push_back(i);
   }
   std::stable_sort(queue_.begin(), queue_.end(),
                    [&](size_t a, size_t b) { return points_[a].expected_ms > points_[b].expected_ms; });
@@ -83,7 +64,7 @@ void SweepRuns::worker() {
       started_[q] = std::chrono::steady_clock::now();
     }
     const size_t i = queue_[q];
-    CaseResult r = run_case(points_[i].spec, RunOptions{point_dir(i), false, std::nullopt});
+    CaseResult r = run_case(points_[i].spec, RunOptions{point_dir(i), false, window_ms_});
     std::string unwritten;
     try {
       write_result(r, point_dir(i));
@@ -103,7 +84,7 @@ void SweepRuns::worker() {
 
 void SweepRuns::progress_line() {
   size_t points_done = 0;
-  for (const auto& o : outcomes_) points_done += o.size() >= repeat_;
+  for (size_t i = 0; i < outcomes_.size(); ++i) points_done += outcomes_[i].size() >= runs_[i];
   // What is left, as the model sees it: runs not started, and the rest of the running ones.
   std::vector<double> left;
   const auto now = std::chrono::steady_clock::now();

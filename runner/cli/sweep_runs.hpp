@@ -1,11 +1,12 @@
 #pragma once
-// A sweep's runs: the repeats each point still lacks (complete results already
+// A sweep's runs: the runs each point still lacks (complete results already
 // under DIR/<point>/ are reused), longest predicted first, at most `jobs` at once,
 // each an ordinary run_case with its result written into its point's folder, and
 // a progress line with the points done, the failures and the model's ETA.
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,9 +16,11 @@ namespace crashlab::runner::cli {
 
 class SweepRuns {
  public:
-  SweepRuns(const std::vector<sweep::PlannedPoint>& points, Role watched, std::string dir, size_t repeat, size_t jobs,
-            bool redraw);
-  // Per point, its repeats' outcomes (reused ones first). On SIGINT it reports
+  // runs[i]: how many runs point i gets (its repeats, or a shard's share of them).
+  // window_ms: --window, as `run` passes it to run_case.
+  SweepRuns(const std::vector<sweep::PlannedPoint>& points, std::vector<size_t> runs, Role watched, std::string dir,
+            size_t jobs, bool redraw, std::optional<int64_t> window_ms);
+  // Per point, its runs' outcomes (reused ones first). On SIGINT it reports
   // and ends the process with 130; finished results stay for a resumed sweep.
   std::vector<std::vector<sweep::RepeatOutcome>> execute();
 
@@ -29,8 +32,10 @@ class SweepRuns {
   const std::vector<sweep::PlannedPoint>& points_;
   Role watched_;
   std::string dir_;
-  size_t repeat_, jobs_;
+  std::vector<size_t> runs_;
+  size_t jobs_;
   bool redraw_;
+  std::optional<int64_t> window_ms_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<size_t> queue_;  // point index per run still to do, longest predicted first

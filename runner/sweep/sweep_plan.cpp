@@ -50,13 +50,14 @@ Role watched_side(const CaseSpec& spec) {
   return other(spec.fault.target);
 }
 
-std::vector<PlannedPoint> plan_points(const CaseSpec& base, const std::vector<Vary>& varies) {
+std::vector<PlannedPoint> plan_points(const CaseSpec& base, const std::vector<Vary>& varies,
+                                      std::optional<int64_t> window_ms) {
   const Role watched = watched_side(base);
   std::vector<PlannedPoint> out;
   for (const Point& p : grid(varies)) {
     PlannedPoint pp{p, with(base, p.assignments()), {}, 0};
     pp.model = model_of(pp.spec, watched);
-    pp.expected_ms = expected_case_ms(pp.spec, observation_window(pp.spec, plan(pp.spec)));
+    pp.expected_ms = expected_case_ms(pp.spec, observation_window(pp.spec, plan(pp.spec), window_ms));
     out.push_back(std::move(pp));
   }
   return out;

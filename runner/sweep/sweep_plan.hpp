@@ -28,8 +28,10 @@ struct CurveSample {
 // detection window, else the one the fault spares.
 Role watched_side(const CaseSpec& spec);
 
-// Throws InputError (a bad --vary or a value the case's field refuses).
-std::vector<PlannedPoint> plan_points(const CaseSpec& base, const std::vector<Vary>& varies);
+// Throws InputError (a bad --vary or a value the case's field refuses). The
+// expected duration follows the window a run will use (--window as `run` takes it).
+std::vector<PlannedPoint> plan_points(const CaseSpec& base, const std::vector<Vary>& varies,
+                                      std::optional<int64_t> window_ms = std::nullopt);
 
 // The model along the first --vary (the others as in `at`), at up to `samples`
 // integer values from its smallest to its largest: nullopt when it is not numeric.
