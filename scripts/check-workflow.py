@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Checks that the GitHub Actions workflow parses, still describes both jobs, and
-installs the one package list (scripts/packages.txt through scripts/packages.sh)."""
+"""Checks that the GitHub Actions workflow parses, still describes its jobs (the
+privileged and unprivileged suites, and one sweep sharded three ways then merged),
+and installs the one package list (scripts/packages.txt through scripts/packages.sh)."""
 import os
 import re
 import sys
@@ -15,7 +16,8 @@ with open(path) as f:
     wf = yaml.safe_load(f)
 jobs = wf.get("jobs", {})
 problems = []
-for name in ("privileged", "unprivileged"):
+JOBS = ("privileged", "unprivileged", "sweep-shard", "sweep-merge")
+for name in JOBS:
     if name not in jobs:
         problems.append(f"job '{name}' is missing")
         continue
@@ -35,10 +37,28 @@ for name in ("privileged", "unprivileged"):
         named = sorted(set(re.findall(r"[a-z0-9][a-z0-9.+-]+", cmd)) & set(packages))
         if named:
             problems.append(f"{name}: names packages itself ({' '.join(named)}); they belong in scripts/packages.txt")
-want = {"privileged": "sudo -E env CRASHLAB_REQUIRE_PRIVILEGES=1 make test", "unprivileged": "unshare -Urn ctest"}
+want = {
+    "privileged": "sudo -E env CRASHLAB_REQUIRE_PRIVILEGES=1 make test",
+    "unprivileged": "unshare -Urn ctest",
+    "sweep-shard": "sudo build/crashlab sweep ",
+    "sweep-merge": "build/crashlab sweep --merge shards/sweep-shard-1 shards/sweep-shard-2 shards/sweep-shard-3",
+}
 for name, cmd in want.items():
     if name in jobs and cmd not in " ".join(str(s.get("run", "")) for s in jobs[name]["steps"]):
         problems.append(f"{name}: does not run '{cmd}'")
+shard = jobs.get("sweep-shard", {})
+shards = shard.get("strategy", {}).get("matrix", {}).get("shard")
+if "sweep-shard" in jobs and shards != [1, 2, 3]:
+    problems.append(f"sweep-shard: the matrix must be shard: [1, 2, 3], got {shards}")
+shard_runs = " ".join(str(s.get("run", "")) for s in shard.get("steps", []))
+if "sweep-shard" in jobs and "--shard ${{ matrix.shard }}/3" not in shard_runs:
+    problems.append("sweep-shard: does not pass --shard ${{ matrix.shard }}/3")
+merge = jobs.get("sweep-merge", {})
+needs = merge.get("needs", [])
+if "sweep-merge" in jobs and "sweep-shard" not in (needs if isinstance(needs, list) else [needs]):
+    problems.append("sweep-merge: must need sweep-shard (it merges their folders)")
+if "sweep-merge" in jobs and not any(str(s.get("uses", "")).startswith("actions/download-artifact") for s in merge.get("steps", [])):
+    problems.append("sweep-merge: downloads no artifacts")
 if not packages:
     problems.append(f"{list_path}: no packages")
 if "PACKAGES" in wf.get("env", {}):
