@@ -17,6 +17,7 @@
 #include "fixtures/privilege.hpp"
 #include "fixtures/proc_scan.hpp"
 #include "fixtures/waits.hpp"
+#include "netns/client/endpoint_binary.hpp"
 #include "netns/client/endpoint_client.hpp"
 #include "netns/unique_fd.hpp"
 

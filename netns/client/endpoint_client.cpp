@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "netns/client/endpoint_binary.hpp"
 #include "netns/errors.hpp"
 
 namespace crashlab {
@@ -56,11 +57,6 @@ std::string exit_text(std::optional<int> status) {
 }
 
 }  // namespace
-
-std::string endpoint_binary() {
-  if (const char* p = std::getenv("CRASHLAB_ENDPOINT")) return p;
-  return CRASHLAB_ENDPOINT_PATH;
-}
 
 EndpointClient::EndpointClient(const NetNs& ns, std::string label, milliseconds ready_timeout)
     : label_(std::move(label)), proc_(ns, endpoint_binary(), {}) {

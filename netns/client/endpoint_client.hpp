@@ -79,7 +79,4 @@ class EndpointClient {
   bool eof_ = false;
 };
 
-// Where the endpoint binary is: $CRASHLAB_ENDPOINT, else the path the build baked in.
-std::string endpoint_binary();
-
 }  // namespace crashlab

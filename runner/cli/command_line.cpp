@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "runner/cli/exit_code.hpp"
+#include "runner/cli/installed_cases.hpp"
 #include "runner/cli/options.hpp"
 #include "runner/cli/suggest.hpp"
 #include "runner/cli/version.hpp"
@@ -223,7 +224,7 @@ ParseOutcome parse_command_line(int argc, const char* const* argv, std::ostream&
   o.command = kCommands.at(sub->get_name());
   // A sweep names its one case itself (or merges folders instead).
   if (o.paths.empty() && o.command != Command::Sweep)
-    o.paths.push_back(o.command == Command::Report ? "results/latest" : "cases");
+    o.paths.push_back(o.command == Command::Report ? "results/latest" : default_cases_dir());
   return {o, 0};
 }
 

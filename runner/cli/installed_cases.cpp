@@ -1,0 +1,20 @@
+#include "runner/cli/installed_cases.hpp"
+
+#include <filesystem>
+
+namespace crashlab::runner::cli {
+
+namespace fs = std::filesystem;
+
+std::string default_cases_dir() {
+  std::error_code ec;
+  if (fs::is_directory("cases", ec)) return "cases";
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path installed = (self.parent_path() / CRASHLAB_CASES_FROM_BIN).lexically_normal();
+    if (fs::is_directory(installed, ec)) return installed.string();
+  }
+  return "cases";
+}
+
+}  // namespace crashlab::runner::cli
