@@ -12,6 +12,7 @@
 #include "fixtures/privilege.hpp"
 #include "fixtures/proc_scan.hpp"
 #include "fixtures/waits.hpp"
+#include "netns/clock.hpp"
 #include "netns/packet_capture.hpp"
 #include "netns/observe/sock_diag.hpp"
 #include "netns/tcp_state.hpp"
@@ -27,6 +28,7 @@ struct Segment {
   uint16_t sport, dport;
   uint8_t flags;
   size_t payload;
+  int64_t wall_ns;  // the record's timestamp: CLOCK_REALTIME, microseconds
 };
 struct Pcap {
   uint32_t magic = 0, snaplen = 0, linktype = 0;
@@ -54,6 +56,7 @@ Pcap read_pcap(const fs::path& file) {
   auto be16 = [&](size_t o) { return uint16_t(u8(o) << 8 | u8(o + 1)); };
   p.magic = u32(0), p.snaplen = u32(16), p.linktype = u32(20);
   for (size_t o = 24; o + 16 <= d.size();) {
+    const int64_t wall_ns = int64_t(u32(o)) * 1'000'000'000 + int64_t(u32(o + 4)) * 1000;
     const size_t len = u32(o + 8), eth = o + 16;
     o = eth + len;
     if (o > d.size()) break;
@@ -61,7 +64,7 @@ Pcap read_pcap(const fs::path& file) {
     if (len < 34 || be16(eth + 12) != 0x0800 || u8(eth + 23) != 6) continue;
     const size_t ip = eth + 14, ihl = (u8(ip) & 0xf) * 4u, tcp = ip + ihl;
     if (tcp + 14 > o) continue;
-    p.tcp.push_back({be16(tcp), be16(tcp + 2), u8(tcp + 13), be16(ip + 2) - ihl - (u8(tcp + 12) >> 4) * 4u});
+    p.tcp.push_back({be16(tcp), be16(tcp + 2), u8(tcp + 13), be16(ip + 2) - ihl - (u8(tcp + 12) >> 4) * 4u, wall_ns});
   }
   return p;
 }
@@ -173,6 +176,30 @@ TEST_F(Capture, RecordsTheHandshakeTheDataAndBothFins) {
 
   cap->discard();
   EXPECT_FALSE(fs::exists(file));
+}
+
+// Results are on CLOCK_MONOTONIC, captures on the wall clock; the offset the result
+// records (fault.wall_t) must put a packet where the endpoint saw it happen.
+TEST_F(Capture, TheClockOffsetPutsAPacketWhereTheSenderSawIt) {
+  constexpr uint16_t port = 7103;
+  Topology t({});
+  auto cap = start(t.host(Role::Server).ns(), "eth0", "tcp port 7103", dir_ / "offset.pcap");
+  if (!cap) return;
+  ConnectedPair c(t, port);
+  c.server.expect(AppEventKind::Ok, c.server.set_reading(true));
+  const int64_t offset = realtime_minus_monotonic_ns();
+  const int64_t before = monotonic_ns();
+  const AppEvent sent = c.client.expect(AppEventKind::Sent, c.client.send(100));
+  c.server.wait_for([](const AppEvent& e) { return e.total >= 100; }, "100 bytes", scaled(milliseconds(3000)));
+  cap->stop();
+  const Pcap p = read_pcap(dir_ / "offset.pcap");
+  const auto data = std::find_if(p.tcp.begin(), p.tcp.end(), [](const Segment& s) { return s.dport == port && s.payload; });
+  ASSERT_NE(data, p.tcp.end()) << "the 100 bytes are not in the capture";
+  const int64_t at = data->wall_ns - offset;
+  // tcpdump stamps in microseconds; the send returns after veth handed the segment over.
+  EXPECT_GE(at, before - 1000) << "the data segment is " << (before - at) / 1e6 << " ms before send() was called";
+  EXPECT_LE(at, sent.t_ns + 2'000'000) << "the data segment is " << (at - sent.t_ns) / 1e6 << " ms after send() returned";
+  cap->discard();
 }
 
 TEST_F(Capture, MissingInterfaceSaysSo) {

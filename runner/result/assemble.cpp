@@ -27,6 +27,7 @@ CaseResult result_for(const CaseSpec& spec) {
 void assemble_result(const CaseSpec& spec, const Measurement& m, const Predictions& predicted, const Judgement& j,
                      CaseResult& res) {
   res.fault_t_ns = m.fault_t_ns;
+  res.fault_wall_ns = m.fault_t_ns + m.wall_minus_monotonic_ns;
   res.recovered_t_ns = m.recovered_t_ns;
   res.machine = m.machine;
   res.kernel = m.machine.is_object() ? m.machine.value("kernel", "") : "";

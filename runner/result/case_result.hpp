@@ -47,6 +47,7 @@ struct CaseResult {
   Role fault_target = Role::Server;
   nlohmann::json fault_params = nlohmann::json::object();  // the fault kind's own fields
   int64_t fault_t_ns = 0;  // CLOCK_MONOTONIC of the injection
+  int64_t fault_wall_ns = 0;  // the same instant on CLOCK_REALTIME, the clock of capture timestamps
   int64_t started_t_ns = 0;
   std::optional<int64_t> recovered_t_ns;  // the reboot or heal, if the fault has one
   double duration_ms = 0;

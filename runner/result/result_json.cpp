@@ -80,6 +80,7 @@ nlohmann::json to_json(const CaseResult& r) {
             {"target", role_name(r.fault_target)},
             {"params", r.fault_params},
             {"t_ns", r.fault_t_ns},
+            {"wall_t", double(r.fault_wall_ns) / 1e9},
             {"recovered_after_ms",
              r.recovered_t_ns ? nlohmann::json(double(*r.recovered_t_ns - r.fault_t_ns) / 1e6) : nlohmann::json(nullptr)}}},
           {"duration_ms", r.duration_ms},

@@ -82,6 +82,7 @@ RunStage measure(const CaseSpec& spec, const std::filesystem::path& capture_file
   clock.fault_t = monotonic_ns();
   spec.fault->inject(w, spec.fault.target);
   m.fault_t_ns = clock.fault_t;
+  m.wall_minus_monotonic_ns = realtime_minus_monotonic_ns();
   if (spec.connect_after_fault) {
     m.connect_t_ns = clock.connected_t = monotonic_ns();
     connect_after_fault(w);

@@ -52,6 +52,7 @@ struct ObserverInfo {
 
 struct Measurement {
   int64_t fault_t_ns = 0;                 // CLOCK_MONOTONIC of the injection
+  int64_t wall_minus_monotonic_ns = 0;    // CLOCK_REALTIME - CLOCK_MONOTONIC at the fault (captures are wall-clock)
   std::optional<int64_t> recovered_t_ns;  // the reboot or heal, if the fault has one
   std::optional<int64_t> connect_t_ns;    // the client's connect(), when it comes after the fault
   std::map<Role, SideMeasurement> sides;
