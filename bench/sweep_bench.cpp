@@ -41,7 +41,8 @@ struct Repeat {
 
 // The first side with a detection in this result, or "".
 std::string detecting_side(const Json& r) {
-  for (const auto& [role, s] : r.value("sides", Json::object()).items())
+  const Json sides = r.value("sides", Json::object());  // items() refers to it: not a temporary
+  for (const auto& [role, s] : sides.items())
     if (s.value("detected_after_ms", Json()).is_number()) return role;
   return "";
 }
@@ -49,7 +50,10 @@ std::string detecting_side(const Json& r) {
 std::optional<double> number(const Json& j) { return j.is_number() ? std::optional(j.get<double>()) : std::nullopt; }
 
 Repeat repeat_of(const Json& r, const std::string& role) {
-  Repeat out{r.value("verdict", "?"), failures_of(r), r.value("duration_ms", 0.0)};
+  Repeat out;
+  out.verdict = r.value("verdict", "?");
+  out.detail = failures_of(r);
+  out.duration_ms = r.value("duration_ms", 0.0);
   const Json side = r.value("sides", Json::object()).value(role, Json::object());
   out.detected = number(side.value("detected_after_ms", Json()));
   for (const auto& e : r.value("timeline", Json::array())) {
@@ -180,8 +184,10 @@ int run(const std::string& file, const std::string& crashlab, int alone_n, int c
   std::printf("  verdicts                    %d/%d %s as alone%s  target all: %s\n", same, concurrent_n,
               usual.empty() ? "?" : usual.c_str(), usual.empty() ? " (alone runs disagree among themselves)" : "",
               met(same == concurrent_n && int(many.repeats.size()) == concurrent_n));
+  int shown = 0, others = 0;
   for (const auto& r : many.repeats)
-    if (r.verdict != usual) std::printf("    %s: %s\n", r.verdict.c_str(), r.detail.c_str());
+    if (r.verdict != usual) (shown < 5 ? ++shown, std::printf("    %s: %s\n", r.verdict.c_str(), r.detail.c_str()) : ++others);
+  if (others > 0) std::printf("    ... and %d more (--keep keeps the result files)\n", others);
 
   std::printf("  where it comes from (ms after the fault; |at once - alone median|, median / max):\n");
   const auto part = [&](const char* what, const std::vector<double>& a, const std::vector<double>& m) {
