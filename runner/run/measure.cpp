@@ -9,6 +9,7 @@
 #include "runner/run/capture.hpp"
 #include "runner/run/collect.hpp"
 #include "runner/run/environment.hpp"
+#include "runner/run/wait_world.hpp"
 #include "runner/run/world.hpp"
 
 namespace crashlab::runner {
@@ -50,9 +51,10 @@ void connect_after_fault(World& w) {
 void wait_observed_established(World& w) {
   const auto deadline = Clock::now() + scaled(milliseconds(2000));
   for (Role r : kRoles)
-    require_within([&] { return w.last_state(r) == "ESTABLISHED"; }, deadline,
-                   "the observer (" + w.obs->name() + ") to see the " + role_name(r) + " side ESTABLISHED before the fault",
-                   [&] { return w.last_state(r); });
+    require_world_within(
+        w, [&] { return w.last_state(r) == "ESTABLISHED"; }, deadline,
+        "the observer (" + w.obs->name() + ") to see the " + role_name(r) + " side ESTABLISHED before the fault",
+        [&] { return w.last_state(r); });
 }
 }  // namespace
 
@@ -88,7 +90,7 @@ RunStage measure(const CaseSpec& spec, const std::filesystem::path& capture_file
   }
   for (const Step& s : after_fault_steps(spec)) perform(w, clock, s);
   m.recovered_t_ns = clock.recovered_t;
-  sample_until([&] { return settled(w, m.fault_t_ns); }, clock.deadline, milliseconds(2));  // unsettled: the judge says what
+  wait_world_until(w, [&] { return settled(w, m.fault_t_ns); }, clock.deadline);  // unsettled: the judge says what
   collect(w, at_fault, m);
   finish_capture(w, out.capture);
   return out;
