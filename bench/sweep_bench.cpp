@@ -165,10 +165,13 @@ int run(const std::string& file, const std::string& crashlab, int alone_n, int c
               list(alone_det).c_str(), base, alone_longest / 1e3, alone.child.status_text().c_str());
   std::printf("  %d at once: %zu results, crashlab %s\n", concurrent_n, many.repeats.size(),
               many.child.status_text().c_str());
-  const double ratio = many.child.wall_ms / longest;
-  std::printf("  wall / longest case         %.2fx (wall %.2f s, longest %.2f s; alone longest %.2f s)  target <= %.1fx: %s\n",
-              ratio, many.child.wall_ms / 1e3, longest / 1e3, alone_longest / 1e3, kTargetWallRatio,
-              met(ratio <= kTargetWallRatio));
+  // Against the longest of the 100 (the figure) and against the case alone: a
+  // run that stretched every case would meet the first and not the second.
+  const double ratio = many.child.wall_ms / longest, stretch = many.child.wall_ms / alone_longest;
+  std::printf("  wall / longest case         %.2fx (wall %.2f s, longest of them %.2f s)  target <= %.1fx: %s\n", ratio,
+              many.child.wall_ms / 1e3, longest / 1e3, kTargetWallRatio, met(ratio <= kTargetWallRatio));
+  std::printf("  wall / longest alone        %.2fx (longest alone %.2f s)  target <= %.1fx: %s\n", stretch,
+              alone_longest / 1e3, kTargetWallRatio, met(stretch <= kTargetWallRatio));
   const std::vector<double> many_det = values(many.repeats, &Repeat::detected);
   print_distortion("|detection - alone median|", off_by(many_det, base), base);
   const double cpu_alone = alone.child.cpu_s / alone_n, cpu_many = many.child.cpu_s / concurrent_n;
