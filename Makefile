@@ -46,6 +46,7 @@ bench: build
 	$(BUILD)/topology_bench
 	$(BUILD)/observer_bench || [ $$? -eq 2 ]  # 2: no tracepoints here, nothing to measure
 	$(BUILD)/catalogue_bench
+	$(BUILD)/sweep_bench
 
 cli-docs: configure
 	@cmake --build $(BUILD) -j $(JOBS) --target cli-docs

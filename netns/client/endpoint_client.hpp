@@ -56,6 +56,9 @@ class EndpointClient {
 
   // Everything received so far (reads whatever is already in the pipe first).
   const std::vector<AppEvent>& events();
+  // The pipe the events arrive on, to poll() beside other sources (then events() reads
+  // what came); -1 once the endpoint has exited and everything was read.
+  int events_fd() const { return eof_ ? -1 : proc_.stdout_fd(); }
   // The first event (in arrival order) matching pred; waits for it, bounded.
   // Throws WaitTimeout naming `what` and the last event seen.
   AppEvent wait_for(const Predicate& pred, const std::string& what, milliseconds timeout);

@@ -1,5 +1,8 @@
 #include "netns/observe/diag_sampler.hpp"
 
+#include <poll.h>
+
+#include <cerrno>
 #include <set>
 
 #include "netns/clock.hpp"
@@ -11,17 +14,14 @@ constexpr int kClose = 7;
 ConnKey key_of(const SockEntry& e) { return {e.saddr, e.sport, e.daddr, e.dport}; }
 }  // namespace
 
-DiagSampler::DiagSampler(uint16_t port, std::chrono::microseconds interval)
-    : port_(port), interval_(interval), thread_([this] { loop(); }) {}
+DiagSampler::DiagSampler(uint16_t port, std::chrono::microseconds period, SamplerFeeds feeds)
+    : port_(port), period_(period), feeds_(feeds), thread_([this] { loop(); }) {}
 
 DiagSampler::~DiagSampler() { stop(); }
 
 void DiagSampler::stop() {
-  {
-    std::lock_guard lk(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
+  stopping_ = true;
+  stop_fd_.signal();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -37,19 +37,29 @@ void DiagSampler::unwatch(const NetNs& ns) {
 }
 
 std::string DiagSampler::resolution() const {
-  return std::to_string(interval_.count()) + " us sampling (states shorter than that can be missed)";
+  if (period_.count() == 0) return "sampled on request";
+  return std::to_string(period_.count()) + " us sampling (states shorter than that can be missed)";
 }
 
 void DiagSampler::loop() {
-  std::unique_lock lk(mu_);
+  pollfd fds[2] = {{stop_fd_.fd(), POLLIN, 0}, {feeds_.requests ? feeds_.requests->fd() : -1, POLLIN, 0}};
+  const timespec period{time_t(period_.count() / 1000000), long(period_.count() % 1000000) * 1000};
+  bool requested = false;
   while (!stopping_) {
-    sample_once();
-    // A sampling period, not a wait for an event: sock_diag has no state-change feed.
-    cv_.wait_for(lk, interval_, [this] { return stopping_; });
+    if (period_.count() > 0 || requested) {
+      std::unique_lock lk(mu_);
+      const bool changed = sample_once();
+      lk.unlock();
+      if ((changed || requested) && feeds_.changed) feeds_.changed->signal();
+    }
+    // With a period, that period (sock_diag has no state-change feed); without, the next
+    // request. Either way stop() wakes it.
+    if (::ppoll(fds, 2, period_.count() > 0 ? &period : nullptr, nullptr) < 0 && errno != EINTR) return;
+    requested = feeds_.requests && feeds_.requests->take();
   }
 }
 
-void DiagSampler::sample_once() {
+bool DiagSampler::sample_once() {
   std::vector<SockEntry> seen;
   for (auto& [ino, diag] : diags_) {
     try {
@@ -60,22 +70,30 @@ void DiagSampler::sample_once() {
     }
   }
   int64_t now = monotonic_ns();
+  bool changed = false;
   std::set<std::string> present;
   for (const SockEntry& e : seen) {
     if (e.state == 10 /* LISTEN */) continue;
     std::string k = key_of(e).text();
     present.insert(k);
     Track& t = tracks_[k];
-    if (t.states.empty() || t.states.back().state != e.state) t.states.push_back({now, e.state});
+    if (t.states.empty() || t.states.back().state != e.state) {
+      t.states.push_back({now, e.state});
+      changed = true;
+    }
     t.last = e;
     t.present = true;
   }
   for (auto& [k, t] : tracks_) {
     if (t.present && !present.count(k)) {
       t.present = false;
-      if (t.states.back().state != kClose) t.states.push_back({now, kClose});
+      if (t.states.back().state != kClose) {
+        t.states.push_back({now, kClose});
+        changed = true;
+      }
     }
   }
+  return changed;
 }
 
 void DiagSampler::sample_now() {

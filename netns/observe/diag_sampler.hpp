@@ -1,10 +1,11 @@
 #pragma once
-#include <condition_variable>
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
 
+#include "netns/event_fd.hpp"
 #include "netns/observe/sock_diag.hpp"
 #include "netns/observe/state_timeline.hpp"
 #include "netns/wait.hpp"
@@ -12,14 +13,23 @@
 namespace crashlab {
 
 // The observer that needs no privilege beyond the namespaces themselves: a thread
-// dumps the test port's TCP sockets in each watched namespace every `interval`
-// and records every change of state. A socket that vanishes is recorded as CLOSE.
+// dumps the test port's TCP sockets in each watched namespace and records every
+// change of state. A socket that vanishes is recorded as CLOSE.
 // It also sees what tracepoints cannot: TIME_WAIT sockets (they are not full
 // sockets and never pass through inet_sock_set_state).
-// A state shorter than the interval (LAST_ACK on a veth lasts microseconds) can be missed.
+// With a period, it samples every period (1 ms by default); a state shorter than the
+// period (LAST_ACK on a veth lasts microseconds) can be missed. With a zero period it
+// samples only when asked: beside tracepoints, which give every state exactly, it
+// costs nothing while nothing happens.
+struct SamplerFeeds {
+  const EventFd* requests = nullptr;  // the thread samples whenever this is signalled
+  const EventFd* changed = nullptr;   // signalled after each sample that saw a change or answered a request
+};
+
 class DiagSampler {
  public:
-  DiagSampler(uint16_t port, std::chrono::microseconds interval = std::chrono::microseconds(1000));
+  explicit DiagSampler(uint16_t port, std::chrono::microseconds period = std::chrono::microseconds(1000),
+                       SamplerFeeds feeds = {});
   ~DiagSampler();
 
   void watch(const NetNs& ns);     // before the namespace can see the connection
@@ -29,7 +39,7 @@ class DiagSampler {
   std::string name() const { return "sock_diag"; }
   std::string resolution() const;
   std::vector<StateAt> states(const ConnKey& side);
-  // Takes a sample now (instead of waiting for the next period).
+  // Takes a sample now, in the calling thread (instead of waiting for the thread's next).
   void sample_now();
   // The latest sample of one side, if it is (still) there.
   std::optional<SockEntry> latest(const ConnKey& side);
@@ -41,13 +51,14 @@ class DiagSampler {
     bool present = false;
   };
   void loop();
-  void sample_once();
+  bool sample_once();  // true if a state changed
 
   uint16_t port_;
-  std::chrono::microseconds interval_;
+  std::chrono::microseconds period_;
+  SamplerFeeds feeds_;
+  EventFd stop_fd_;
+  std::atomic<bool> stopping_ = false;
   std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
   std::map<ino_t, std::unique_ptr<SockDiag>> diags_;
   std::map<std::string, Track> tracks_;  // by ConnKey::text()
   std::thread thread_;

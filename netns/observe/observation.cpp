@@ -7,6 +7,7 @@ namespace crashlab {
 namespace {
 const int kTimeWait = tcp_state_from_name("TIME_WAIT");
 const int kClose = tcp_state_from_name("CLOSE");
+constexpr std::chrono::microseconds kSamplingPeriod(1000);  // without tracepoints
 
 bool is_fin_state(int s) {
   static const int fw1 = tcp_state_from_name("FIN_WAIT1"), fw2 = tcp_state_from_name("FIN_WAIT2"),
@@ -15,13 +16,17 @@ bool is_fin_state(int s) {
 }
 }  // namespace
 
-Observation::Observation(uint16_t port) : sampler_(port) {
+Observation::Observation(uint16_t port) {
   try {
-    trace_ = TraceObserver::start({port});
+    trace_ = TraceObserver::start({port}, &traced_);
     note_ = trace_->notes();
   } catch (const TraceUnavailable& e) {
     note_ = std::string("tracepoints unavailable, sampling with sock_diag: ") + e.what();
   }
+  if (trace_)
+    sampler_ = std::make_unique<DiagSampler>(port, std::chrono::microseconds(0), SamplerFeeds{&traced_, &changed_});
+  else
+    sampler_ = std::make_unique<DiagSampler>(port, kSamplingPeriod, SamplerFeeds{nullptr, &changed_});
 }
 
 std::string Observation::note() const {
@@ -29,14 +34,14 @@ std::string Observation::note() const {
   std::string n = note_;
   for (const auto& side : incomplete_)
     n += (n.empty() ? "" : "; ") + std::string("tracepoint stream incomplete for ") + side +
-         ": its final CLOSE comes from sock_diag (1 ms resolution)";
+         ": its final CLOSE comes from sock_diag, sampled after the next traced event or at the end";
   return n;
 }
 
-std::string Observation::name() const { return trace_ ? "tracepoint" : sampler_.name(); }
+std::string Observation::name() const { return trace_ ? "tracepoint" : sampler_->name(); }
 
 std::string Observation::resolution() const {
-  return trace_ ? "exact (kernel tracepoint sock:inet_sock_set_state)" : sampler_.resolution();
+  return trace_ ? "exact (kernel tracepoint sock:inet_sock_set_state)" : sampler_->resolution();
 }
 
 std::vector<StateAt> Observation::traced_states(const ConnKey& side) {
@@ -50,7 +55,7 @@ std::vector<StateAt> Observation::traced_states(const ConnKey& side) {
   }
   // A TIME_WAIT socket is a separate mini-socket: the tracepoint shows the full
   // socket going FIN_WAIT2 -> CLOSE at the moment the TIME_WAIT one replaced it.
-  auto sampled = sampler_.states(side);
+  auto sampled = sampler_->states(side);
   bool saw_time_wait = false;
   for (const auto& s : sampled) saw_time_wait |= s.state == kTimeWait;
   if (saw_time_wait && out.size() >= 2 && out.back().state == kClose && is_fin_state(out[out.size() - 2].state))
@@ -82,12 +87,12 @@ std::vector<std::string> Observation::kernel_timeline() {
 std::vector<KernelEvent> Observation::kernel_events() { return trace_ ? trace_->events() : std::vector<KernelEvent>{}; }
 
 std::vector<StateAt> Observation::states(const ConnKey& side) {
-  return trace_ ? traced_states(side) : sampler_.states(side);
+  return trace_ ? traced_states(side) : sampler_->states(side);
 }
 
 std::optional<std::string> Observation::current_state(const ConnKey& side) {
-  sampler_.sample_now();
-  if (auto e = sampler_.latest(side)) return tcp_state_name(e->state);
+  sampler_->sample_now();
+  if (auto e = sampler_->latest(side)) return tcp_state_name(e->state);
   return std::nullopt;
 }
 

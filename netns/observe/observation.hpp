@@ -11,13 +11,23 @@
 namespace crashlab {
 
 // The state observers of one case. The kernel's tracepoints (exact, needs real
-// root) when they can be opened; sock_diag sampling always, because it alone sees
-// TIME_WAIT sockets and each side's current state.
+// root) when they can be opened; sock_diag always, because it alone sees TIME_WAIT
+// sockets and each side's current state. Beside tracepoints, sock_diag samples only
+// for what they cannot give: right after each traced event of the case (a socket
+// that became TIME_WAIT, or one whose CLOSE the trace lost) and on request (the
+// current state); a waiting case then costs nothing. Without tracepoints it samples
+// every millisecond.
 class Observation {
  public:
   explicit Observation(uint16_t port);
-  void watch(const NetNs& ns) { sampler_.watch(ns); }
-  void unwatch(const NetNs& ns) { sampler_.unwatch(ns); }
+  void watch(const NetNs& ns) { sampler_->watch(ns); }
+  void unwatch(const NetNs& ns) { sampler_->unwatch(ns); }
+
+  // Readable (poll) when states() or kernel_events() may have something new: after a
+  // traced event (once sock_diag has been sampled for it) or a sampled state change.
+  // take_changes() clears it; call it before looking, so nothing new is missed.
+  int changes_fd() const { return changed_.fd(); }
+  void take_changes() const { changed_.take(); }
 
   // One side's state changes, from the best observer, TIME_WAIT filled in from sock_diag.
   std::vector<StateAt> states(const ConnKey& side);
@@ -38,9 +48,11 @@ class Observation {
 
  private:
   std::vector<StateAt> traced_states(const ConnKey& side);
-  DiagSampler sampler_;
-  std::unique_ptr<TraceObserver> trace_;
+  EventFd changed_;
+  EventFd traced_;  // the trace recorded events: the sampler takes a sample
   std::string note_;
+  std::unique_ptr<TraceObserver> trace_;
+  std::unique_ptr<DiagSampler> sampler_;  // last: its thread stops before the rest goes
   mutable std::mutex mu_;
   std::set<std::string> incomplete_;  // ConnKey::text() of sides completed from sock_diag
 };

@@ -19,9 +19,10 @@ struct TraceObserver::Impl {
 TraceObserver::TraceObserver(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 TraceObserver::~TraceObserver() = default;
 
-std::unique_ptr<TraceObserver> TraceObserver::start(const std::vector<uint16_t>& ports) {
+std::unique_ptr<TraceObserver> TraceObserver::start(const std::vector<uint16_t>& ports, const EventFd* on_record) {
   auto impl = std::make_unique<Impl>();
   if (!ports.empty()) impl->sub.ports = std::set<uint16_t>(ports.begin(), ports.end());
+  impl->sub.on_record = on_record;
   impl->session = TraceSession::acquire();
   impl->session->subscribe(&impl->sub);  // if this throws, ~Impl unsubscribes
   return std::unique_ptr<TraceObserver>(new TraceObserver(std::move(impl)));

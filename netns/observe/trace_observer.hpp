@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "netns/event_fd.hpp"
 #include "netns/observe/kernel_event.hpp"
 #include "netns/observe/trace_unavailable.hpp"
 
@@ -44,8 +45,9 @@ class TraceObserver {
   // An empty `ports` keeps every TCP event. Recording starts when start() returns
   // (events already buffered for an earlier observer are not replayed). Only
   // inet_sock_set_state is required; tracepoints this kernel lacks are skipped (see
-  // notes()). Throws TraceUnavailable with the failing step.
-  static std::unique_ptr<TraceObserver> start(const std::vector<uint16_t>& ports);
+  // notes()). `on_record`, if given, is signalled whenever events are recorded for this
+  // observer, and must outlive it. Throws TraceUnavailable with the failing step.
+  static std::unique_ptr<TraceObserver> start(const std::vector<uint16_t>& ports, const EventFd* on_record = nullptr);
 
   // Everything recorded so far (including what sits in the ring buffers right now),
   // sorted by t_ns. Recording continues.

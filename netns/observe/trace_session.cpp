@@ -106,7 +106,9 @@ void TraceSession::drain() {
           any = true;
         }
     }
-    if (any) sub->cv.notify_all();
+    if (!any) continue;
+    sub->cv.notify_all();
+    if (sub->on_record) sub->on_record->signal();
   }
 }
 

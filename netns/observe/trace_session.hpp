@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "netns/event_fd.hpp"
 #include "netns/observe/kernel_event.hpp"
 #include "netns/observe/trace_records.hpp"
 #include "netns/observe/tracefs_instance.hpp"
@@ -23,6 +24,7 @@ struct Subscriber {
   std::optional<std::set<uint16_t>> ports;  // nullopt: every port
   int64_t t_start = 0;                      // events before start() belong to others
   uint64_t lost_at_start = 0;
+  const EventFd* on_record = nullptr;  // signalled after events were added to recorded
 
   std::mutex mu;  // guards recorded
   std::condition_variable cv;

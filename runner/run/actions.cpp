@@ -7,6 +7,7 @@
 #include "netns/clock.hpp"
 #include "netns/tcp_state.hpp"
 #include "runner/faults/registry.hpp"
+#include "runner/run/wait_world.hpp"
 
 namespace crashlab::runner {
 
@@ -29,9 +30,10 @@ int64_t trigger_time(World& w, const RunClock& clock, const Action& a) {
     }
     case Trigger::State: {
       const std::string want = tcp_state_name(a.state);
-      require_within([&] { return w.last_state(a.role) == want; }, clock.deadline,
-                     std::string(role_name(a.role)) + " socket to reach " + want + " before '" + op_name(a.op) + "'",
-                     [&] { return w.last_state(a.role); });
+      require_world_within(
+          w, [&] { return w.last_state(a.role) == want; }, clock.deadline,
+          std::string(role_name(a.role)) + " socket to reach " + want + " before '" + op_name(a.op) + "'",
+          [&] { return w.last_state(a.role); });
       return monotonic_ns();
     }
   }

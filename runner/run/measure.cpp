@@ -7,8 +7,10 @@
 #include "runner/case/roles.hpp"
 #include "runner/run/actions.hpp"
 #include "runner/run/capture.hpp"
+#include "runner/run/churn_gate.hpp"
 #include "runner/run/collect.hpp"
 #include "runner/run/environment.hpp"
+#include "runner/run/wait_world.hpp"
 #include "runner/run/world.hpp"
 
 namespace crashlab::runner {
@@ -50,17 +52,22 @@ void connect_after_fault(World& w) {
 void wait_observed_established(World& w) {
   const auto deadline = Clock::now() + scaled(milliseconds(2000));
   for (Role r : kRoles)
-    require_within([&] { return w.last_state(r) == "ESTABLISHED"; }, deadline,
-                   "the observer (" + w.obs->name() + ") to see the " + role_name(r) + " side ESTABLISHED before the fault",
-                   [&] { return w.last_state(r); });
+    require_world_within(
+        w, [&] { return w.last_state(r) == "ESTABLISHED"; }, deadline,
+        "the observer (" + w.obs->name() + ") to see the " + role_name(r) + " side ESTABLISHED before the fault",
+        [&] { return w.last_state(r); });
 }
 }  // namespace
 
 RunStage measure(const CaseSpec& spec, const std::filesystem::path& capture_file) {
   RunStage out;
   Measurement& m = out.measurement;
-  World w(spec);
-  w.topo = std::make_unique<Topology>(TopologyOptions{spec.topology, spec.ipv6});
+  auto world = std::make_unique<World>(spec);
+  World& w = *world;
+  {
+    auto churn = ChurnGate::process().churn();
+    w.topo = std::make_unique<Topology>(TopologyOptions{spec.topology, spec.ipv6});
+  }
   for (const auto& [role, values] : spec.sysctls) w.topo->host(role).sysctl().write_all(values);
   m.machine = environment_facts();
   if (m.machine.value("hz", Json()).is_number_integer()) m.hz = m.machine["hz"].get<int>();
@@ -71,16 +78,20 @@ RunStage measure(const CaseSpec& spec, const std::filesystem::path& capture_file
   start_endpoints(w);
 
   RunClock clock;
-  if (!spec.connect_after_fault) connect(w);
-  clock.connected_t = monotonic_ns();
-  clock.deadline = Clock::now() + scaled(milliseconds(spec.window_ms)) + milliseconds(spec.fault.after_ms);
-  for (const Action& a : spec.before_fault) perform(w, clock, Step{&a, 0});
-  if (spec.fault.after_ms > 0) std::this_thread::sleep_for(milliseconds(spec.fault.after_ms));  // scenario timing
-  if (!spec.connect_after_fault) wait_observed_established(w);
-  const AtFault at_fault = snapshot_before_fault(w);
-  clock.deadline = Clock::now() + scaled(milliseconds(spec.window_ms));
-  clock.fault_t = monotonic_ns();
-  spec.fault->inject(w, spec.fault.target);
+  std::optional<AtFault> at_fault;
+  {
+    auto step = ChurnGate::process().step();  // from the connection to the fault, alone
+    if (!spec.connect_after_fault) connect(w);
+    clock.connected_t = monotonic_ns();
+    clock.deadline = Clock::now() + scaled(milliseconds(spec.window_ms)) + milliseconds(spec.fault.after_ms);
+    for (const Action& a : spec.before_fault) perform(w, clock, Step{&a, 0});
+    if (spec.fault.after_ms > 0) std::this_thread::sleep_for(milliseconds(spec.fault.after_ms));  // scenario timing
+    if (!spec.connect_after_fault) wait_observed_established(w);
+    at_fault = snapshot_before_fault(w);
+    clock.deadline = Clock::now() + scaled(milliseconds(spec.window_ms));
+    clock.fault_t = monotonic_ns();
+    spec.fault->inject(w, spec.fault.target);
+  }
   m.fault_t_ns = clock.fault_t;
   m.wall_minus_monotonic_ns = realtime_minus_monotonic_ns();
   if (spec.connect_after_fault) {
@@ -89,9 +100,11 @@ RunStage measure(const CaseSpec& spec, const std::filesystem::path& capture_file
   }
   for (const Step& s : after_fault_steps(spec)) perform(w, clock, s);
   m.recovered_t_ns = clock.recovered_t;
-  sample_until([&] { return settled(w, m.fault_t_ns); }, clock.deadline, milliseconds(2));  // unsettled: the judge says what
-  collect(w, at_fault, m);
+  wait_world_until(w, [&] { return settled(w, m.fault_t_ns); }, clock.deadline);  // unsettled: the judge says what
+  collect(w, *at_fault, m);
   finish_capture(w, out.capture);
+  auto churn = ChurnGate::process().churn();  // the teardown deletes links
+  world.reset();
   return out;
 }
 
