@@ -38,7 +38,16 @@ NetNs NetNs::create(const NetNs* parent) {
     }
   }).join();
   if (err) throw_errno("unshare(CLONE_NEWNET)", err);
-  return NetNs(std::move(fd));
+  NetNs ns(std::move(fd));
+  ns.undo_ = UndoAgent::shared().hold_namespace(ns.fd());
+  return ns;
+}
+
+NetNs& NetNs::operator=(NetNs&& o) noexcept {
+  undo_ = std::move(o.undo_);
+  fd_ = std::move(o.fd_);
+  inode_ = o.inode_;
+  return *this;
 }
 
 NetNs NetNs::current() { return NetNs(open_thread_netns()); }

@@ -7,15 +7,21 @@
 #include <type_traits>
 #include <utility>
 
+#include "netns/undo/undo_agent.hpp"
 #include "netns/unique_fd.hpp"
 
 namespace crashlab {
 
 // An anonymous network namespace, held only by a file descriptor: nothing under
 // /run/netns, so a killed runner leaves no name behind and the kernel frees the
-// namespace once the last fd, process and socket referring to it are gone.
+// namespace once the last fd, process and socket referring to it are gone. One it
+// creates is also handed to the process's crashlab-undo (netns/undo), which
+// aborts its sockets should we be killed, and is released before our fd closes.
 class NetNs {
  public:
+  NetNs(NetNs&&) noexcept = default;
+  NetNs& operator=(NetNs&& o) noexcept;  // releases the old one from crashlab-undo before closing it
+
   // unshare(CLONE_NEWNET) on a short-lived thread; throws std::system_error.
   // With a parent, the thread unshares from inside it, so the new namespace
   // takes its settings for children (net.ipv4.tcp_child_ehash_entries).
@@ -63,6 +69,7 @@ class NetNs {
 
   UniqueFd fd_;
   ino_t inode_ = 0;
+  UndoHandle undo_;  // after fd_: destroyed (released) before the fd closes
 };
 
 }  // namespace crashlab

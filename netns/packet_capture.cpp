@@ -82,6 +82,7 @@ PacketCapture::PacketCapture(const NetNs& ns, std::string interface, const std::
                              int snaplen)
     : interface_(std::move(interface)),
       file_(pcap_path(std::move(file))),
+      unfinished_(UndoAgent::shared().remove_if_abandoned(file_)),
       proc_(ns, tcpdump_binary(), tcpdump_args(interface_, filter, file_, snaplen), NsProcess::Stderr::ToStdout) {
   const auto started = Clock::now();
   const auto deadline = started + scaled(milliseconds(5000));

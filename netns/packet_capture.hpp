@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "netns/process.hpp"
+#include "netns/undo/undo_agent.hpp"
 
 namespace crashlab {
 
@@ -66,6 +67,9 @@ class PacketCapture {
 
   std::string interface_;
   std::filesystem::path file_;
+  // Before tcpdump starts, released once it is gone: a runner killed meanwhile
+  // has crashlab-undo remove the unfinished file.
+  UndoHandle unfinished_;
   NsProcess proc_;
   std::string partial_;
   std::vector<std::string> lines_;

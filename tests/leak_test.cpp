@@ -1,10 +1,12 @@
 // A runner killed in the middle of a case leaves nothing behind: no endpoint
-// process, no namespace a process or fd refers to, no link, mount or sysctl change
-// in the initial namespace.
+// process, no namespace a process or fd refers to, none the kernel still holds
+// (orphaned sockets would keep them for minutes: crashlab-undo aborts them), no
+// unfinished capture, no link, mount or sysctl change in the initial namespace.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <filesystem>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -13,12 +15,16 @@
 #include <boost/process/child.hpp>
 #include <boost/process/io.hpp>
 #include <fstream>
+#include <map>
+#include <sstream>
 
+#include "fixtures/namespace_watch.hpp"
 #include "fixtures/privilege.hpp"
 #include "fixtures/proc_scan.hpp"
 #include "fixtures/waits.hpp"
 #include "netns/client/endpoint_binary.hpp"
 #include "netns/client/endpoint_client.hpp"
+#include "netns/packet_capture.hpp"
 #include "netns/unique_fd.hpp"
 
 using namespace crashlab;
@@ -52,10 +58,67 @@ std::vector<pid_t> endpoints_of(pid_t runner) {
   return out;
 }
 
+std::string join_names(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& n : v) s += (s.empty() ? "" : " ") + n;
+  return s.empty() ? "none" : s;
+}
 std::string join(const std::vector<pid_t>& v) {
   std::string s;
   for (auto p : v) s += std::to_string(p) + " ";
   return s;
+}
+
+// Every network namespace an fd of `pid` refers to (the runner's NetNs objects)
+// but `except`, opened anew, by inode.
+std::map<ino_t, UniqueFd> netns_fds_of(pid_t pid, ino_t except) {
+  std::map<ino_t, UniqueFd> out;
+  std::error_code ec;
+  for (const auto& fd : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd", ec)) {
+    std::error_code gone;
+    const std::string link = std::filesystem::read_symlink(fd.path(), gone).string();
+    if (link.rfind("net:[", 0) != 0) continue;
+    const ino_t ino = std::stoul(link.substr(5));
+    if (ino == except || out.count(ino)) continue;
+    UniqueFd ns(::open(fd.path().c_str(), O_RDONLY | O_CLOEXEC));
+    if (ns) out.emplace(ino, std::move(ns));
+  }
+  return out;
+}
+
+// Tcp RetransSegs of the namespace process `pid` is in (0 once it is gone).
+uint64_t retransmissions_seen_by(pid_t pid) {
+  std::ifstream snmp("/proc/" + std::to_string(pid) + "/net/snmp");
+  std::string header, values;
+  while (std::getline(snmp, header) && std::getline(snmp, values)) {
+    if (header.rfind("Tcp:", 0) != 0) continue;
+    std::istringstream names(header), nums(values);
+    std::string name, num;
+    while (names >> name && nums >> num)
+      if (name == "RetransSegs") return std::stoull(num);
+  }
+  return 0;
+}
+
+std::vector<std::string> pcaps_in(const std::string& dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir, ec))
+    if (e.path().extension() == ".pcap") out.push_back(e.path().filename().string());
+  return out;
+}
+
+// Where tcpdump can run: installed, and not in a user namespace that denies
+// setgroups() (see PacketCapture).
+bool capture_possible() {
+  try {
+    tcpdump_binary();
+  } catch (const CaptureUnavailable&) {
+    return false;
+  }
+  std::ifstream f("/proc/self/setgroups");
+  std::string v;
+  return !(f >> v && v == "deny");
 }
 }  // namespace
 
@@ -76,7 +139,8 @@ TEST_P(Leak, RunnerKilledMidScenarioLeavesNothing) {
     }
   } remove_after{out};
 
-  bp::child runner(CRASHLAB_BINARY, "run", CRASHLAB_SOURCE_DIR "/tests/data/long-window.json", "--out", out,
+  NamespaceWatch kernel_keeps;
+  bp::child runner(CRASHLAB_BINARY, "run", CRASHLAB_SOURCE_DIR "/tests/data/long-window.json", "--pcap", "--out", out,
                    bp::std_out > bp::null, bp::std_err > bp::null);
   const pid_t pid = runner.id();
 
@@ -93,6 +157,29 @@ TEST_P(Leak, RunnerKilledMidScenarioLeavesNothing) {
   }
   ASSERT_EQ(case_namespaces.size(), 2u) << "server and client must be in two namespaces";
   ASSERT_FALSE(case_namespaces.count(netns_of(::getpid()))) << "an endpoint runs in the initial namespace";
+  // The partition is in place once the server retransmits: from then on, what the
+  // endpoints leave when they die cannot finish on the wire.
+  uint64_t retransmitted = 0;
+  ASSERT_TRUE(waitUntil(
+      [&] {
+        retransmitted = 0;
+        for (pid_t p : endpoints) retransmitted += retransmissions_seen_by(p);
+        return retransmitted > 0;
+      },
+      "the server to retransmit into the partition", scaled(milliseconds(10000)),
+      [&] { return std::to_string(retransmitted) + " TCP segments retransmitted"; }));
+  {
+    // Our fds go at the end of this block; the watch itself holds no reference.
+    const auto runners_namespaces = netns_fds_of(pid, netns_of(::getpid()));
+    for (ino_t ns : case_namespaces) ASSERT_TRUE(runners_namespaces.count(ns)) << "the runner holds no fd of " << ns;
+    for (const auto& [ino, fd] : runners_namespaces) kernel_keeps.watch(fd.get());
+  }
+  const int runners = kernel_keeps.alive();
+  ASSERT_GE(runners, 3) << "the runner's namespaces: its hosts', the switch's, their parent's";
+  // The capture starts before the endpoints: it is running now, unfinished.
+  if (capture_possible()) {
+    ASSERT_FALSE(pcaps_in(out).empty()) << "no capture is running: nothing to leave behind";
+  }
 
   ASSERT_EQ(::kill(pid, sig), 0);
   runner.wait();
@@ -111,6 +198,16 @@ TEST_P(Leak, RunnerKilledMidScenarioLeavesNothing) {
       },
       "the case's namespaces to lose their last process and fd", scaled(milliseconds(5000)),
       [&] { return std::to_string(case_namespaces.size()) + " namespaces still referenced"; }));
+  // crashlab-undo removes them as soon as the runner is gone.
+  EXPECT_TRUE(waitUntil([&] { return pcaps_in(out).empty(); }, "the killed run's unfinished captures to be removed",
+                        scaled(milliseconds(5000)), [&] { return join_names(pcaps_in(out)); }));
+
+  // What /proc cannot show: namespaces the kernel keeps for a socket (an orphan
+  // retransmitting a FIN would keep one for minutes).
+  EXPECT_TRUE(waitUntil([&] { return kernel_keeps.alive() == 0; },
+                        "the kernel to destroy the runner's " + std::to_string(runners) + " namespaces",
+                        scaled(milliseconds(5000)),
+                        [&] { return std::to_string(kernel_keeps.alive()) + " still kept by the kernel"; }));
 
   MachineSnapshot after = snapshot_machine();
   EXPECT_EQ(after.links, before.links) << "links of the initial namespace changed";
