@@ -28,12 +28,6 @@ ObservationWindow observation_window(const CaseSpec& spec, const Predictions& pl
 // The margin past the model's acceptance window: room for the result to arrive.
 int64_t window_margin_ms(double acceptance_end_ms);
 
-// Why this run could never judge an expectation, or nullopt: a hand-written
-// [min, max] that the overrides moved the model's prediction out of (as written,
-// it held the prediction), or one that starts after the window ends. Pure.
-std::optional<std::string> unjudgeable(const CaseSpec& as_run, const Predictions& planned,
-                                       const Predictions& planned_as_written, const ObservationWindow& window);
-
 // The model's whole expected wall time for cases of these windows on `jobs`
 // workers, longest first onto the least loaded (ms). Pure.
 double expected_wall_ms(std::vector<double> case_ms, size_t jobs);
