@@ -135,7 +135,12 @@ SidePrediction modelled_side(const PredictionInput& in) {
     return s;
   }
   if (in.recovery_ms) apply_recovery(s, *in.recovery_ms, in.recovery_answers_rst);
-  if (auto why = neighbour_failure_interferes(in, s)) return not_modelled(*why);
+  if (auto why = neighbour_failure_interferes(in, s)) {
+    SidePrediction n = not_modelled(*why);
+    n.timers_alone_ms = s.detected_after_ms;
+    n.late_max_ms = s.late_max_ms;
+    return n;
+  }
   return s;
 }
 }  // namespace

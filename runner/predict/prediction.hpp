@@ -50,6 +50,9 @@ struct SidePrediction {
   std::string error;   // errno name, or "" when the application sees nothing
   std::string reason;  // the rules that decided, in words
   std::string not_modelled;  // the model does not cover this side: why ("" when it does)
+  // Not modelled, but the TCP timers alone would give up then (and up to late_max_ms
+  // later): how long a sweep point watches to see what the kernel does instead.
+  std::optional<double> timers_alone_ms;
   std::string time_zero;
   std::vector<PredictedFiring> schedule;  // what the kernel sends until it gives up or gets through
 };

@@ -21,7 +21,8 @@ inline constexpr double kPlanTickMs = 4.0;
 
 // Where a side expects "model" and the model predicts a detection, the window
 // reaches past the end of its acceptance window (model_window's upper bound) by
-// a margin, whatever --set changed; otherwise the case's window_ms stands.
+// a margin, whatever --set changed (where the model does not cover the run, past
+// the moment its timers alone would give up); otherwise the case's window_ms stands.
 // `flag` (--window) overrides both. Pure.
 ObservationWindow observation_window(const CaseSpec& spec, const Predictions& planned,
                                      std::optional<int64_t> flag = std::nullopt);
