@@ -6,6 +6,7 @@
 #include "runner/case/overrides.hpp"
 #include "runner/judge/judge.hpp"
 #include "runner/predict/planned.hpp"
+#include "runner/run/judgeable.hpp"
 #include "runner/run/window.hpp"
 
 using namespace crashlab;

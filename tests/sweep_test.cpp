@@ -96,16 +96,17 @@ TEST(SweepSummary, ARepeatReadBackFromItsResultJson) {
 
 TEST(SweepPlan, EachPointCarriesTheModelsViewOfItsOverride) {
   CaseSpec base = host_crash_send_case(R"({"detected_after_ms": "model"})");
-  std::vector<Vary> v = {parse_vary("server.sysctl.net.ipv4.tcp_retries2=2,6")};
+  std::vector<Vary> v = {parse_vary("server.sysctl.net.ipv4.tcp_retries2=2,5")};
   auto points = plan_points(base, v);
   ASSERT_EQ(points.size(), 2u);
-  EXPECT_EQ(points[1].spec.sysctls.at(Role::Server).at("net.ipv4.tcp_retries2"), "6");
+  EXPECT_EQ(points[1].spec.sysctls.at(Role::Server).at("net.ipv4.tcp_retries2"), "5");
   EXPECT_EQ(points[1].model.predicted_ms, plan(points[1].spec).at(Role::Server).detected_after_ms);
   EXPECT_GT(*points[1].model.predicted_ms, *points[0].model.predicted_ms);
   EXPECT_GT(points[1].expected_ms, points[0].expected_ms);
   auto curve = model_curve(base, v, points[0].point);
   ASSERT_TRUE(curve);
-  ASSERT_EQ(curve->size(), 5u);  // every integer from 2 to 6
+  // 5, not more: with tcp_retries2 >= 6 a retransmission meets the failed neighbour entry (not modelled)
+  ASSERT_EQ(curve->size(), 4u);  // every integer from 2 to 5
   EXPECT_DOUBLE_EQ(curve->front().x, 2);
   EXPECT_EQ(curve->back().predicted_ms, points[1].model.predicted_ms);
   EXPECT_FALSE(model_curve(base, {parse_vary("server.sysctl.net.ipv4.tcp_retries2=a,b")}, points[0].point));

@@ -59,6 +59,12 @@ std::vector<std::string> known_socket_options() {
   return names;
 }
 
+std::optional<SocketOptionRange> socket_option_range(const std::string& name) {
+  const OptionSpec* o = find_option(name);
+  if (!o) return std::nullopt;
+  return SocketOptionRange{o->min, o->max};
+}
+
 bool socket_option_accepts_bool(const std::string& name) {
   const OptionSpec* o = find_option(name);
   return o && o->kind == Kind::kBool;

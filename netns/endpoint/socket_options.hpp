@@ -19,6 +19,13 @@ using SocketOptions = std::vector<SocketOption>;
 bool is_known_socket_option(const std::string& name);
 std::vector<std::string> known_socket_options();
 
+// The values the kernel accepts for an option (do_tcp_setsockopt, sk_setsockopt),
+// or nullopt for an unknown name. TCP_MAXSEG also refuses 1..87.
+struct SocketOptionRange {
+  int min, max;
+};
+std::optional<SocketOptionRange> socket_option_range(const std::string& name);
+
 // True for on/off options, whose JSON value may be a boolean as well as an integer.
 bool socket_option_accepts_bool(const std::string& name);
 

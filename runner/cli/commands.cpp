@@ -25,12 +25,19 @@ int invalid(const std::string& why) {
   return code(ExitCode::InvalidInput);
 }
 
+// The overrides a refusal follows from, named as they were given.
+std::string overrides_text(const std::vector<std::string>& sets) {
+  std::string s;
+  for (const std::string& a : sets) s += (s.empty() ? " (" : ", ") + std::string("--set ") + a;
+  return s.empty() ? s : s + ")";
+}
+
 // Every check that can refuse the run happens here, before anything is created
 // (apart from the --out folder itself, which the check creates).
 int run_command(const Options& o) {
   const std::vector<CaseSpec> specs = load_cases(o.paths, o.sets);
   const RunPlan planned = plan_run(specs, load_cases(o.paths, {}), o.window_ms, size_t(o.jobs), o.repeat);
-  if (planned.problem) return invalid(*planned.problem);
+  if (planned.problem) return invalid(*planned.problem + overrides_text(o.sets));
   if (auto problem = check_results_folder(o.out)) return invalid(*problem);
   if (o.junit && !std::ofstream(*o.junit, std::ios::app))
     return invalid("--junit " + *o.junit + ": cannot write the file");

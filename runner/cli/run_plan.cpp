@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "runner/predict/planned.hpp"
+#include "runner/run/judgeable.hpp"
 #include "runner/run/window.hpp"
 
 namespace crashlab::runner::cli {

@@ -28,6 +28,7 @@ using Fail = std::function<void(std::string field, std::string expected, std::st
 void judge_against_model(const ModelTolerance& tol, const Measurement& m, Role role, const SidePrediction* p,
                          double tick, double watched_ms, std::string& expected_detection, const Fail& fail) {
   if (!p) return fail("detected_after_ms", "a model prediction", "none: this side was hit by the fault");
+  if (!p->not_modelled.empty()) return fail("detected_after_ms", "a model prediction", "not modelled: " + p->not_modelled);
   auto d = detection(m.sides.at(role));
   std::optional<double> seen_ms;
   if (d) seen_ms = m.ms_after_fault(d->t_ns);

@@ -35,6 +35,8 @@ std::optional<PredictionInput> planned_input(const CaseSpec& spec, Role role, co
   if (auto at = spec.fault->recovery_after_ms(); at && peer.recovery != PeerAfterFault::Recovery::None) {
     in.recovery_ms = double(*at);
     in.recovery_answers_rst = peer.recovery == PeerAfterFault::Recovery::AnswersRst;
+  } else if (at) {
+    in.peer_back_unannounced_ms = double(*at);
   }
   if (spec.connect_after_fault && role == Role::Client) {
     in.connect_ms = 0;

@@ -1,9 +1,11 @@
 #include "runner/predict/prediction.hpp"
+#include "runner/predict/neighbour.hpp"
 #include "runner/ms_text.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <stdexcept>
 
 namespace crashlab::runner {
 
@@ -49,37 +51,70 @@ void apply_recovery(SidePrediction& s, double at, bool rst) {
   }
 }
 
+SidePrediction not_modelled(const std::string& why) {
+  SidePrediction s;
+  s.not_modelled = why;
+  s.reason = "not modelled: " + why;
+  return s;
+}
+
 // net/core/neighbour.c: an unresolved neighbour sends mcast_solicit broadcast
 // probes retrans_time apart and fails after the last one; the packets queued on it
 // become ICMP host-unreachable, which a connecting socket takes as fatal
-// (tcp_v4_err(): SYN_SENT) and an established one as a soft error.
+// (tcp_v4_err(): SYN_SENT) and an established one as a soft error. The SYN timer
+// runs meanwhile and may give up first (ETIMEDOUT).
 SidePrediction arp_failure(const PredictionInput& in, double zero_ms) {
-  model::Prediction syn = model::predict_syn(in.kernel, in.socket);
-  double fail_ms = zero_ms + in.arp_probes * in.arp_retrans_ms;
+  const model::Prediction syn = model::predict_syn(in.kernel, in.socket);
   SidePrediction s = from_model(syn, zero_ms, "connect()");
-  s.detected_after_ms = fail_ms;
+  if (in.arp_probes <= 0) {
+    // __neigh_event_send(): no probe to send, so the entry fails at once and drops
+    // the SYN without an ICMP: only the SYN timer can end the connect().
+    s.reason = "net.ipv4.neigh.eth0.mcast_solicit=0: the neighbour entry fails at once and drops every SYN "
+               "without an ICMP, so the SYN timer decides. " + s.reason;
+    return s;
+  }
+  const double retrans_ms = neigh_probe_interval_ms(in);
+  const double fail_ms = zero_ms + in.arp_probes * retrans_ms;
   // Each probe re-arms the neighbour timer, so the wheel's lateness adds up.
-  s.late_max_ms = in.arp_probes * double(model::timer_wheel_slack_us(in.kernel.hz, int64_t(in.arp_retrans_ms * 1000))) / 1e3;
+  const double late_ms = in.arp_probes * double(model::timer_wheel_slack_us(in.kernel.hz, int64_t(retrans_ms * 1000))) / 1e3;
+  const double tick_ms = 1000.0 / in.kernel.hz;
+  if (s.detected_after_ms) {
+    const double syn_lo = *s.detected_after_ms, syn_hi = syn_lo + s.late_max_ms;
+    if (syn_hi < fail_ms - tick_ms) {
+      s.reason = "the SYN timer gives up before the neighbour entry fails (" + std::to_string(in.arp_probes) + " probes " +
+                 ms_text(retrans_ms, 0) + " apart, at " + ms_text(fail_ms, 0) + "): " + s.reason;
+      return s;
+    }
+    if (syn_lo <= fail_ms + late_ms + tick_ms)
+      return not_modelled("the SYN timer gives up at " + ms_text(syn_lo, 0) + " (ETIMEDOUT) just as the neighbour entry fails at " +
+                          ms_text(fail_ms, 0) + " (EHOSTUNREACH): whichever timer runs first decides (tcp_syn_retries, "
+                          "TCP_SYNCNT, TCP_USER_TIMEOUT against neigh mcast_solicit x retrans_time_ms)");
+  }
+  s.detected_after_ms = fail_ms;
+  s.late_max_ms = late_ms;
   // With the defaults both timers tick once a second from the same moment, so a
   // SYN retransmission can fall on the neighbour's give-up: whichever timer the
   // wheel runs first wins, and that firing may or may not happen.
   std::erase_if(s.schedule, [&](const PredictedFiring& f) { return f.at_ms > fail_ms + s.late_max_ms; });
   for (auto& f : s.schedule) f.optional = f.at_ms + f.late_max_ms >= fail_ms;
+  // tcp_v4_err() tries an RFC 6069 revert first (tcp_ld_RTO_revert): once the SYN's
+  // backoff has begun (more retransmissions than tcp_syn_linear_timeouts), the
+  // queued SYN is older than the reverted RTO, so tcp_retransmit_timer() runs at
+  // once - one more SYN retransmission attempt, at the failure itself.
+  const auto sure = std::count_if(s.schedule.begin(), s.schedule.end(), [](const PredictedFiring& f) { return !f.optional; });
+  const int linear = in.kernel.tcp_syn_linear_timeouts;
+  if (int(s.schedule.size()) > linear)
+    s.schedule.push_back({"syn_retransmit", int(s.schedule.size()) + 1, fail_ms, late_ms, sure <= linear});
   s.alternative_detected_after_ms.reset();
   s.error = "EHOSTUNREACH";
   s.reason = "nobody answers ARP: the neighbour entry fails after " + std::to_string(in.arp_probes) + " probes " +
-             ms_text(in.arp_retrans_ms, 0) + " apart, and the ICMP host-unreachable for the queued SYN is fatal in SYN_SENT "
+             ms_text(retrans_ms, 0) + " apart, and the ICMP host-unreachable for the queued SYN is fatal in SYN_SENT "
              "(the SYN retransmissions before it wait in the neighbour queue)";
   return s;
 }
-}  // namespace
 
-SidePrediction predict_side(const PredictionInput& in) {
-  if (in.peer == PredictionInput::Peer::Other) {
-    SidePrediction s;
-    s.reason = "not modelled: " + in.not_modelled;
-    return s;
-  }
+SidePrediction modelled_side(const PredictionInput& in) {
+  if (in.peer == PredictionInput::Peer::Other) return not_modelled(in.not_modelled);
   if (in.peer == PredictionInput::Peer::Acking) {
     SidePrediction s;
     s.reason = "the peer's kernel still ACKs (the process is frozen, not the host): no timer expires";
@@ -100,7 +135,25 @@ SidePrediction predict_side(const PredictionInput& in) {
     return s;
   }
   if (in.recovery_ms) apply_recovery(s, *in.recovery_ms, in.recovery_answers_rst);
+  if (auto why = neighbour_failure_interferes(in, s)) {
+    SidePrediction n = not_modelled(*why);
+    n.timers_alone_ms = s.detected_after_ms;
+    n.late_max_ms = s.late_max_ms;
+    return n;
+  }
   return s;
+}
+}  // namespace
+
+SidePrediction predict_side(const PredictionInput& in) {
+  try {
+    return modelled_side(in);
+  } catch (const std::invalid_argument& e) {
+    // Settings the model's rules refuse (e.g. a keepalive time of 0): not a prediction.
+    return not_modelled(e.what());
+  } catch (const std::domain_error& e) {
+    return not_modelled(e.what());
+  }
 }
 
 }  // namespace crashlab::runner

@@ -24,6 +24,11 @@ struct PredictionInput {
   bool recovery_answers_rst = false;  // back, but without the connection: it answers RST
   int arp_probes = 3;                 // net.ipv4.neigh.<if>.mcast_solicit
   double arp_retrans_ms = 1000;       // net.ipv4.neigh.<if>.retrans_time_ms
+  int unicast_probes = 3;             // net.ipv4.neigh.<if>.ucast_solicit
+  double first_probe_delay_ms = 5000;  // net.ipv4.neigh.<if>.delay_first_probe_time
+  // The fault's second step brings the peer host back where the survivor cannot
+  // tell (a new MAC nobody announced): a broadcast ARP would find it.
+  std::optional<double> peer_back_unannounced_ms;
 
   model::KernelParams kernel;
   model::SocketParams socket;
@@ -44,6 +49,10 @@ struct SidePrediction {
   std::optional<double> alternative_detected_after_ms;  // the neighbouring outcome of a step function
   std::string error;   // errno name, or "" when the application sees nothing
   std::string reason;  // the rules that decided, in words
+  std::string not_modelled;  // the model does not cover this side: why ("" when it does)
+  // Not modelled, but the TCP timers alone would give up then (and up to late_max_ms
+  // later): how long a sweep point watches to see what the kernel does instead.
+  std::optional<double> timers_alone_ms;
   std::string time_zero;
   std::vector<PredictedFiring> schedule;  // what the kernel sends until it gives up or gets through
 };

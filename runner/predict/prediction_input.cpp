@@ -8,22 +8,34 @@
 namespace crashlab::runner {
 
 namespace {
-std::optional<int> option(const SocketOptions& opts, const char* name) {
-  for (const SocketOption& o : opts)
-    if (o.name == name) return o.value;
-  return std::nullopt;
-}
+// The socket options the model reads, and where each goes.
+struct SocketRow {
+  const char* name;
+  void (*set)(model::SocketParams&, int);
+};
+const SocketRow kModelSocketOptions[] = {
+    {"SO_KEEPALIVE", [](model::SocketParams& p, int v) { p.keepalive = v != 0; }},
+    {"TCP_KEEPIDLE", [](model::SocketParams& p, int v) { p.keepidle_s = v; }},
+    {"TCP_KEEPINTVL", [](model::SocketParams& p, int v) { p.keepintvl_s = v; }},
+    {"TCP_KEEPCNT", [](model::SocketParams& p, int v) { p.keepcnt = v; }},
+    {"TCP_SYNCNT", [](model::SocketParams& p, int v) { p.syncnt = v; }},
+    {"TCP_USER_TIMEOUT", [](model::SocketParams& p, int v) { p.user_timeout_ms = uint32_t(v); }},
+    {"TCP_RTO_MAX_MS", [](model::SocketParams& p, int v) { p.rto_max_ms = v; }},
+};
 }  // namespace
 
-model::SocketParams socket_params(const SocketOptions& o) {
+std::vector<std::string> model_socket_options() {
+  std::vector<std::string> out;
+  for (const SocketRow& r : kModelSocketOptions) out.emplace_back(r.name);
+  return out;
+}
+
+model::SocketParams socket_params(const SocketOptions& opts) {
   model::SocketParams p;
-  p.keepalive = option(o, "SO_KEEPALIVE").value_or(0) != 0;
-  p.keepidle_s = option(o, "TCP_KEEPIDLE");
-  p.keepintvl_s = option(o, "TCP_KEEPINTVL");
-  p.keepcnt = option(o, "TCP_KEEPCNT");
-  p.syncnt = option(o, "TCP_SYNCNT");
-  if (auto u = option(o, "TCP_USER_TIMEOUT")) p.user_timeout_ms = uint32_t(*u);
-  p.rto_max_ms = option(o, "TCP_RTO_MAX_MS");
+  // Applied in order, as the endpoint does: a later setting of the same option wins.
+  for (const SocketOption& o : opts)
+    for (const SocketRow& r : kModelSocketOptions)
+      if (o.name == r.name) r.set(p, o.value);
   return p;
 }
 
@@ -42,6 +54,8 @@ std::optional<PredictionInput> prediction_input(const CaseSpec& spec, const Meas
   if (m.recovered_t_ns && peer.recovery != PeerAfterFault::Recovery::None) {
     in.recovery_ms = m.ms_after_fault(*m.recovered_t_ns);
     in.recovery_answers_rst = peer.recovery == PeerAfterFault::Recovery::AnswersRst;
+  } else if (m.recovered_t_ns) {
+    in.peer_back_unannounced_ms = m.ms_after_fault(*m.recovered_t_ns);
   }
   if (m.connect_t_ns && role == Role::Client) {
     in.connect_ms = m.ms_after_fault(*m.connect_t_ns);

@@ -1,6 +1,8 @@
 #pragma once
 #include <map>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "runner/case/case_spec.hpp"
 #include "runner/predict/prediction.hpp"
@@ -14,6 +16,8 @@ namespace crashlab::runner {
 std::optional<PredictionInput> prediction_input(const CaseSpec& spec, const Measurement& m, Role role);
 
 model::SocketParams socket_params(const SocketOptions& options);
+// The socket options socket_params() reads (TCP_USER_TIMEOUT, TCP_KEEPIDLE, ...).
+std::vector<std::string> model_socket_options();
 
 using Predictions = std::map<Role, SidePrediction>;
 // Every surviving side's prediction. Pure.

@@ -8,9 +8,10 @@ namespace crashlab::runner {
 namespace {
 // Ranges the kernel enforces (net/ipv4/sysctl_net_ipv4.c: u8 handlers take 0..255,
 // tcp_syn_retries 1..MAX_TCP_SYNCNT, tcp_rto_max_ms 1 s..TCP_RTO_MAX_SEC; the
-// seconds-to-jiffies ones must fit an int at HZ 1000).
+// seconds-to-jiffies ones must fit an int at HZ 1000; net/core/neighbour.c:
+// mcast_solicit is zero_intmax, retrans_time_ms refuses negatives).
 constexpr int64_t kJiffySecondsMax = INT_MAX / 1000;
-constexpr SysctlRange kU8{0, 255}, kSeconds{0, kJiffySecondsMax}, kInt{INT_MIN, INT_MAX};
+constexpr SysctlRange kU8{0, 255}, kSeconds{0, kJiffySecondsMax}, kNonNegative{0, INT_MAX};
 
 struct SysctlRow {
   const char* name;
@@ -33,8 +34,11 @@ const SysctlRow kSysctls[] = {
     {"net.ipv4.tcp_rto_min_us", [](PredictionInput& in, int64_t v) { in.kernel.tcp_rto_min_us = v; }, {}, {1, INT_MAX}},
     {"net.ipv4.tcp_rto_max_ms", [](PredictionInput& in, int64_t v) { in.kernel.tcp_rto_max_ms = v; }, {}, {1000, 120000}},
     {"net.ipv4.tcp_early_retrans", [](PredictionInput& in, int64_t v) { in.kernel.tcp_early_retrans = int(v); }, {}, {0, 4}},
-    {"net.ipv4.neigh.eth0.mcast_solicit", [](PredictionInput& in, int64_t v) { in.arp_probes = int(v); }, {}, kInt},
-    {"net.ipv4.neigh.eth0.retrans_time_ms", [](PredictionInput& in, int64_t v) { in.arp_retrans_ms = double(v); }, {}, kInt},
+    {"net.ipv4.neigh.eth0.mcast_solicit", [](PredictionInput& in, int64_t v) { in.arp_probes = int(v); }, {}, kNonNegative},
+    {"net.ipv4.neigh.eth0.retrans_time_ms", [](PredictionInput& in, int64_t v) { in.arp_retrans_ms = double(v); }, {}, kNonNegative},
+    {"net.ipv4.neigh.eth0.ucast_solicit", [](PredictionInput& in, int64_t v) { in.unicast_probes = int(v); }, {}, kNonNegative},
+    // The kernel takes a negative delay too (proc_dointvec_jiffies); it means nothing here.
+    {"net.ipv4.neigh.eth0.delay_first_probe_time", [](PredictionInput& in, int64_t v) { in.first_probe_delay_ms = double(v) * 1000; }, {}, kSeconds},
 };
 
 std::optional<int64_t> number(const std::map<std::string, std::string>& m, const std::string& key) {
@@ -50,8 +54,15 @@ std::optional<int64_t> number(const std::map<std::string, std::string>& m, const
 
 std::optional<SysctlRange> model_sysctl_range(const std::string& name) {
   for (const SysctlRow& r : kSysctls)
-    if (name == r.name && (r.range.min != INT_MIN || r.range.max != INT_MAX)) return r.range;
+    if (name == r.name) return r.range;
   return std::nullopt;
+}
+
+std::vector<std::string> model_input_sysctls() {
+  std::vector<std::string> out;
+  for (const SysctlRow& r : kSysctls)
+    if (r.set) out.emplace_back(r.name);
+  return out;
 }
 
 std::vector<std::string> reported_sysctls() {

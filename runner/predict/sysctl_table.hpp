@@ -13,6 +13,8 @@ namespace crashlab::runner {
 // apply_sysctls() feeds them to the model. Per-interface names use the test
 // host's eth0.
 std::vector<std::string> reported_sysctls();
+// The ones of these that move the model's answer (apply_sysctls() reads them).
+std::vector<std::string> model_input_sysctls();
 
 // The range the kernel accepts for one of these (by its name as the table has it,
 // per-interface ones with eth0); nullopt for any other sysctl.

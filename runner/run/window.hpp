@@ -21,18 +21,13 @@ inline constexpr double kPlanTickMs = 4.0;
 
 // Where a side expects "model" and the model predicts a detection, the window
 // reaches past the end of its acceptance window (model_window's upper bound) by
-// a margin, whatever --set changed; otherwise the case's window_ms stands.
+// a margin, whatever --set changed (where the model does not cover the run, past
+// the moment its timers alone would give up); otherwise the case's window_ms stands.
 // `flag` (--window) overrides both. Pure.
 ObservationWindow observation_window(const CaseSpec& spec, const Predictions& planned,
                                      std::optional<int64_t> flag = std::nullopt);
 // The margin past the model's acceptance window: room for the result to arrive.
 int64_t window_margin_ms(double acceptance_end_ms);
-
-// Why this run could never judge an expectation, or nullopt: a hand-written
-// [min, max] that the overrides moved the model's prediction out of (as written,
-// it held the prediction), or one that starts after the window ends. Pure.
-std::optional<std::string> unjudgeable(const CaseSpec& as_run, const Predictions& planned,
-                                       const Predictions& planned_as_written, const ObservationWindow& window);
 
 // The model's whole expected wall time for cases of these windows on `jobs`
 // workers, longest first onto the least loaded (ms). Pure.

@@ -2,7 +2,8 @@
 // sweep.html: self-contained (inline SVG, no scripts). Per panel, detection time
 // against the first varied parameter: each repeat a dot coloured by its errno,
 // the median with a min-max bar, the model's acceptance window, and the model's
-// predicted curve on a fine grid drawn as steps. Pure.
+// predicted curve on a fine grid drawn as steps. A grid's further parameters make
+// small multiples on one shared y axis (plot_axis.hpp). Pure.
 #include <optional>
 #include <string>
 #include <vector>
