@@ -9,7 +9,18 @@ trap 'rm -rf "$scratch"' EXIT
 
 fail() { echo "check-install: $*" >&2; exit 1; }
 
-cmake --install "$build" --prefix "$scratch/prefix" > "$scratch/install.log" || { cat "$scratch/install.log"; fail "cmake --install failed"; }
+install_tree() {
+  if [ -w "$build" ]; then
+    cmake --install "$build" --prefix "$scratch/prefix"
+  else
+    # A build folder we may not write to (the unprivileged run of a root-built tree):
+    # the same install script, with its manifest written into the scratch folder.
+    sed "s|\"$build/\${CMAKE_INSTALL_MANIFEST}\"|\"$scratch/\${CMAKE_INSTALL_MANIFEST}\"|" \
+      "$build/cmake_install.cmake" > "$scratch/cmake_install.cmake"
+    cmake -DCMAKE_INSTALL_PREFIX="$scratch/prefix" -P "$scratch/cmake_install.cmake"
+  fi
+}
+install_tree > "$scratch/install.log" 2>&1 || { cat "$scratch/install.log"; fail "cmake --install failed"; }
 mv "$scratch/prefix" "$scratch/moved"  # nothing may point back at the install prefix either
 root="$scratch/moved"
 for f in bin/crashlab libexec/crashlab/crashlab-endpoint share/crashlab/cases/host-crash/send.json \
