@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "netns/observe/sock_diag.hpp"
+#include "netns/tcp_snmp.hpp"
 
 namespace crashlab {
 
@@ -33,15 +34,7 @@ int Host::kill_all_processes() const {
 uint64_t Host::tcp_segments_sent() const {
   // thread-self: /proc/self/net would show the runner's namespace, not this thread's.
   return ns_.run([] {
-    std::ifstream snmp("/proc/thread-self/net/snmp");
-    std::string header, values;
-    while (std::getline(snmp, header) && std::getline(snmp, values)) {
-      if (header.rfind("Tcp:", 0) != 0) continue;
-      std::istringstream names(header), nums(values);
-      std::string name, num;
-      while (names >> name && nums >> num)
-        if (name == "OutSegs") return uint64_t(std::stoull(num));
-    }
+    if (auto n = tcp_snmp_counter("/proc/thread-self/net/snmp", "OutSegs")) return *n;
     throw std::runtime_error("no Tcp OutSegs in /proc/thread-self/net/snmp");
   });
 }

@@ -23,6 +23,7 @@
 #include "fixtures/proc_scan.hpp"
 #include "fixtures/waits.hpp"
 #include "netns/client/endpoint_binary.hpp"
+#include "netns/tcp_snmp.hpp"
 #include "netns/client/endpoint_client.hpp"
 #include "netns/packet_capture.hpp"
 #include "netns/unique_fd.hpp"
@@ -88,16 +89,7 @@ std::map<ino_t, UniqueFd> netns_fds_of(pid_t pid, ino_t except) {
 
 // Tcp RetransSegs of the namespace process `pid` is in (0 once it is gone).
 uint64_t retransmissions_seen_by(pid_t pid) {
-  std::ifstream snmp("/proc/" + std::to_string(pid) + "/net/snmp");
-  std::string header, values;
-  while (std::getline(snmp, header) && std::getline(snmp, values)) {
-    if (header.rfind("Tcp:", 0) != 0) continue;
-    std::istringstream names(header), nums(values);
-    std::string name, num;
-    while (names >> name && nums >> num)
-      if (name == "RetransSegs") return std::stoull(num);
-  }
-  return 0;
+  return tcp_snmp_counter("/proc/" + std::to_string(pid) + "/net/snmp", "RetransSegs").value_or(0);
 }
 
 std::vector<std::string> pcaps_in(const std::string& dir) {
