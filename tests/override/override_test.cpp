@@ -48,7 +48,7 @@ bool expects_model(const CaseSpec& spec) {
 // waiting case costs almost nothing and 24 at once finish in about a minute intact;
 // without them (unprivileged) each case samples sock_diag every millisecond, and 24 at
 // once on 2 cores made one run 7 ms later than its window, so fewer run together.
-constexpr size_t kTracedJobs = 24, kSampledJobs = 8;
+constexpr size_t kTracedJobs = 12, kSampledJobs = 8;
 size_t concurrency(size_t runs) {
   const char* v = std::getenv("CRASHLAB_OVERRIDE_JOBS");
   const long n = v ? std::atol(v) : 0;
