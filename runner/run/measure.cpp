@@ -9,6 +9,7 @@
 #include "runner/run/capture.hpp"
 #include "runner/run/collect.hpp"
 #include "runner/run/environment.hpp"
+#include "runner/run/topology_options.hpp"
 #include "runner/run/world.hpp"
 
 namespace crashlab::runner {
@@ -60,8 +61,7 @@ RunStage measure(const CaseSpec& spec, const std::filesystem::path& capture_file
   RunStage out;
   Measurement& m = out.measurement;
   World w(spec);
-  w.topo = std::make_unique<Topology>(TopologyOptions{spec.topology, spec.ipv6});
-  for (const auto& [role, values] : spec.sysctls) w.topo->host(role).sysctl().write_all(values);
+  w.topo = std::make_unique<Topology>(topology_options(spec));
   m.machine = environment_facts();
   if (m.machine.value("hz", Json()).is_number_integer()) m.hz = m.machine["hz"].get<int>();
   read_sysctls(w, m);
