@@ -9,6 +9,7 @@
 #include "runner/run/capture.hpp"
 #include "runner/run/collect.hpp"
 #include "runner/run/environment.hpp"
+#include "runner/run/neighbours.hpp"
 #include "runner/run/topology_options.hpp"
 #include "runner/run/world.hpp"
 
@@ -67,7 +68,7 @@ RunStage measure(const CaseSpec& spec, const std::filesystem::path& capture_file
   read_sysctls(w, m);
   start_capture(w, capture_file, out.capture);
   w.obs = std::make_unique<Observation>(w.port);
-  for (Role r : kRoles) w.obs->watch(w.topo->host(r).ns());
+  for (Role r : kRoles) w.watch_host(r);
   start_endpoints(w);
 
   RunClock clock;
@@ -77,6 +78,7 @@ RunStage measure(const CaseSpec& spec, const std::filesystem::path& capture_file
   for (const Action& a : spec.before_fault) perform(w, clock, Step{&a, 0});
   if (spec.fault.after_ms > 0) std::this_thread::sleep_for(milliseconds(spec.fault.after_ms));  // scenario timing
   if (!spec.connect_after_fault) wait_observed_established(w);
+  set_neighbours_for_fault(w, m);
   const AtFault at_fault = snapshot_before_fault(w);
   clock.deadline = Clock::now() + scaled(milliseconds(spec.window_ms));
   clock.fault_t = monotonic_ns();
@@ -90,7 +92,9 @@ RunStage measure(const CaseSpec& spec, const std::filesystem::path& capture_file
   m.recovered_t_ns = clock.recovered_t;
   sample_until([&] { return settled(w, m.fault_t_ns); }, clock.deadline, milliseconds(2));  // unsettled: the judge says what
   collect(w, at_fault, m);
+  collect_neighbour_events(w, m);
   finish_capture(w, out.capture);
+  read_capture_arp(out.capture, m);
   return out;
 }
 
