@@ -1,5 +1,7 @@
 #include "runner/predict/prediction.hpp"
+
 #include "runner/ms_text.hpp"
+#include "runner/predict/neighbour_horizon.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -53,6 +55,13 @@ void apply_recovery(SidePrediction& s, double at, bool rst) {
 // probes retrans_time apart and fails after the last one; the packets queued on it
 // become ICMP host-unreachable, which a connecting socket takes as fatal
 // (tcp_v4_err(): SYN_SENT) and an established one as a soft error.
+// No usable entry for the peer at connect(): the SYN waits for broadcast ARP. A
+// run that did not measure the entry assumes the client never talked to the server.
+bool unresolved(const NeighbourInput& n) {
+  return !n.known || !n.state || *n.state == NudState::None || *n.state == NudState::Incomplete ||
+         *n.state == NudState::Failed;
+}
+
 SidePrediction arp_failure(const PredictionInput& in, double zero_ms) {
   model::Prediction syn = model::predict_syn(in.kernel, in.socket);
   double fail_ms = zero_ms + in.arp_probes * in.arp_retrans_ms;
@@ -87,7 +96,7 @@ SidePrediction predict_side(const PredictionInput& in) {
   }
   SidePrediction s;
   if (in.connect_ms) {
-    if (in.peer == PredictionInput::Peer::Silent) return arp_failure(in, *in.connect_ms);
+    if (in.peer == PredictionInput::Peer::Silent && unresolved(in.neighbour)) return arp_failure(in, *in.connect_ms);
     s = from_model(model::predict_syn(in.kernel, in.socket), *in.connect_ms, "connect()");
   } else if (in.send_ms) {
     s = from_model(model::predict_data_retransmission(in.kernel, in.socket, in.flight), *in.send_ms,
@@ -100,7 +109,12 @@ SidePrediction predict_side(const PredictionInput& in) {
     return s;
   }
   if (in.recovery_ms) apply_recovery(s, *in.recovery_ms, in.recovery_answers_rst);
-  return s;
+  // The first packet after the fault: the send or the SYN, else the first probe.
+  const double first_tx = in.connect_ms   ? *in.connect_ms
+                          : in.send_ms    ? *in.send_ms
+                          : s.schedule.empty() ? 0.0
+                                               : s.schedule.front().at_ms;
+  return within_neighbour_horizon(std::move(s), in, first_tx);
 }
 
 }  // namespace crashlab::runner
