@@ -6,6 +6,7 @@
 #include <netlink/msg.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
+#include <netlink/route/neighbour.h>
 #include <netlink/socket.h>
 
 #include <memory>
@@ -21,6 +22,9 @@ struct LinkPut {
 struct AddrPut {
   void operator()(rtnl_addr* a) const { rtnl_addr_put(a); }
 };
+struct NeighPut {
+  void operator()(rtnl_neigh* n) const { rtnl_neigh_put(n); }
+};
 struct CacheFree {
   void operator()(nl_cache* c) const { nl_cache_free(c); }
 };
@@ -34,6 +38,7 @@ struct NlAddrPut {
 using SockPtr = std::unique_ptr<nl_sock, SockFree>;
 using LinkPtr = std::unique_ptr<rtnl_link, LinkPut>;
 using AddrPtr = std::unique_ptr<rtnl_addr, AddrPut>;
+using NeighPtr = std::unique_ptr<rtnl_neigh, NeighPut>;
 using CachePtr = std::unique_ptr<nl_cache, CacheFree>;
 using MsgPtr = std::unique_ptr<nl_msg, MsgFree>;
 using NlAddrPtr = std::unique_ptr<nl_addr, NlAddrPut>;

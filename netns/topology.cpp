@@ -45,8 +45,9 @@ Topology::Topology(TopologyOptions opts) : opts_(opts), parent_(make_parent()) {
       Rtnl& rt = host(r).rtnl();
       rt.set_mac(Host::kIfname, mac(r));
       rt.add_address(Host::kIfname, cidr(r));
-      rt.set_up(Host::kIfname, true);
+      configure(r);
     }
+    for (Role r : {Role::Server, Role::Client}) host(r).rtnl().set_up(Host::kIfname, true);
   }
   for (Role r : {Role::Server, Role::Client}) wait_operational(r);
 }
@@ -115,17 +116,26 @@ std::string Topology::mac(Role r) const {
   return buf;
 }
 
+// The switch's port comes up before the host's eth0, so that the host has carrier
+// the moment its link comes up: what the kernel sends then (arp_notify's
+// gratuitous ARP at NETDEV_UP) leaves the host, as from a NIC plugged into a live
+// switch. The bridge learns the port's carrier only from linkwatch, after that,
+// so it still drops those first frames (docs/case-format.md, host-reboot).
 void Topology::plug(Role r) {
-  auto h = std::make_unique<Host>(role_name(r), &parent_);
-  Rtnl& rt = h->rtnl();
+  slot(r) = std::make_unique<Host>(role_name(r), &parent_);
+  Rtnl& rt = slot(r)->rtnl();
   rt.add_veth(Host::kIfname, sw_->ns(), switch_port(r));
   rt.set_mac(Host::kIfname, mac(r));
   rt.add_address(Host::kIfname, cidr(r));
-  rt.set_up(Host::kIfname, true);
+  configure(r);
   sw_->rtnl().set_master(switch_port(r), kBridge);
   sw_->rtnl().set_group(switch_port(r), kSwitchGroup);
   sw_->rtnl().set_up(switch_port(r), true);
-  slot(r) = std::move(h);
+  rt.set_up(Host::kIfname, true);
+}
+
+void Topology::configure(Role r) {
+  if (opts_.configure) opts_.configure(r, *slot(r));
 }
 
 void Topology::set_host_link(Role r, bool up) { host(r).rtnl().set_up(Host::kIfname, up); }

@@ -1,4 +1,5 @@
 #pragma once
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,6 +19,11 @@ enum class TopologyKind {
 struct TopologyOptions {
   TopologyKind kind = TopologyKind::Switch;
   bool ipv6 = false;
+  // Called for each host once its eth0 exists (address and MAC set) and before it
+  // comes up, both when the topology is built and when a host boots again: the
+  // one place a host gets its settings (sysctls such as arp_notify, which acts on
+  // the link coming up, must be there by then).
+  std::function<void(Role, Host&)> configure = nullptr;
 };
 
 // Two test hosts joined either through a switch namespace (so that when one host
@@ -44,7 +50,8 @@ class Topology {
   // A host crash: cut its link first so it emits nothing, SIGKILL every process
   // in it, abort its sockets, drop the namespace. The survivor's link stays up.
   void crash_host(Role r);
-  // The host comes back with the same address; same MAC unless new_mac.
+  // The host comes back with the same address; same MAC unless new_mac. It is
+  // configured (TopologyOptions::configure) before its link comes up, as at creation.
   Host& boot_host(Role r, bool new_mac = false);
   // A gratuitous ARP from the host (IPv4 only), as an interface coming up may send.
   void announce(Role r);
@@ -61,6 +68,7 @@ class Topology {
   const std::unique_ptr<Host>& slot(Role r) const { return r == Role::Server ? server_ : client_; }
   std::string cidr(Role r) const;
   void plug(Role r);
+  void configure(Role r);  // TopologyOptions::configure, if any
   // Waits until the host's eth0 and its other end carry frames (linkwatch has
   // activated both): before that the kernel drops what they send.
   void wait_operational(Role r);

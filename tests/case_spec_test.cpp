@@ -243,3 +243,23 @@ TEST(CaseSpec, PerInterfaceSysctlsAreCheckedAgainstTheDefaultEntry) {
   j["sysctls"] = {{"client", {{"net.ipv4.conf.eth0.no_such_knob", 1}}}};
   EXPECT_NE(error_of(j).find("no such writable sysctl"), std::string::npos) << error_of(j);
 }
+
+TEST(CaseSpec, NeighbourAtFaultIsAChoicePerSideWithADefaultForAConnectionInUse) {
+  json j = minimal();
+  CaseSpec c = parse_case(j, "cases/x/y.json", "x/y");
+  EXPECT_EQ(c.neighbour_at_fault(Role::Server), NeighbourChoice::Reachable);
+  EXPECT_EQ(c.neighbour_at_fault(Role::Client), NeighbourChoice::Reachable);
+  j["neighbour_at_fault"] = {{"server", "stale"}, {"client", "untouched"}};
+  c = parse_case(j, "cases/x/y.json", "x/y");
+  EXPECT_EQ(c.neighbour_at_fault(Role::Server), NeighbourChoice::Stale);
+  EXPECT_EQ(c.neighbour_at_fault(Role::Client), NeighbourChoice::Untouched);
+  j["neighbour_at_fault"] = {{"server", "warm"}};
+  EXPECT_EQ(error_of(j), "cases/x/y.json: neighbour_at_fault.server: 'warm' is not one of: absent, reachable, stale, untouched");
+  j["neighbour_at_fault"] = {{"router", "stale"}};
+  EXPECT_EQ(error_of(j), "cases/x/y.json: neighbour_at_fault.router: unknown key");
+  json connect_later = minimal();
+  connect_later["connect"] = "after_fault";
+  connect_later["fault"]["target"] = "server";
+  connect_later["expect"] = {{"client", {{"app", {"EHOSTUNREACH"}}}}};
+  EXPECT_EQ(parse_case(connect_later, "cases/x/y.json", "x/y").neighbour_at_fault(Role::Client), NeighbourChoice::Absent);
+}

@@ -7,6 +7,7 @@
 #include "runner/predict/prediction.hpp"
 
 using namespace crashlab::runner;
+using crashlab::NudState;
 
 namespace {
 PredictionInput connect_to_dead_neighbour() {
@@ -24,6 +25,9 @@ PredictionInput data_into_silence(int retries2) {
   in.flight.rto_us = 204000;
   in.flight.srtt_us = 100;
   in.flight.sack = true;
+  // As the handshake leaves it: STALE, so the first send starts DELAY.
+  in.neighbour.known = true;
+  in.neighbour.state = NudState::Stale;
   return in;
 }
 }  // namespace
@@ -82,7 +86,7 @@ TEST(ConnectToADeadNeighbour, OnceTheSynBacksOffTheIcmpRetransmitsItOnceMore) {
 }
 
 TEST(DataIntoSilence, ARetransmissionAfterTheNeighbourEntryFailsIsNotModelled) {
-  // retries2=5: the last retransmission (6.6 s) comes before the entry fails (~8 s).
+  // retries2=5: the last retransmission (6.6 s) comes before the entry can fail (8.0 s).
   SidePrediction p = predict_side(data_into_silence(5));
   EXPECT_TRUE(p.not_modelled.empty()) << p.not_modelled;
   ASSERT_TRUE(p.detected_after_ms);
@@ -95,7 +99,7 @@ TEST(DataIntoSilence, ARetransmissionAfterTheNeighbourEntryFailsIsNotModelled) {
 
 TEST(DataIntoSilence, AnEntryThatFailsLaterLeavesTheChainToTheModel) {
   PredictionInput in = data_into_silence(6);
-  in.first_probe_delay_ms = 30000;
+  in.neighbour.delay_first_probe_ms = 30000;
   EXPECT_TRUE(predict_side(in).not_modelled.empty());
 }
 

@@ -62,3 +62,33 @@ TEST(Timeline, RetransmissionsPairWithTheModelAndUnseenFiringsAreShown) {
   ASSERT_FALSE(seen.empty());
   EXPECT_DOUBLE_EQ(seen[0]["predicted_ms"].get<double>(), firings[0].at_ms);
 }
+
+TEST(Timeline, NeighbourStatesAndArpFramesOnTheSideThatHoldsOrSendsThem) {
+  CaseSpec spec = host_crash_send_case(R"({"app": ["SENT"]})");
+  Measurement m = measurement_of(spec);
+  SideMeasurement& s = m.sides[Role::Server];
+  s.neighbour_at_fault = NeighbourAtFault{NeighbourChoice::Reachable, NudState::Reachable, "02:cc:00:02:00:00", at_ms(-0.1)};
+  s.neighbour_events.push_back({NeighbourEvent::Kind::Changed, at_ms(5200), 2, "10.77.0.2", "02:cc:00:02:00:00", NudState::Probe});
+  s.neighbour_events.push_back({NeighbourEvent::Kind::Changed, at_ms(8200), 2, "10.77.0.2", "", NudState::Failed});
+  ArpPacket probe;
+  probe.t_ns = at_ms(5200.1);
+  probe.eth_dst = "02:cc:00:02:00:00";
+  probe.sender_mac = "02:cc:00:01:00:00", probe.sender_ip = "10.77.0.1";
+  probe.target_mac = "00:00:00:00:00:00", probe.target_ip = "10.77.0.2";
+  m.arp.push_back(probe);
+  const nlohmann::json tl = build_timeline(spec, m, {});
+  auto neighbour = of_kind(tl, "neighbour");
+  ASSERT_EQ(neighbour.size(), 3u);
+  EXPECT_EQ(neighbour[0]["detail"], "REACHABLE at 02:cc:00:02:00:00 at the fault (asked: reachable)");
+  EXPECT_EQ(neighbour[0]["source"], "runner");
+  EXPECT_EQ(neighbour[1]["detail"], "PROBE 10.77.0.2 at 02:cc:00:02:00:00");
+  EXPECT_EQ(neighbour[2]["detail"], "FAILED 10.77.0.2");
+  EXPECT_EQ(neighbour[2]["source"], "netlink");
+  EXPECT_EQ(neighbour[2]["side"], "server");
+  auto arp = of_kind(tl, "arp");
+  ASSERT_EQ(arp.size(), 1u);
+  EXPECT_EQ(arp[0]["side"], "server");  // 10.77.0.1 is the server's own address
+  EXPECT_EQ(arp[0]["detail"], "who-has 10.77.0.2 tell 10.77.0.1 (unicast to 02:cc:00:02:00:00)");
+  EXPECT_EQ(arp[0]["source"], "capture");
+  EXPECT_NEAR(arp[0]["t_ms"].get<double>(), 5200.1, 1e-6);
+}

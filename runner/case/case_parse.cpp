@@ -197,6 +197,12 @@ CaseSpec parse_case(const nlohmann::json& j, const std::string& file, const std:
       if (auto v = reads.opt_bool(role_name(r))) c.reads[r] = *v;
     reads.done();
   }
+  if (f.has("neighbour_at_fault")) {
+    Fields n = f.child("neighbour_at_fault");
+    for (Role r : kRoles)
+      if (auto v = n.opt_string(role_name(r), neighbour_choice_names())) c.neighbours[r] = *parse_neighbour_choice(*v);
+    n.done();
+  }
   Fields fault = f.child("fault");
   c.fault = parse_fault(fault, CaseShape{c.topology, c.ipv6});
   fault.done();

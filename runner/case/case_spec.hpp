@@ -9,6 +9,7 @@
 
 #include "netns/endpoint/socket_options.hpp"
 #include "netns/topology.hpp"
+#include "runner/case/neighbour_choice.hpp"
 #include "runner/case/outcome.hpp"
 #include "runner/faults/fault.hpp"
 #include "runner/json/fields.hpp"
@@ -59,6 +60,7 @@ struct CaseSpec {
   std::map<Role, std::map<std::string, std::string>> sysctls;  // role -> name -> value
   std::map<Role, SocketOptions> sockets;
   std::map<Role, bool> reads;  // role -> reads its socket (default true)
+  std::map<Role, NeighbourChoice> neighbours;  // role -> its entry for the peer at the fault
   std::vector<Action> before_fault;
   bool connect_after_fault = false;  // the client connects only after the fault (connect to a dead host)
   FaultSpec fault;
@@ -67,6 +69,12 @@ struct CaseSpec {
   std::map<Role, SideExpect> expect;
 
   bool reads_socket(Role r) const { return reads.count(r) ? reads.at(r) : true; }
+  // The case's choice, or the default: a connection in use has a confirmed entry;
+  // a client that connects only after the fault has never resolved the server.
+  NeighbourChoice neighbour_at_fault(Role r) const {
+    if (auto it = neighbours.find(r); it != neighbours.end()) return it->second;
+    return connect_after_fault ? NeighbourChoice::Absent : NeighbourChoice::Reachable;
+  }
   const SocketOptions& socket_options(Role r) const;
 };
 

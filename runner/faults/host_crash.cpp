@@ -8,7 +8,7 @@
 namespace crashlab::runner {
 
 void crash_host(World& w, Role target) {
-  w.obs->unwatch(w.topo->host(target).ns());
+  w.unwatch_host(target);
   w.topo->crash_host(target);
   w.alive[target] = false;
 }

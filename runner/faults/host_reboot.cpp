@@ -23,8 +23,8 @@ class HostReboot : public Fault {
   std::optional<int64_t> recovery_after_ms() const override { return reboot_after_ms; }
 
   int64_t recover(World& w, Role target) const override {
-    Host& h = w.topo->boot_host(target, new_mac);
-    w.obs->watch(h.ns());
+    w.topo->boot_host(target, new_mac);
+    w.watch_host(target);
     if (gratuitous_arp) w.topo->announce(target);
     const int64_t back = monotonic_ns();
     if (listener) start_listener(w, target);

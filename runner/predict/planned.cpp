@@ -20,6 +20,23 @@ std::optional<std::pair<double, int64_t>> first_send(const CaseSpec& spec, Role 
   }
   return std::nullopt;
 }
+// The entry the run will set at the fault (untouched: unknown until it is read back).
+void plan_neighbour(NeighbourChoice c, NeighbourInput& n) {
+  struct Planned {
+    NeighbourChoice choice;
+    bool known;
+    std::optional<NudState> state;
+  };
+  static const Planned kPlanned[] = {{NeighbourChoice::Reachable, true, NudState::Reachable},
+                                     {NeighbourChoice::Stale, true, NudState::Stale},
+                                     {NeighbourChoice::Absent, true, std::nullopt},
+                                     {NeighbourChoice::Untouched, false, std::nullopt}};
+  for (const Planned& p : kPlanned)
+    if (p.choice == c) {
+      n.known = p.known;
+      n.state = p.state;
+    }
+}
 }  // namespace
 
 std::optional<PredictionInput> planned_input(const CaseSpec& spec, Role role, const PlanAssumptions& a) {
@@ -32,6 +49,7 @@ std::optional<PredictionInput> planned_input(const CaseSpec& spec, Role role, co
   in.kernel.hz = a.hz;
   if (auto s = spec.sysctls.find(role); s != spec.sysctls.end()) apply_sysctls(s->second, in, false);
   in.socket = socket_params(spec.socket_options(role));
+  plan_neighbour(spec.neighbour_at_fault(role), in.neighbour);
   if (auto at = spec.fault->recovery_after_ms(); at && peer.recovery != PeerAfterFault::Recovery::None) {
     in.recovery_ms = double(*at);
     in.recovery_answers_rst = peer.recovery == PeerAfterFault::Recovery::AnswersRst;

@@ -1,6 +1,7 @@
 #include "runner/predict/prediction.hpp"
-#include "runner/predict/neighbour.hpp"
 #include "runner/ms_text.hpp"
+#include "runner/predict/neighbour.hpp"
+#include "runner/predict/neighbour_horizon.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -63,6 +64,13 @@ SidePrediction not_modelled(const std::string& why) {
 // become ICMP host-unreachable, which a connecting socket takes as fatal
 // (tcp_v4_err(): SYN_SENT) and an established one as a soft error. The SYN timer
 // runs meanwhile and may give up first (ETIMEDOUT).
+// No usable entry for the peer at connect(): the SYN waits for broadcast ARP. A
+// run that did not measure the entry assumes the client never talked to the server.
+bool unresolved(const NeighbourInput& n) {
+  return !n.known || !n.state || *n.state == NudState::None || *n.state == NudState::Incomplete ||
+         *n.state == NudState::Failed;
+}
+
 SidePrediction arp_failure(const PredictionInput& in, double zero_ms) {
   const model::Prediction syn = model::predict_syn(in.kernel, in.socket);
   SidePrediction s = from_model(syn, zero_ms, "connect()");
@@ -122,7 +130,7 @@ SidePrediction modelled_side(const PredictionInput& in) {
   }
   SidePrediction s;
   if (in.connect_ms) {
-    if (in.peer == PredictionInput::Peer::Silent) return arp_failure(in, *in.connect_ms);
+    if (in.peer == PredictionInput::Peer::Silent && unresolved(in.neighbour)) return arp_failure(in, *in.connect_ms);
     s = from_model(model::predict_syn(in.kernel, in.socket), *in.connect_ms, "connect()");
   } else if (in.send_ms) {
     s = from_model(model::predict_data_retransmission(in.kernel, in.socket, in.flight), *in.send_ms,
@@ -135,13 +143,12 @@ SidePrediction modelled_side(const PredictionInput& in) {
     return s;
   }
   if (in.recovery_ms) apply_recovery(s, *in.recovery_ms, in.recovery_answers_rst);
-  if (auto why = neighbour_failure_interferes(in, s)) {
-    SidePrediction n = not_modelled(*why);
-    n.timers_alone_ms = s.detected_after_ms;
-    n.late_max_ms = s.late_max_ms;
-    return n;
-  }
-  return s;
+  // The first packet after the fault: the send or the SYN, else the first probe.
+  const double first_tx = in.connect_ms   ? *in.connect_ms
+                          : in.send_ms    ? *in.send_ms
+                          : s.schedule.empty() ? 0.0
+                                               : s.schedule.front().at_ms;
+  return within_neighbour_horizon(std::move(s), in, first_tx);
 }
 }  // namespace
 

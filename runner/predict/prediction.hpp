@@ -4,9 +4,21 @@
 #include <vector>
 
 #include "model/tcp_model.hpp"
+#include "netns/neighbour/nud_state.hpp"
 #include "runner/faults/fault.hpp"
 
 namespace crashlab::runner {
+
+// The survivor's neighbour entry for its peer, as read back just before the
+// fault, and the neighbour sysctls of its eth0 that decide how soon it can fail.
+struct NeighbourInput {
+  bool known = false;             // measured (a run); false: nothing is assumed about it
+  std::optional<NudState> state;  // nullopt: no entry
+  double since_ms = 0;            // when it was set and read back, ms after the fault
+  double base_reachable_ms = 30000;    // net.ipv4.neigh.<if>.base_reachable_time_ms
+  double delay_first_probe_ms = 5000;  // net.ipv4.neigh.<if>.delay_first_probe_time (s)
+  int ucast_probes = 3;                // net.ipv4.neigh.<if>.ucast_solicit
+};
 
 // What one surviving side's kernel is in for after the fault, as the case and
 // the connection's measured state put it: the inputs of the timing model.
@@ -24,8 +36,7 @@ struct PredictionInput {
   bool recovery_answers_rst = false;  // back, but without the connection: it answers RST
   int arp_probes = 3;                 // net.ipv4.neigh.<if>.mcast_solicit
   double arp_retrans_ms = 1000;       // net.ipv4.neigh.<if>.retrans_time_ms
-  int unicast_probes = 3;             // net.ipv4.neigh.<if>.ucast_solicit
-  double first_probe_delay_ms = 5000;  // net.ipv4.neigh.<if>.delay_first_probe_time
+  NeighbourInput neighbour;           // the survivor's entry for its peer at the fault
   // The fault's second step brings the peer host back where the survivor cannot
   // tell (a new MAC nobody announced): a broadcast ARP would find it.
   std::optional<double> peer_back_unannounced_ms;

@@ -49,6 +49,11 @@ std::optional<PredictionInput> prediction_input(const CaseSpec& spec, const Meas
                                                                                           : peer.not_modelled;
   in.kernel.hz = m.hz.value_or(250);
   apply_sysctls(side.sysctls, in);
+  if (const auto& n = side.neighbour_at_fault) {
+    in.neighbour.known = true;
+    in.neighbour.state = n->state;
+    in.neighbour.since_ms = m.ms_after_fault(n->t_ns);
+  }
   in.socket = socket_params(spec.socket_options(role));
 
   if (m.recovered_t_ns && peer.recovery != PeerAfterFault::Recovery::None) {

@@ -36,9 +36,12 @@ const SysctlRow kSysctls[] = {
     {"net.ipv4.tcp_early_retrans", [](PredictionInput& in, int64_t v) { in.kernel.tcp_early_retrans = int(v); }, {}, {0, 4}},
     {"net.ipv4.neigh.eth0.mcast_solicit", [](PredictionInput& in, int64_t v) { in.arp_probes = int(v); }, {}, kNonNegative},
     {"net.ipv4.neigh.eth0.retrans_time_ms", [](PredictionInput& in, int64_t v) { in.arp_retrans_ms = double(v); }, {}, kNonNegative},
-    {"net.ipv4.neigh.eth0.ucast_solicit", [](PredictionInput& in, int64_t v) { in.unicast_probes = int(v); }, {}, kNonNegative},
+    {"net.ipv4.neigh.eth0.ucast_solicit", [](PredictionInput& in, int64_t v) { in.neighbour.ucast_probes = int(v); }, {}, kNonNegative},
+    {"net.ipv4.neigh.eth0.base_reachable_time_ms",
+     [](PredictionInput& in, int64_t v) { in.neighbour.base_reachable_ms = double(v); }, {}, kNonNegative},
     // The kernel takes a negative delay too (proc_dointvec_jiffies); it means nothing here.
-    {"net.ipv4.neigh.eth0.delay_first_probe_time", [](PredictionInput& in, int64_t v) { in.first_probe_delay_ms = double(v) * 1000; }, {}, kSeconds},
+    {"net.ipv4.neigh.eth0.delay_first_probe_time",
+     [](PredictionInput& in, int64_t v) { in.neighbour.delay_first_probe_ms = double(v) * 1000; }, {}, kSeconds},
 };
 
 std::optional<int64_t> number(const std::map<std::string, std::string>& m, const std::string& key) {

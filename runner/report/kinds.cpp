@@ -16,7 +16,7 @@ std::string short_kind(const std::string& kind) {
   static const Names names = {
       {"retransmit", "RTO"}, {"tail_loss_probe", "TLP"}, {"keepalive_probe", "KA"},
       {"syn_retransmit", "SYN"}, {"reset_sent", "RST out"}, {"reset_received", "RST in"},
-      {"error_report", "err"}, {"app", "app"}};
+      {"error_report", "err"}, {"app", "app"}, {"neighbour", "NUD"}, {"arp", "ARP"}};
   return lookup(names, kind, kind);
 }
 
@@ -24,7 +24,8 @@ std::string kind_colour(const std::string& kind) {
   static const Names colours = {
       {"retransmit", "#d32f2f"},     {"tail_loss_probe", "#ef6c00"}, {"keepalive_probe", "#1565c0"},
       {"syn_retransmit", "#6a1b9a"}, {"reset_sent", "#212121"},      {"reset_received", "#212121"},
-      {"error_report", "#c2185b"},   {"app", "#00796b"}};
+      {"error_report", "#c2185b"},   {"app", "#00796b"},            {"neighbour", "#827717"},
+      {"arp", "#5d4037"}};
   return lookup(colours, kind, "#616161");
 }
 

@@ -75,7 +75,8 @@ Mark event_mark(const Event& e, int n) {
   m.t = e.t;
   m.kind = e.kind;
   m.predicted = e.source == "model";
-  bool detail_in_label = e.kind == "error_report" || e.kind == "app" || short_kind(e.kind) == e.kind;
+  static const std::set<std::string> with_detail = {"error_report", "app", "neighbour", "arp"};
+  bool detail_in_label = with_detail.count(e.kind) || short_kind(e.kind) == e.kind;
   m.label = clip(short_kind(e.kind) + (n > 0 ? " " + std::to_string(n) : "") +
                      (detail_in_label && !e.detail.empty() ? " " + e.detail : ""),
                  28);

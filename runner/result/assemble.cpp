@@ -51,7 +51,11 @@ void assemble_result(const CaseSpec& spec, const Measurement& m, const Predictio
     r.segments_sent_after_fault = side.segments_sent_after_fault;
     if (auto p = predicted.find(role); p != predicted.end()) r.predicted = p->second;
     if (auto e = j.expected_detection.find(role); e != j.expected_detection.end()) r.expected_detection = e->second;
+    r.neighbour_at_fault = side.neighbour_at_fault;
+    r.neighbour_events = side.neighbour_events;
+    r.neighbour_events_lost = side.neighbour_events_lost;
   }
+  res.arp = m.arp;
   res.timeline = build_timeline(spec, m, predicted);
   res.failures = j.failures;
   res.verdict = j.verdict();

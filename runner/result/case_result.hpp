@@ -11,6 +11,7 @@
 #include "runner/case/outcome.hpp"
 #include "runner/faults/fault.hpp"
 #include "runner/predict/prediction.hpp"
+#include "runner/run/measurement.hpp"
 #include "runner/run/window.hpp"
 
 namespace crashlab::runner {
@@ -30,6 +31,9 @@ struct SideResult {
   bool alive = true;                    // false: its process or host was the one that died
   std::optional<SidePrediction> predicted;  // the timing model's view; nullopt for the side the fault hit
   std::string expected_detection;       // the window the case asserted, as text ("" when none)
+  std::optional<NeighbourAtFault> neighbour_at_fault;  // its entry for the peer, read back before the fault
+  std::vector<NeighbourEvent> neighbour_events;        // that entry's changes (netlink)
+  bool neighbour_events_lost = false;
 };
 
 struct Failure {
@@ -60,6 +64,7 @@ struct CaseResult {
   std::map<Role, std::map<std::string, std::string>> sysctls;  // effective values
   std::map<Role, SideResult> sides;
   std::vector<Failure> failures;
+  std::vector<ArpPacket> arp;                         // from the capture
   std::vector<std::string> kernel_timeline;           // raw tracepoint events, "t_ns event"
   nlohmann::json timeline = nlohmann::json::array();  // merged, relative to the fault (docs/results.md)
   uint64_t kernel_events_lost = 0;

@@ -8,6 +8,7 @@
 
 #include "netns/tcp_state.hpp"
 #include "runner/faults/registry.hpp"
+#include "runner/result/neighbour_json.hpp"
 
 namespace crashlab::runner {
 
@@ -48,7 +49,8 @@ nlohmann::json side_json(const SideResult& s, int64_t fault_t) {
           {"detected_after_ms", or_null(s.detected_after_ms)},
           {"state_at_end", s.state_at_end ? nlohmann::json(tcp_state_name(*s.state_at_end)) : nlohmann::json(nullptr)},
           {"segments_sent_after_fault", or_null(s.segments_sent_after_fault)},
-          {"predicted", prediction_json(s.predicted)}};
+          {"predicted", prediction_json(s.predicted)},
+          {"neighbour", neighbour_json(s, fault_t)}};
 }
 
 std::string timestamp() {
@@ -92,6 +94,7 @@ nlohmann::json to_json(const CaseResult& r) {
             {"observer", {{"name", r.observer}, {"resolution", r.observer_resolution}, {"note", r.observer_note}}}}},
           {"sides", sides},
           {"timeline", r.timeline},
+          {"arp", arp_json(r.arp, r.fault_t_ns)},
           {"kernel_timeline", r.kernel_timeline},
           {"kernel_events_lost", r.kernel_events_lost},
           {"pcap", r.pcap ? nlohmann::json(*r.pcap) : nlohmann::json(nullptr)},

@@ -6,6 +6,7 @@
 #include "netns/tcp_state.hpp"
 #include "runner/faults/registry.hpp"
 #include "runner/judge/firings.hpp"
+#include "runner/result/neighbour_json.hpp"
 
 namespace crashlab::runner {
 
@@ -64,6 +65,26 @@ void add_kernel_events(const Measurement& m, const Predictions& predicted, Role 
     }
 }
 
+// Each side's entry for its peer: as read back at the fault, and every change netlink
+// announced; the ARP frames of the capture on the side that sent them.
+void add_neighbour_events(const Measurement& m, Json& tl) {
+  for (const auto& [role, side] : m.sides) {
+    if (const auto& n = side.neighbour_at_fault)
+      tl.push_back(entry(m.ms_after_fault(n->t_ns), role, "neighbour",
+                         (n->state ? nud_state_name(*n->state) + (" at " + n->lladdr) : std::string("no entry")) +
+                             " at the fault (asked: " + std::string(neighbour_choice_name(n->asked)) + ")",
+                         "runner"));
+    for (const NeighbourEvent& e : side.neighbour_events)
+      tl.push_back(entry(m.ms_after_fault(e.t_ns), role, "neighbour", neighbour_event_text(e), "netlink"));
+  }
+  for (const ArpPacket& p : m.arp) {
+    std::optional<Role> sender;
+    for (const auto& [role, side] : m.sides)
+      if (side.key.local_addr == p.sender_ip) sender = role;
+    tl.push_back(entry(m.ms_after_fault(p.t_ns), sender, "arp", arp_text(p), "capture"));
+  }
+}
+
 std::string app_detail(const AppRecord& a) {
   static const char* kEvent[] = {"eof", "sent", "data", "error"};
   std::string detail = a.outcome.kind == Outcome::Kind::Error ? a.op + ": " + a.outcome.name() : kEvent[int(a.outcome.kind)];
@@ -84,6 +105,7 @@ Json build_timeline(const CaseSpec& spec, const Measurement& m, const Prediction
   for (const auto& [role, side] : m.sides)
     for (const auto& st : side.states) tl.push_back(entry(m.ms_after_fault(st.t_ns), role, "state", tcp_state_name(st.state), state_source));
   for (const auto& [role, side] : m.sides) add_kernel_events(m, predicted, role, tl);
+  add_neighbour_events(m, tl);
   for (const auto& [role, side] : m.sides)
     for (const AppRecord& a : side.app) tl.push_back(entry(m.ms_after_fault(a.t_ns), role, "app", app_detail(a), "endpoint"));
   std::stable_sort(tl.begin(), tl.end(), [](const Json& a, const Json& b) { return a["t_ms"].get<double>() < b["t_ms"].get<double>(); });

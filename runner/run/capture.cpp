@@ -1,5 +1,6 @@
 #include "runner/run/capture.hpp"
 
+#include "netns/neighbour/arp_packets.hpp"
 #include "runner/case/roles.hpp"
 
 namespace crashlab::runner {
@@ -28,6 +29,15 @@ void finish_capture(World& w, CaptureOutcome& out) {
     if (w.capture->missed()) out.note = std::to_string(w.capture->missed()) + " packets not captured";
   } catch (const std::exception& e) {
     out.note = std::string("capture ended early: ") + e.what();
+  }
+}
+
+void read_capture_arp(CaptureOutcome& out, Measurement& m) {
+  if (!out.file) return;
+  try {
+    m.arp = read_arp_packets(*out.file);
+  } catch (const std::exception& e) {
+    out.note += std::string(out.note.empty() ? "" : "; ") + "its ARP frames could not be read: " + e.what();
   }
 }
 

@@ -12,5 +12,7 @@ namespace crashlab::runner {
 void start_capture(World& w, const std::filesystem::path& file, CaptureOutcome& out);
 // Stops tcpdump; what it missed, or why it ended early, goes into out.note.
 void finish_capture(World& w, CaptureOutcome& out);
+// The ARP frames of the finished capture into the measurement; why not, into out.note.
+void read_capture_arp(CaptureOutcome& out, Measurement& m);
 
 }  // namespace crashlab::runner

@@ -10,6 +10,8 @@
 #include "runner/run/churn_gate.hpp"
 #include "runner/run/collect.hpp"
 #include "runner/run/environment.hpp"
+#include "runner/run/neighbours.hpp"
+#include "runner/run/topology_options.hpp"
 #include "runner/run/wait_world.hpp"
 #include "runner/run/world.hpp"
 
@@ -66,15 +68,14 @@ RunStage measure(const CaseSpec& spec, const std::filesystem::path& capture_file
   World& w = *world;
   {
     auto churn = ChurnGate::process().churn();
-    w.topo = std::make_unique<Topology>(TopologyOptions{spec.topology, spec.ipv6});
+    w.topo = std::make_unique<Topology>(topology_options(spec));
   }
-  for (const auto& [role, values] : spec.sysctls) w.topo->host(role).sysctl().write_all(values);
   m.machine = environment_facts();
   if (m.machine.value("hz", Json()).is_number_integer()) m.hz = m.machine["hz"].get<int>();
   read_sysctls(w, m);
   start_capture(w, capture_file, out.capture);
   w.obs = std::make_unique<Observation>(w.port);
-  for (Role r : kRoles) w.obs->watch(w.topo->host(r).ns());
+  for (Role r : kRoles) w.watch_host(r);
   start_endpoints(w);
 
   RunClock clock;
@@ -87,6 +88,7 @@ RunStage measure(const CaseSpec& spec, const std::filesystem::path& capture_file
     for (const Action& a : spec.before_fault) perform(w, clock, Step{&a, 0});
     if (spec.fault.after_ms > 0) std::this_thread::sleep_for(milliseconds(spec.fault.after_ms));  // scenario timing
     if (!spec.connect_after_fault) wait_observed_established(w);
+    set_neighbours_for_fault(w, m);
     at_fault = snapshot_before_fault(w);
     clock.deadline = Clock::now() + scaled(milliseconds(spec.window_ms));
     clock.fault_t = monotonic_ns();
@@ -102,7 +104,9 @@ RunStage measure(const CaseSpec& spec, const std::filesystem::path& capture_file
   m.recovered_t_ns = clock.recovered_t;
   wait_world_until(w, [&] { return settled(w, m.fault_t_ns); }, clock.deadline);  // unsettled: the judge says what
   collect(w, *at_fault, m);
+  collect_neighbour_events(w, m);
   finish_capture(w, out.capture);
+  read_capture_arp(out.capture, m);
   auto churn = ChurnGate::process().churn();  // the teardown deletes links
   world.reset();
   return out;

@@ -6,9 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "netns/neighbour/arp_packets.hpp"
+#include "netns/neighbour/neighbour_event.hpp"
 #include "netns/observe/state_timeline.hpp"
 #include "netns/topology.hpp"
 #include "netns/observe/kernel_event.hpp"
+#include "runner/case/neighbour_choice.hpp"
 #include "runner/case/outcome.hpp"
 
 namespace crashlab::runner {
@@ -33,6 +36,15 @@ struct TcpInfoAtFault {
   bool sack = false;
 };
 
+// A side's neighbour entry for its peer as the case asked for it, and as the
+// kernel held it when read back just before the fault.
+struct NeighbourAtFault {
+  NeighbourChoice asked = NeighbourChoice::Untouched;
+  std::optional<NudState> state;  // nullopt: no entry
+  std::string lladdr;
+  int64_t t_ns = 0;  // CLOCK_MONOTONIC of the read-back (the entry was set just before)
+};
+
 struct SideMeasurement {
   ConnKey key;                          // this side's view of the test connection
   bool alive = true;                    // false: its process or host was the one that died
@@ -42,6 +54,9 @@ struct SideMeasurement {
   std::optional<int> state_at_end;      // as sampled when the case ended; nullopt: gone
   std::optional<int64_t> segments_sent_after_fault;  // nullopt: its host is not the one it had at the fault
   std::map<std::string, std::string> sysctls;        // effective values, read back from its namespace
+  std::optional<NeighbourAtFault> neighbour_at_fault;  // nullopt: its host was down before the fault
+  std::vector<NeighbourEvent> neighbour_events;       // its entry for the peer's address, from netlink
+  bool neighbour_events_lost = false;                 // the monitor's buffer overflowed
 };
 
 struct ObserverInfo {
@@ -57,6 +72,7 @@ struct Measurement {
   std::optional<int64_t> connect_t_ns;    // the client's connect(), when it comes after the fault
   std::map<Role, SideMeasurement> sides;
   std::vector<KernelEvent> kernel_events;  // decoded tracepoint hits for the case's port
+  std::vector<ArpPacket> arp;              // from the capture (IPv4), every ARP frame it saw
   ObserverInfo observer;
   nlohmann::json machine;  // environment_facts()
   std::optional<int> hz;   // the kernel's tick rate, when it could be probed

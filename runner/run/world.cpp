@@ -24,4 +24,43 @@ void World::replace_endpoint(Role r, std::unique_ptr<EndpointClient> fresh) {
   ep[r] = std::move(fresh);
 }
 
+void World::watch_host(Role r) {
+  const NetNs& ns = topo->host(r).ns();
+  obs->watch(ns);
+  neighbour_monitors[r] = std::make_unique<NeighbourMonitor>(ns);
+}
+
+void World::unwatch_host(Role r) {
+  obs->unwatch(topo->host(r).ns());
+  if (auto it = neighbour_monitors.find(r); it != neighbour_monitors.end()) {
+    it->second->stop();
+    auto seen = it->second->events();
+    auto& kept = gone_hosts_events_[r];
+    kept.insert(kept.end(), seen.begin(), seen.end());
+    gone_hosts_lost_[r] = gone_hosts_lost_[r] || it->second->lost_events();
+    neighbour_monitors.erase(it);
+  }
+}
+
+void World::stop_neighbour_monitors() {
+  for (auto& [role, monitor] : neighbour_monitors) monitor->stop();
+}
+
+std::vector<NeighbourEvent> World::neighbour_events(Role r) const {
+  std::vector<NeighbourEvent> out;
+  if (auto gone = gone_hosts_events_.find(r); gone != gone_hosts_events_.end()) out = gone->second;
+  if (auto it = neighbour_monitors.find(r); it != neighbour_monitors.end()) {
+    auto live = it->second->events();
+    out.insert(out.end(), live.begin(), live.end());
+  }
+  return out;
+}
+
+bool World::neighbour_events_lost(Role r) const {
+  auto gone = gone_hosts_lost_.find(r);
+  auto live = neighbour_monitors.find(r);
+  return (gone != gone_hosts_lost_.end() && gone->second) ||
+         (live != neighbour_monitors.end() && live->second->lost_events());
+}
+
 }  // namespace crashlab::runner

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "netns/client/endpoint_client.hpp"
+#include "netns/neighbour/neighbour_monitor.hpp"
 #include "netns/packet_capture.hpp"
 #include "netns/observe/state_timeline.hpp"
 #include "netns/topology.hpp"
@@ -26,6 +27,7 @@ class World {
   uint16_t client_port;  // the client binds it, so both sides' connection is known in advance
   std::unique_ptr<Topology> topo;
   std::unique_ptr<Observation> obs;
+  std::map<Role, std::unique_ptr<NeighbourMonitor>> neighbour_monitors;  // one per live host
   std::unique_ptr<PacketCapture> capture;          // before the endpoints die, after the topology exists
   std::vector<std::unique_ptr<EndpointClient>> retired;  // endpoints of a host that crashed and rebooted
   std::map<Role, std::unique_ptr<EndpointClient>> ep;
@@ -38,6 +40,20 @@ class World {
   std::string last_state(Role r);
   // A fresh endpoint on the (rebooted) host of r takes over r's role.
   void replace_endpoint(Role r, std::unique_ptr<EndpointClient> fresh);
+  // The observers and a neighbour monitor on r's host (again, once it has rebooted).
+  void watch_host(Role r);
+  // Before r's host goes: its monitor stops (so that it does not keep the
+  // namespace alive) and what it saw is kept.
+  void unwatch_host(Role r);
+  // At the end of the run: the live monitors read what is queued and stop.
+  void stop_neighbour_monitors();
+  // Every neighbour event of r's hosts (the one that crashed and the rebooted one).
+  std::vector<NeighbourEvent> neighbour_events(Role r) const;
+  bool neighbour_events_lost(Role r) const;
+
+ private:
+  std::map<Role, std::vector<NeighbourEvent>> gone_hosts_events_;
+  std::map<Role, bool> gone_hosts_lost_;
 };
 
 // A server port no other case of this process uses, so that concurrent cases'

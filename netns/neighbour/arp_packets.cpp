@@ -1,0 +1,108 @@
+#include "netns/neighbour/arp_packets.hpp"
+
+#include <arpa/inet.h>
+#include <time.h>
+
+#include <cstring>
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <stdexcept>
+
+#include "netns/neighbour/neighbour_event.hpp"
+
+namespace crashlab {
+
+namespace {
+constexpr uint32_t kMagicMicro = 0xa1b2c3d4, kMagicNano = 0xa1b23c4d;
+constexpr uint32_t kLinkEthernet = 1;
+constexpr size_t kGlobalHeader = 24, kRecordHeader = 16, kEthernet = 14, kArp = 28;
+constexpr uint16_t kEtherTypeArp = 0x0806;
+
+uint32_t u32(std::string_view b, size_t at, bool swap) {
+  uint32_t v;
+  std::memcpy(&v, b.data() + at, 4);
+  return swap ? __builtin_bswap32(v) : v;
+}
+
+uint16_t be16(std::string_view b, size_t at) {
+  uint16_t v;
+  std::memcpy(&v, b.data() + at, 2);
+  return ntohs(v);
+}
+
+std::string ipv4_text(std::string_view b, size_t at) {
+  char text[INET_ADDRSTRLEN] = {};
+  ::inet_ntop(AF_INET, b.data() + at, text, sizeof text);
+  return text;
+}
+
+std::string mac_at(std::string_view b, size_t at) { return mac_text(reinterpret_cast<const uint8_t*>(b.data() + at), 6); }
+
+// An Ethernet frame carrying IPv4-over-Ethernet ARP, or false.
+bool arp_of_frame(std::string_view f, ArpPacket& p) {
+  if (f.size() < kEthernet + kArp || be16(f, 12) != kEtherTypeArp) return false;
+  const size_t a = kEthernet;
+  if (be16(f, a) != 1 || be16(f, a + 2) != 0x0800 || uint8_t(f[a + 4]) != 6 || uint8_t(f[a + 5]) != 4) return false;
+  const uint16_t op = be16(f, a + 6);
+  if (op != 1 && op != 2) return false;
+  p.reply = op == 2;
+  p.eth_dst = mac_at(f, 0);
+  p.sender_mac = mac_at(f, a + 8);
+  p.sender_ip = ipv4_text(f, a + 14);
+  p.target_mac = mac_at(f, a + 18);
+  p.target_ip = ipv4_text(f, a + 24);
+  return true;
+}
+}  // namespace
+
+std::vector<ArpPacket> parse_pcap_arp(std::string_view b, int64_t realtime_minus_monotonic_ns) {
+  if (b.size() < kGlobalHeader) throw std::runtime_error("not a pcap file: " + std::to_string(b.size()) + " bytes");
+  uint32_t magic;
+  std::memcpy(&magic, b.data(), 4);
+  const bool swap = magic == __builtin_bswap32(kMagicMicro) || magic == __builtin_bswap32(kMagicNano);
+  const uint32_t m = swap ? __builtin_bswap32(magic) : magic;
+  if (m != kMagicMicro && m != kMagicNano) throw std::runtime_error("not a pcap file (magic)");
+  const int64_t frac_ns = m == kMagicNano ? 1 : 1000;
+  if (uint32_t link = u32(b, 20, swap); link != kLinkEthernet)
+    throw std::runtime_error("pcap link type " + std::to_string(link) + " is not Ethernet");
+  std::vector<ArpPacket> out;
+  for (size_t at = kGlobalHeader; at + kRecordHeader <= b.size();) {
+    const uint32_t sec = u32(b, at, swap), frac = u32(b, at + 4, swap), caplen = u32(b, at + 8, swap);
+    if (caplen > b.size() - at - kRecordHeader) break;  // the last record, cut short
+    ArpPacket p;
+    if (arp_of_frame(b.substr(at + kRecordHeader, caplen), p)) {
+      p.t_ns = int64_t(sec) * 1'000'000'000 + int64_t(frac) * frac_ns - realtime_minus_monotonic_ns;
+      out.push_back(std::move(p));
+    }
+    at += kRecordHeader + caplen;
+  }
+  return out;
+}
+
+int64_t realtime_minus_monotonic_ns() {
+  auto ns = [](clockid_t c) {
+    timespec ts{};
+    clock_gettime(c, &ts);
+    return int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+  };
+  int64_t best = 0, spread = std::numeric_limits<int64_t>::max();
+  for (int i = 0; i < 5; ++i) {
+    const int64_t m0 = ns(CLOCK_MONOTONIC), r = ns(CLOCK_REALTIME), m1 = ns(CLOCK_MONOTONIC);
+    if (m1 - m0 < spread) {
+      spread = m1 - m0;
+      best = r - (m0 + (m1 - m0) / 2);
+    }
+  }
+  return best;
+}
+
+std::vector<ArpPacket> read_arp_packets(const std::filesystem::path& pcap) {
+  std::ifstream f(pcap, std::ios::binary);
+  if (!f) throw std::runtime_error("cannot read " + pcap.string());
+  std::stringstream bytes;
+  bytes << f.rdbuf();
+  return parse_pcap_arp(bytes.str(), realtime_minus_monotonic_ns());
+}
+
+}  // namespace crashlab

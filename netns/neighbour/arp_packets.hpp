@@ -1,0 +1,35 @@
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace crashlab {
+
+// One ARP frame from a packet capture (Ethernet, RFC 826 for IPv4).
+struct ArpPacket {
+  int64_t t_ns = 0;  // CLOCK_MONOTONIC (the capture's wall-clock time moved onto it)
+  bool reply = false;                    // op 2; otherwise a request (op 1)
+  std::string eth_dst;                   // "ff:ff:ff:ff:ff:ff" for a broadcast
+  std::string sender_mac, sender_ip, target_mac, target_ip;
+
+  bool broadcast() const { return eth_dst == "ff:ff:ff:ff:ff:ff"; }
+  // A request or reply about the sender's own address (sender IP == target IP).
+  bool gratuitous() const { return sender_ip == target_ip; }
+};
+
+// The ARP frames of a pcap file's bytes (either byte order, micro- or nanosecond
+// timestamps, link type Ethernet). Packet times are CLOCK_REALTIME; minus
+// `realtime_minus_monotonic_ns` they are on CLOCK_MONOTONIC. Throws
+// std::runtime_error for what is not such a file; a truncated last record is
+// ignored (tcpdump killed mid-write). Pure.
+std::vector<ArpPacket> parse_pcap_arp(std::string_view bytes, int64_t realtime_minus_monotonic_ns);
+
+// The same from a file, with the clocks' offset measured now.
+std::vector<ArpPacket> read_arp_packets(const std::filesystem::path& pcap);
+
+// CLOCK_REALTIME minus CLOCK_MONOTONIC, from the closest-spaced of a few readings.
+int64_t realtime_minus_monotonic_ns();
+
+}  // namespace crashlab
