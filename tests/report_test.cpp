@@ -255,6 +255,35 @@ TEST(Report, FolderGivesReportHtmlInIt) {
   fs::remove_all(d);
 }
 
+TEST(Report, AnOutFolderStandsForItsLatestRun) {
+  fs::path d = fresh_dir("latest");
+  fs::create_directories(d / "20260101T000000Z");
+  write(d / "20260101T000000Z" / "a.json", sample().dump());
+  fs::create_directory_symlink("20260101T000000Z", d / "latest");
+  auto [rc, err] = run_report({d.string()}, (d / "page.html").string());
+  EXPECT_EQ(rc, 0) << err;
+  std::ifstream in(d / "page.html");
+  std::string h((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(h.find((d / "latest" / "a.json").string()), std::string::npos);
+  fs::remove_all(d);
+}
+
+TEST(Report, RelativePathsStayRelative) {
+  fs::path d = fresh_dir("relative");
+  fs::create_directories(d / "rel");
+  write(d / "rel" / "a.json", sample().dump());
+  fs::path before = fs::current_path();
+  fs::current_path(d);
+  auto [rc, err] = run_report({"rel"}, "");
+  fs::current_path(before);
+  EXPECT_EQ(rc, 0) << err;
+  std::ifstream in(d / "rel" / "report.html");
+  std::string h((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(h.find(">rel/a.json<"), std::string::npos);
+  EXPECT_EQ(h.find(d.string()), std::string::npos);
+  fs::remove_all(d);
+}
+
 TEST(Report, MissingPathOrNoFilesExits2) {
   auto [rc, err] = run_report({"/nonexistent/crashlab"}, "");
   EXPECT_EQ(rc, 2);
