@@ -36,12 +36,17 @@ std::vector<std::string> json_files(const fs::path& dir) {
 
 int report_command(const std::vector<std::string>& paths, const std::string& out_path, std::ostream& err) {
   std::vector<std::string> files;
+  std::vector<fs::path> read_from;  // each path, or the `latest` folder taken for it
   for (const auto& p : paths) {
+    read_from.push_back(p);
     std::error_code ec;
     if (fs::is_directory(p, ec)) {
       std::vector<std::string> found = json_files(p);
       // A folder `crashlab run --out` wrote: its newest run.
-      if (found.empty() && fs::is_directory(fs::path(p) / "latest", ec)) found = json_files(fs::path(p) / "latest");
+      if (found.empty() && fs::is_directory(fs::path(p) / "latest", ec)) {
+        read_from.back() = fs::path(p) / "latest";
+        found = json_files(read_from.back());
+      }
       files.insert(files.end(), found.begin(), found.end());
     } else if (fs::is_regular_file(p, ec)) {
       files.push_back(p);
@@ -74,7 +79,7 @@ int report_command(const std::vector<std::string>& paths, const std::string& out
     err << "crashlab report: " << e.what() << "\n";
     return 2;
   }
-  fs::path first(paths.front());
+  const fs::path& first = read_from.front();
   std::string out = !out_path.empty() ? out_path
                     : fs::is_directory(first) ? (first / "report.html").string()
                                               : (first.parent_path() / "report.html").string();
