@@ -314,6 +314,17 @@ TEST(ReportLabels, CrowdedEndsKeepApart) {
   EXPECT_NE(h.find("text-anchor=\"end\""), std::string::npos);
 }
 
+// A real result (tests/data/report-sample.json: host-crash/send under tracepoints):
+// its labels keep apart, and the crashed client's RST is not drawn as sent.
+TEST(ReportLabels, RealResultLabelsKeepApart) {
+  std::ifstream in(CRASHLAB_SOURCE_DIR "/tests/data/report-sample.json");
+  json j = json::parse(in);
+  std::string h = render(j);
+  expect_apart(h);
+  EXPECT_NE(h.find(">RST not sent: host down</text>"), std::string::npos);
+  EXPECT_EQ(h.find(">RST out</text>"), std::string::npos);
+}
+
 TEST(ReportLabels, PictureScalesToTheWindow) {
   std::string h = render(sample());
   EXPECT_NE(h.find("<svg class=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" width=\"100%\" viewBox=\"0 0 "),
