@@ -67,6 +67,7 @@ struct CaseSpec {
   std::vector<Action> after_fault;
   int64_t window_ms = 5000;
   std::map<Role, SideExpect> expect;
+  std::vector<std::string> overrides;  // the --set assignments applied, in order (the result's "set")
 
   bool reads_socket(Role r) const { return reads.count(r) ? reads.at(r) : true; }
   // The case's choice, or the default: a connection in use has a confirmed entry;

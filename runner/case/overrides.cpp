@@ -48,6 +48,7 @@ void apply_override(CaseSpec& spec, const std::string& assignment) {
       throw CaseError(shown + ": '" + Fields::clipped(kind, 40) + "' is neither sysctl nor socket");
     }
   }
+  spec.overrides.push_back(assignment);
 }
 
 }  // namespace crashlab::runner

@@ -7,14 +7,15 @@ namespace crashlab::runner {
 namespace {
 // A new fault: its file, one row here, its netns mechanism, the docs and a case.
 constexpr FaultType kFaultTypes[] = {
-    {FaultKind::ProcessCrash, "process-crash", {}, "", "", parse_process_crash},
-    {FaultKind::ProcessExit, "process-exit", {}, "", "", parse_process_exit},
-    {FaultKind::HostCrash, "host-crash", {}, "", "", parse_host_crash},
+    {FaultKind::ProcessCrash, "process-crash", {}, "", "", "", parse_process_crash},
+    {FaultKind::ProcessExit, "process-exit", {}, "", "", "", parse_process_exit},
+    {FaultKind::HostCrash, "host-crash", {}, "", "", "host down", parse_host_crash},
     {FaultKind::HostReboot, "host-reboot", {"reboot_after_ms", "new_mac", "listener", "gratuitous_arp"}, "rebooted",
-     "the host is back", parse_host_reboot},
-    {FaultKind::LinkDrop, "link-drop", {}, "", "", parse_link_drop},
-    {FaultKind::Partition, "partition", {"drop", "heal_after_ms"}, "healed", "the partition heals", parse_partition},
-    {FaultKind::Freeze, "freeze", {}, "", "", parse_freeze},
+     "the host is back", "host down", parse_host_reboot},
+    {FaultKind::LinkDrop, "link-drop", {}, "", "", "link down", parse_link_drop},
+    // The switch drops the partitioned host's segments: they did leave it.
+    {FaultKind::Partition, "partition", {"drop", "heal_after_ms"}, "healed", "the partition heals", "", parse_partition},
+    {FaultKind::Freeze, "freeze", {}, "", "", "", parse_freeze},
 };
 }  // namespace
 

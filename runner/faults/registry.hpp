@@ -22,6 +22,9 @@ struct FaultType {
   std::array<std::string_view, 4> keys;  // its own fields in the case's "fault" object
   std::string_view recovery_trigger;  // the action trigger its recovery step answers to, or ""
   std::string_view recovery_text;     // how the timeline names that step
+  // Why nothing the target sends leaves its host from the injection until the
+  // recovery step ("host down": its link is cut first), or "" when it still can.
+  std::string_view target_cut;
   // Reads and validates the kind's own fields (Fields::done() is the caller's).
   std::unique_ptr<Fault> (*parse)(Fields& fault, const CaseShape& shape);
 };

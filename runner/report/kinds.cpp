@@ -1,6 +1,7 @@
 #include "runner/report/kinds.hpp"
 
 #include <map>
+#include <set>
 
 namespace crashlab::runner::report {
 namespace {
@@ -37,5 +38,12 @@ std::string state_colour(const std::string& state) {
       {"TIME_WAIT", "#90a4ae"},   {"CLOSE", "#d6d6d6"}};
   return lookup(colours, state, "#eeeeee");
 }
+
+bool is_firing(const std::string& kind) {
+  static const std::set<std::string> firings = {"retransmit", "tail_loss_probe", "keepalive_probe", "syn_retransmit"};
+  return firings.count(kind) > 0;
+}
+
+bool emits_segment(const std::string& kind) { return is_firing(kind) || kind == "reset_sent"; }
 
 }  // namespace crashlab::runner::report

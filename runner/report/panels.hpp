@@ -8,8 +8,9 @@
 
 namespace crashlab::runner::report {
 
-// The picture's width in pixels and its margins; times map onto the space between.
-constexpr double kWidth = 1320, kLeft = 118, kRight = 28;
+// The picture's width in its own pixels (the page scales it to the window) and its
+// margins; times map onto the space between. kFont: the labels' font size.
+constexpr double kWidth = 920, kLeft = 104, kRight = 24, kFont = 12;
 
 struct Panel {
   double t0, t1;     // the window, ms

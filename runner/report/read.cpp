@@ -5,6 +5,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "runner/report/egress.hpp"
 #include "runner/report/format.hpp"
 #include "runner/report/kinds.hpp"
 #include "runner/json/fields.hpp"
@@ -70,19 +71,24 @@ Side read_side(const std::string& role, Fields s) {
 }
 
 // n > 0: the n-th firing of its kind on its side, numbered as the model numbers its schedule.
-Mark event_mark(const Event& e, int n) {
+// unsent: why the segment never left its host, or "".
+Mark event_mark(const Event& e, int n, const std::string& unsent) {
   Mark m;
   m.t = e.t;
   m.kind = e.kind;
   m.predicted = e.source == "model";
+  m.unsent = unsent;
   static const std::set<std::string> with_detail = {"error_report", "app", "neighbour", "arp"};
   bool detail_in_label = with_detail.count(e.kind) || short_kind(e.kind) == e.kind;
-  m.label = clip(short_kind(e.kind) + (n > 0 ? " " + std::to_string(n) : "") +
-                     (detail_in_label && !e.detail.empty() ? " " + e.detail : ""),
-                 28);
+  std::string shown = e.kind == "reset_sent" && !unsent.empty() ? "RST" : short_kind(e.kind);
+  m.label = clip(shown + (n > 0 ? " " + std::to_string(n) : "") +
+                     (detail_in_label && !e.detail.empty() ? " " + e.detail : "") +
+                     (unsent.empty() ? "" : " not sent: " + unsent),
+                 34);
   m.title = e.kind + " at " + ms(e.t) + (e.detail.empty() ? "" : ": " + e.detail) +
             (e.source.empty() ? "" : " [" + e.source + "]") +
-            (e.predicted ? ", predicted " + ms(*e.predicted) + " (" + signed_ms(e.t - *e.predicted) + ")" : "");
+            (e.predicted ? ", predicted " + ms(*e.predicted) + " (" + signed_ms(e.t - *e.predicted) + ")" : "") +
+            (unsent.empty() ? "" : "; never left the host (" + unsent + ": the fault cut its link first)");
   return m;
 }
 
@@ -90,7 +96,6 @@ Mark event_mark(const Event& e, int n) {
 void read_timeline(Fields& top, Result& r) {
   const json* tl = top.opt_array("timeline");
   if (!tl) return;
-  static const std::set<std::string> firings = {"retransmit", "tail_loss_probe", "keepalive_probe", "syn_retransmit"};
   std::map<std::pair<std::string, std::string>, int> seen;  // (side, kind) -> firings so far
   for (size_t i = 0; i < tl->size(); ++i) {
     Fields e = top.element("timeline", i);
@@ -112,13 +117,15 @@ void read_timeline(Fields& top, Result& r) {
     }
     if (ev.kind == "fault" || ev.kind == "state") continue;  // drawn as the fault line / the bands
     if (ev.side.empty()) {
-      r.global.push_back(event_mark(ev, 0));
+      r.global.push_back(event_mark(ev, 0, ""));
       continue;
     }
     // The model's firings come from sides.<role>.predicted.schedule when it has one.
     if (ev.source == "model" && side->predicted && side->predicted->has_schedule) continue;
-    bool numbered = firings.count(ev.kind) && ev.source != "model";
-    side->marks.push_back(event_mark(ev, numbered ? ++seen[{ev.side, ev.kind}] : 0));
+    bool numbered = is_firing(ev.kind) && ev.source != "model";
+    bool observed = ev.source != "model" && emits_segment(ev.kind);
+    side->marks.push_back(
+        event_mark(ev, numbered ? ++seen[{ev.side, ev.kind}] : 0, observed ? unsent_reason(r, ev.side, ev.t) : ""));
   }
 }
 
@@ -138,6 +145,16 @@ void read_kernel_timeline(const json& j, Result& r) {
     }
 }
 
+Verdict read_verdict(Fields& top) {
+  static const Verdict all[] = {Verdict::Pass, Verdict::Fail, Verdict::Error};
+  std::set<std::string> names;
+  for (Verdict v : all) names.insert(verdict_name(v));
+  const std::string name = top.string("verdict", names);
+  for (Verdict v : all)
+    if (name == verdict_name(v)) return v;
+  return Verdict::Error;
+}
+
 }  // namespace
 
 Result read_result(const json& j, const std::string& file) {
@@ -145,7 +162,9 @@ Result read_result(const json& j, const std::string& file) {
   Result r;
   r.file = file;
   r.name = top.string("case");
-  r.verdict = top.string("verdict");
+  r.verdict = read_verdict(top);
+  if (const json* set = top.opt_array("set"))
+    for (size_t i = 0; i < set->size(); ++i) r.set.push_back(top.string_element("set", i));
   r.description = top.opt_string("description").value_or("");
   r.error = top.opt_string("error").value_or("");
   r.duration = top.opt_number("duration_ms");

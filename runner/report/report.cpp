@@ -22,20 +22,37 @@ std::string render_report_html(const std::vector<json>& results, const std::vect
   return report::page_html(rs);
 }
 
+namespace {
+// The folder's *.json files, in name order, as paths under the folder as given.
+std::vector<std::string> json_files(const fs::path& dir) {
+  std::vector<std::string> found;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (e.is_regular_file() && e.path().extension() == ".json") found.push_back(e.path().string());
+  std::sort(found.begin(), found.end());
+  return found;
+}
+}  // namespace
+
 int report_command(const std::vector<std::string>& paths, const std::string& out_path, std::ostream& err) {
   std::vector<std::string> files;
+  std::vector<fs::path> read_from;  // each path, or the `latest` folder taken for it
   for (const auto& p : paths) {
+    read_from.push_back(p);
     std::error_code ec;
     if (fs::is_directory(p, ec)) {
-      std::vector<std::string> found;
-      for (const auto& e : fs::directory_iterator(p, ec))
-        if (e.is_regular_file() && e.path().extension() == ".json") found.push_back(e.path().string());
-      std::sort(found.begin(), found.end());
+      std::vector<std::string> found = json_files(p);
+      // A folder `crashlab run --out` wrote: its newest run.
+      if (found.empty() && fs::is_directory(fs::path(p) / "latest", ec)) {
+        read_from.back() = fs::path(p) / "latest";
+        found = json_files(read_from.back());
+      }
       files.insert(files.end(), found.begin(), found.end());
     } else if (fs::is_regular_file(p, ec)) {
       files.push_back(p);
     } else {
-      err << "crashlab report: " << p << ": not a file or a folder\n";
+      err << "crashlab report: " << p << ": no such file or folder (`crashlab run` writes its results into "
+          << "results/<timestamp>/, and results/latest points at the newest)\n";
       return 2;
     }
   }
@@ -62,7 +79,7 @@ int report_command(const std::vector<std::string>& paths, const std::string& out
     err << "crashlab report: " << e.what() << "\n";
     return 2;
   }
-  fs::path first(paths.front());
+  const fs::path& first = read_from.front();
   std::string out = !out_path.empty() ? out_path
                     : fs::is_directory(first) ? (first / "report.html").string()
                                               : (first.parent_path() / "report.html").string();

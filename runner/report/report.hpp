@@ -14,7 +14,8 @@ namespace crashlab::runner {
 std::string render_report_html(const std::vector<nlohmann::json>& results,
                                const std::vector<std::string>& source_files);
 
-// paths: result files, or folders whose *.json files are all read. out_path ""
+// paths: result files, or folders whose *.json files are all read (a folder with
+// none but a `latest` folder, as `crashlab run --out` writes: latest's). out_path ""
 // writes report.html into the folder of the first path (or next to the first file).
 // Returns 0; 2 with the reason (file and field) on err when an input is missing or
 // not a valid result; 1 when the page cannot be written.

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "runner/result/case_result.hpp"
+
 namespace crashlab::runner::report {
 
 struct StateAt {  // a band starts here
@@ -18,6 +20,7 @@ struct Mark {  // one tick on a lane
   std::string kind, label, title;
   bool predicted = false;
   double late_max = 0;  // predicted firings: the kernel may fire up to this much later
+  std::string unsent;   // why this observed segment never left its host ("host down"), or ""
 };
 struct Prediction {
   std::optional<double> detected, alternative;
@@ -40,7 +43,9 @@ struct Event {  // one row of the result's timeline
   std::optional<double> predicted;
 };
 struct Result {
-  std::string file, name, description, verdict, error, fault_type, fault_target;
+  std::string file, name, description, error, fault_type, fault_target;
+  Verdict verdict = Verdict::Error;
+  std::vector<std::string> set;  // the --set assignments it ran with
   std::string kernel, observer, resolution, note;
   std::optional<double> duration, recovered;  // recovered: the reboot or heal, after the fault
   std::string recovery_detail;

@@ -8,40 +8,19 @@
 
 #include "runner/report/format.hpp"
 #include "runner/report/kinds.hpp"
+#include "runner/report/labels.hpp"
 
 namespace crashlab::runner::report {
 namespace {
 
 // Vertical layout of one lane, from its top.
-constexpr double kRow = 13;
+constexpr double kRow = 15;
 constexpr int kObsRows = 3, kPredRows = 2, kTopRows = 2;
-constexpr double kTickH = 16, kBandH = 22;
+constexpr double kTickH = 16, kBandH = 24;
 constexpr double kBandTop = kObsRows * kRow + kTickH + 4;
 constexpr double kBandBottom = kBandTop + kBandH;
 constexpr double kLaneH = kBandBottom + kTickH + kPredRows * kRow + 12;
 constexpr double kTop = kTopRows * kRow + 8;
-
-// Rough width of 11px sans-serif text; used only to keep labels apart.
-double text_w(const std::string& s) { return 6.3 * double(s.size()); }
-
-// Greedy rows: each label goes into the first row where it touches no other label.
-class Rows {
- public:
-  explicit Rows(int n) : rows_(n) {}
-  int place(double x0, double x1) {
-    for (size_t i = 0; i < rows_.size(); ++i) {
-      auto& row = rows_[i];
-      if (std::none_of(row.begin(), row.end(), [&](auto& r) { return x0 < r.second + 4 && r.first < x1 + 4; })) {
-        row.emplace_back(x0, x1);
-        return int(i);
-      }
-    }
-    return -1;  // no room: the tick stays, its tooltip carries the text
-  }
-
- private:
-  std::vector<std::vector<std::pair<double, double>>> rows_;
-};
 
 class Svg {
  public:
@@ -51,15 +30,13 @@ class Svg {
   std::ostringstream o;
 
   // A label at x, right of it unless that runs off the picture; left out when no row is free.
-  void label(Rows& rows, double xx, double row0_y, double dir, const std::string& text, const std::string& cls) {
-    double w = text_w(text);
-    bool left = xx + 3 + w > kWidth - 4;
-    double x0 = left ? xx - 3 - w : xx + 3;
-    int row = rows.place(x0, x0 + w);
-    if (row < 0) return;
-    o << "<text class=\"" << cls << "\" x=\"" << fixed(left ? xx - 3 : xx + 3, 1) << "\" y=\""
-      << fixed(row0_y + dir * row * kRow, 1) << "\"" << (left ? " text-anchor=\"end\"" : "") << ">" << esc(text)
-      << "</text>";
+  void label(Rows& rows, double xx, double row0_y, double dir, const std::string& text, const std::string& cls,
+             bool bold = false) {
+    auto at = place_label(rows, xx, text_width(text, kFont, bold), kWidth - 4);
+    if (!at) return;
+    o << "<text class=\"" << cls << "\" x=\"" << fixed(at->left ? xx - 3 : xx + 3, 1) << "\" y=\""
+      << fixed(row0_y + dir * at->row * kRow, 1) << "\"" << (at->left ? " text-anchor=\"end\"" : "") << ">"
+      << esc(text) << "</text>";
   }
 
   // The shaded strip from t to t + late (at most to the right margin), at x = x(t).
@@ -86,7 +63,7 @@ void draw_bands(Svg& g, const Side& s, double y, double t_end) {
     g.o << "<rect class=\"band state-" << esc(st) << "\" x=\"" << fixed(x0, 2) << "\" y=\"" << fixed(y + kBandTop, 1)
         << "\" width=\"" << fixed(std::max(x1 - x0, 0.8), 2) << "\" height=\"" << kBandH << "\" fill=\""
         << state_colour(st) << "\"><title>" << esc(s.role + " " + st + " from " + ms(a)) << "</title></rect>";
-    if (x1 - x0 > text_w(st) + 8)
+    if (x1 - x0 > text_width(st, kFont) + 8)
       g.o << "<text class=\"band-label\" x=\"" << fixed(x0 + 4, 1) << "\" y=\"" << fixed(y + kBandTop + 15, 1)
           << "\">" << esc(st) << "</text>";
   }
@@ -98,16 +75,20 @@ void draw_marks(Svg& g, const Side& s, double y, Rows& above, Rows& below) {
     double x = g.x(m.t);
     std::string col = kind_colour(m.kind), xs = fixed(x, 2);
     if (!m.predicted) {
+      // A segment that never left its host (its link was cut) is drawn hollow and dashed.
       double top = y + kBandTop - kTickH;
-      g.o << "<g class=\"obs-tick kind-" << esc(m.kind) << "\"><title>" << esc(s.role + ": " + m.title)
-          << "</title><line x1=\"" << xs << "\" x2=\"" << xs << "\" y1=\"" << fixed(y + kBandBottom, 1) << "\" y2=\""
-          << fixed(top, 1) << "\" stroke=\"" << col << "\" stroke-width=\"2\"/>";
+      bool gone = !m.unsent.empty();
+      std::string paint = gone ? "fill=\"white\" stroke=\"" + col + "\" stroke-width=\"1.5\"" : "fill=\"" + col + "\"";
+      g.o << "<g class=\"obs-tick kind-" << esc(m.kind) << (gone ? " unsent" : "") << "\"><title>"
+          << esc(s.role + ": " + m.title) << "</title><line x1=\"" << xs << "\" x2=\"" << xs << "\" y1=\""
+          << fixed(y + kBandBottom, 1) << "\" y2=\"" << fixed(top, 1) << "\" stroke=\"" << col << "\" stroke-width=\"2\""
+          << (gone ? " stroke-dasharray=\"2 2\"" : "") << "/>";
       if (m.kind == "reset_sent" || m.kind == "reset_received") {  // triangle: up = sent, down = received
         bool sent = m.kind == "reset_sent";
         g.o << "<path d=\"M" << fixed(x - 4, 1) << " " << fixed(sent ? top : top - 7, 1) << " l8 0 l-4 "
-            << (sent ? "-7" : "7") << " z\" fill=\"" << col << "\"/>";
+            << (sent ? "-7" : "7") << " z\" " << paint << "/>";
       } else {
-        g.o << "<circle cx=\"" << xs << "\" cy=\"" << fixed(top, 1) << "\" r=\"3\" fill=\"" << col << "\"/>";
+        g.o << "<circle cx=\"" << xs << "\" cy=\"" << fixed(top, 1) << "\" r=\"3\" " << paint << "/>";
       }
       g.o << "</g>";
       g.label(above, x, y + kBandTop - kTickH - 6, -1, m.label, "tick-label");
@@ -132,7 +113,7 @@ void draw_detection(Svg& g, const Side& s, double y, Rows& above, Rows& below) {
     g.o << "<g class=\"detect\"><title>" << esc(s.role + " " + text) << "</title><line x1=\"" << xs << "\" x2=\""
         << xs << "\" y1=\"" << fixed(y + 4, 1) << "\" y2=\"" << fixed(y + kBandBottom + 4, 1)
         << "\" stroke=\"#000\" stroke-width=\"2\"/>" << diamond(x, mid, "detect-mark") << "</g>";
-    g.label(above, x, y + kBandTop - kTickH - 6, -1, text, "detect-label");
+    g.label(above, x, y + kBandTop - kTickH - 6, -1, text, "detect-label", true);
   }
   if (s.predicted && s.predicted->detected && g.in(*s.predicted->detected)) {
     const Prediction& p = *s.predicted;
@@ -144,7 +125,7 @@ void draw_detection(Svg& g, const Side& s, double y, Rows& above, Rows& below) {
         << diamond(x, mid, "pred-detect-mark");
     if (p.late_max > 0) g.late_window(x, *p.detected, p.late_max, y + kBandBottom + kTickH, "#000", "0.2");
     g.o << "</g>";
-    g.label(below, x, y + kBandBottom + kTickH + 12, 1, text, "detect-label pred");
+    g.label(below, x, y + kBandBottom + kTickH + 12, 1, text, "detect-label pred", true);
   }
 }
 
@@ -163,10 +144,12 @@ void draw_axis(Svg& g, const Panel& p, double y) {
     double tt = std::fabs(t) < step * 1e-6 ? 0 : t;
     std::string label = step >= 1000 ? fixed(tt / 1000, std::max(0, decimals - 3)) + " s" : fixed(tt, decimals) + " ms";
     std::string xs = fixed(g.x(tt), 2);
+    // Centred under its tick, but kept inside the picture at either end.
+    double w = text_width(label, kFont), lx = std::clamp(g.x(tt), w / 2 + 1, kWidth - w / 2 - 1);
     g.o << "<line x1=\"" << xs << "\" x2=\"" << xs << "\" y1=\"" << kTop - 4 << "\" y2=\"" << y + 4
         << "\" stroke=\"#000\" stroke-opacity=\"0.07\"/><line x1=\"" << xs << "\" x2=\"" << xs << "\" y1=\"" << y
-        << "\" y2=\"" << y + 5 << "\" stroke=\"#444\"/><text class=\"axis-label\" x=\"" << xs << "\" y=\"" << y + 17
-        << "\" text-anchor=\"middle\">" << esc(label) << "</text>";
+        << "\" y2=\"" << y + 5 << "\" stroke=\"#444\"/><text class=\"axis-label\" x=\"" << fixed(lx, 2) << "\" y=\""
+        << y + 17 << "\" text-anchor=\"middle\">" << esc(label) << "</text>";
   }
 }
 
@@ -176,8 +159,9 @@ std::string draw_panel(const Result& r, const Panels& panels, size_t idx) {
   const Panel& p = panels.all[idx];
   Svg g(p);
   double lanes_h = kLaneH * double(r.sides.size()), axis_y = kTop + lanes_h + 6, h = axis_y + 26;
-  g.o << "<svg class=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" width=\"" << kWidth << "\" height=\"" << h
-      << "\" viewBox=\"0 0 " << kWidth << " " << h << "\" font-family=\"sans-serif\" font-size=\"11\">";
+  // width 100% and no height: the page scales the picture to the window, keeping its proportions.
+  g.o << "<svg class=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" width=\"100%\" viewBox=\"0 0 " << kWidth << " "
+      << h << "\" font-family=\"DejaVu Sans, Liberation Sans, Arial, sans-serif\" font-size=\"" << kFont << "\">";
   Rows top(kTopRows);
   // Where the detail panels of this one are.
   for (const Panel& d : panels.all) {
@@ -204,22 +188,22 @@ std::string draw_panel(const Result& r, const Panels& panels, size_t idx) {
   }
   // A line across all lanes down to the axis, its label in the top rows.
   auto across = [&](double t, double y1, const std::string& cls, const std::string& title, const std::string& stroke,
-                    const std::string& text, const std::string& text_cls) {
+                    const std::string& text, const std::string& text_cls, bool bold) {
     std::string xs = fixed(g.x(t), 2);
     g.o << "<g class=\"" << cls << "\">" << (title.empty() ? "" : "<title>" + esc(title) + "</title>") << "<line x1=\""
         << xs << "\" x2=\"" << xs << "\" y1=\"" << y1 << "\" y2=\"" << axis_y << "\" " << stroke << "/></g>";
-    g.label(top, g.x(t), kRow, 1, text, text_cls);
+    g.label(top, g.x(t), kRow, 1, text, text_cls, bold);
   };
   if (g.in(0))
     across(0, kTop - 6, "fault", "", "stroke=\"#e53935\" stroke-width=\"2.5\"", "fault: " + r.fault_text(),
-           "fault-label");
+           "fault-label", true);
   if (r.recovered && g.in(*r.recovered))
     across(*r.recovered, kTop - 6, "recovery", "", "stroke=\"#2e7d32\" stroke-width=\"2\" stroke-dasharray=\"6 3\"",
-           "recovery" + (r.recovery_detail.empty() ? "" : ": " + r.recovery_detail), "recovery-label");
+           "recovery" + (r.recovery_detail.empty() ? "" : ": " + r.recovery_detail), "recovery-label", true);
   for (const Mark& m : r.global)
     if (g.in(m.t))
       across(m.t, kTop - 4, "global-tick", m.title, "stroke=\"#757575\" stroke-dasharray=\"1 3\"", m.label,
-             "tick-label");
+             "tick-label", false);
   draw_axis(g, p, axis_y);
   g.o << "</svg>";
   return g.o.str();

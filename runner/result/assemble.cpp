@@ -21,6 +21,7 @@ CaseResult result_for(const CaseSpec& spec) {
   res.fault_kind = spec.fault.kind;
   res.fault_target = spec.fault.target;
   res.fault_params = spec.fault->params();
+  res.overrides = spec.overrides;
   return res;
 }
 

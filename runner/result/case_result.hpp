@@ -47,6 +47,7 @@ struct CaseResult {
   std::string basename;  // "<case-name-with-dashes>-<UTC timestamp>": the result's and the capture's file name
   Verdict verdict = Verdict::Error;
   std::string error;     // set when the case could not run at all
+  std::vector<std::string> overrides;  // the --set assignments, as given
   FaultKind fault_kind = FaultKind::ProcessCrash;
   Role fault_target = Role::Server;
   nlohmann::json fault_params = nlohmann::json::object();  // the fault kind's own fields

@@ -75,6 +75,7 @@ nlohmann::json to_json(const CaseResult& r) {
           {"case", r.name},
           {"file", r.file},
           {"description", r.description},
+          {"set", r.overrides},
           {"verdict", verdict_name(r.verdict)},
           {"error", r.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.error)},
           {"fault",
