@@ -25,6 +25,7 @@ nlohmann::json side_json(const SideOutcome& o, const Request& r) {
           {"error", o.detection.error},
           {"reason", o.detection.reason},
           {"tolerated_outage_ms", ms(o.tolerated_ms)},
+          {"packets_before_give_up", o.probes},
           {"meets", side_meets(o, r)}};
 }
 

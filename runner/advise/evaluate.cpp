@@ -42,6 +42,7 @@ double assumed_round_trip_ms() { return PlanAssumptions{}.round_trip_ms; }
 SideOutcome evaluate_idle(const Settings& s, int hz) {
   const model::Prediction p = model::predict_keepalive(kernel_params(s, hz), socket_params(s));
   SideOutcome o{detection(p), std::nullopt};
+  o.probes = int(std::count_if(p.schedule.begin(), p.schedule.end(), is_probe));
   if (p.give_up_us < 0) return o;
   const double give_up = earliest_give_up_us(p);
   const model::Firing* first = nullptr;
@@ -65,6 +66,7 @@ SideOutcome evaluate_busy(const Settings& s, int hz) {
   f.sack = true;
   const model::Prediction p = model::predict_data_retransmission(k, socket_params(s), f);
   SideOutcome o{detection(p), std::nullopt};
+  o.probes = int(p.schedule.size());
   if (p.give_up_us < 0) return o;
   const double give_up = earliest_give_up_us(p);
   double tolerated = 0;

@@ -24,7 +24,7 @@ struct SideOutcome {
   // outage starting just before the first probe or with the send); nullopt: the
   // connection never gives up, any outage is survived.
   std::optional<double> tolerated_ms;
-  int model_calls = 1;
+  int probes = 0;  // keepalive probes (idle) or retransmissions (busy) before the give-up
 };
 
 // The round trip a fresh connection's RTO is computed from (as the runner's plan).

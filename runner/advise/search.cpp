@@ -40,7 +40,8 @@ class Searcher {
         out_.proposal = best;
       else
         out_.alternatives.push_back(*best);
-      must_exceed = tolerance_or_never(tolerated_ms(best->eval, r_));
+      // Each alternative must buy a real margin: a second, or a quarter of the outage asked for.
+      must_exceed = tolerance_or_never(tolerated_ms(best->eval, r_)) + std::max(1000.0, double(r_.survive_outage_ms) / 4);
       if (out_.alternatives.size() >= 3 || must_exceed == kNever) break;
     }
     return out_;
@@ -171,10 +172,11 @@ class Searcher {
     if (k_ms + probes * i_ms > d) return std::nullopt;
     if (!tolerance_possible((probes - 1) * stretched_ms(i_ms, tick), tolerance_or_never(busy_of(s).tolerated_ms), must_exceed))
       return std::nullopt;
-    s.keepcnt = std::min(probes, kMaxKeepcnt);  // ignored beside the user timeout; shown as what it allows
     Candidate cand = candidate(s, idle_of(s));
-    if (acceptable(cand, must_exceed)) return cand;
-    return std::nullopt;
+    if (!acceptable(cand, must_exceed)) return std::nullopt;
+    // Ignored beside the user timeout (the model too); set to the probes it lets out.
+    cand.settings.keepcnt = std::clamp(cand.eval.idle.probes, 1, kMaxKeepcnt);
+    return cand;
   }
 
   // The best candidate whose healthy probe period (max(idle, interval)) is `period`.

@@ -75,8 +75,9 @@ VerifyRun outage_run(const std::string& cases_dir, bool idle, const Candidate& c
   // Watch until the connection would have given up had the outage not ended.
   const int64_t after_ms = idle ? int64_t(c.settings.keepidle_s) * 1000 - kOutageLeadMs : 0;
   const double give_up = side.detection.worst_ms.value_or(double(r.detect_within_ms));
-  const int64_t window = std::max<int64_t>(r.survive_outage_ms, int64_t(std::ceil(give_up)) - after_ms) +
-                         margin_ms(r.detect_within_ms);
+  // (A case may not delay its fault beyond its window.)
+  const int64_t window = std::max<int64_t>({r.survive_outage_ms + margin_ms(r.detect_within_ms),
+                                            int64_t(std::ceil(give_up)) - after_ms + margin_ms(r.detect_within_ms), after_ms});
   v.spec = from_case(cases_dir, kOutage, idle ? "-idle" : "-busy", c, [&](nlohmann::json& j) {
     j["description"] = std::string("advise --verify: a ") + duration_text(double(r.survive_outage_ms)) + " outage of an " +
                        (idle ? "idle" : "busy") + " connection (starting " +

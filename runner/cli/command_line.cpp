@@ -131,6 +131,26 @@ CLI::Option* duration_option(CLI::App* sub, const std::string& name, int64_t& in
       ->type_name("DURATION");
 }
 
+// One word of `choices` into its value; anything else is a usage error naming the words.
+template <class T>
+CLI::Option* choice_option(CLI::App* sub, const std::string& name, T& into, const std::map<std::string, T>& choices,
+                           const std::string& what, const std::string& fallback) {
+  std::string words;
+  for (const auto& [word, value] : choices) words += (words.empty() ? "" : "|") + word;
+  return sub
+      ->add_option_function<std::string>(
+          name,
+          [&into, &choices, name, words](const std::string& text) {
+            auto it = choices.find(text);
+            if (it == choices.end())
+              throw CLI::ValidationError(name + " '" + Fields::clipped(text, 40) + "': one of " + words);
+            into = it->second;
+          },
+          what)
+      ->type_name(words)
+      ->default_str(fallback);
+}
+
 void define_advise(CLI::App& app, Options& o) {
   static const std::map<std::string, advise::Traffic> kTraffic = {
       {"idle", advise::Traffic::Idle}, {"busy", advise::Traffic::Busy}, {"both", advise::Traffic::Both}};
@@ -143,21 +163,12 @@ void define_advise(CLI::App& app, Options& o) {
       ->required();
   duration_option(adv, "--survive-outage", o.advise.survive_outage_ms,
                   "a network outage this long must not end a healthy\nconnection (default 0: no such promise)");
-  adv->add_option("--traffic", o.advise.traffic, "connections that sit idle, send (busy), or both")
-      ->transform(CLI::CheckedTransformer(kTraffic).description(""))
-      ->type_name("idle|busy|both")
-      ->default_str("both");
-  adv->add_option("--scope", o.advise.scope, "per-socket options, or the network namespace's sysctls")
-      ->transform(CLI::CheckedTransformer(kScopes).description(""))
-      ->type_name("socket|sysctl")
-      ->default_str("socket");
+  choice_option(adv, "--traffic", o.advise.traffic, kTraffic, "connections that sit idle, send (busy), or both", "both");
+  choice_option(adv, "--scope", o.advise.scope, kScopes, "per-socket options, or the network namespace's sysctls", "socket");
   adv->add_flag("--verify", o.verify,
                 "run the proposal on this kernel: host crash idle and\nbusy, an outage healing in time; exit 1 if it fails");
   adv->add_option("--out", o.out, "--verify: results in DIR/<UTC timestamp>/")->type_name("DIR")->capture_default_str();
-  adv->add_option("--format", o.format, "text for a person, json (docs/advise.md)")
-      ->transform(CLI::CheckedTransformer(kFormats).description(""))
-      ->type_name("text|json")
-      ->default_str("text");
+  choice_option(adv, "--format", o.format, kFormats, "text for a person, json (docs/advise.md)", "text");
   adv->footer(
       "docs/advise.md explains the search and the JSON.\n"
       "Exit codes: 0 a proposal (with --verify: it held); 1 no setting meets the\n"

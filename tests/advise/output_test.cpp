@@ -18,7 +18,7 @@ Request both(int64_t d, int64_t s) {
 }
 
 void expect_side_schema(const nlohmann::json& s) {
-  for (const char* k : {"detected", "earliest_ms", "worst_ms", "error", "reason", "tolerated_outage_ms", "meets"})
+  for (const char* k : {"detected", "earliest_ms", "worst_ms", "error", "reason", "tolerated_outage_ms", "packets_before_give_up", "meets"})
     EXPECT_TRUE(s.contains(k)) << k << " in " << s.dump();
   EXPECT_TRUE(s["detected"].is_boolean());
   EXPECT_TRUE(s["meets"].is_boolean());

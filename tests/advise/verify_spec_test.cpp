@@ -96,3 +96,17 @@ TEST(AdviseVerify, AMissingCaseFolderNamesTheFile) {
     EXPECT_NE(std::string(e.what()).find("/nonexistent-cases/host-crash/idle-keepalive.json"), std::string::npos) << e.what();
   }
 }
+
+TEST(AdviseVerify, TheWorkedExamplesBuildCasesTheParserAccepts) {
+  for (Scope scope : {Scope::Socket, Scope::Sysctl})
+    for (auto [deadline, outage] : {std::pair{10000, 2000}, std::pair{30000, 5000}, std::pair{120000, 30000}}) {
+      Request r = request(scope);
+      r.detect_within_ms = deadline;
+      r.survive_outage_ms = outage;
+      const SearchResult s = search(r);
+      ASSERT_TRUE(s.proposal);
+      std::vector<VerifyRun> runs;
+      ASSERT_NO_THROW(runs = verify_runs(*s.proposal, r, kCases)) << deadline << " " << scope_name(scope);
+      EXPECT_EQ(runs.size(), 4u);
+    }
+}
