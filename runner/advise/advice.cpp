@@ -29,8 +29,9 @@ std::vector<std::string> rules_relied_on(const Settings& s, const Request& r) {
     out.push_back("An outage is survived when a probe or retransmission fires after it ends and before the give-up; the worst "
                   "case starts it just before the first keepalive probe, or with the send.");
   if (r.wants_busy())
-    out.push_back("When the dead peer sits on the same link, its neighbour entry fails about 8 s after the crash and a busy "
-                  "connection's error becomes EHOSTUNREACH instead of ETIMEDOUT (docs/model.md, around the model).");
+    out.push_back("Not modelled: when the dead peer sits on the same link, its neighbour entry fails about 8 s after the "
+                  "crash, a busy connection's error becomes EHOSTUNREACH instead of ETIMEDOUT, and the RFC 6069 revert that "
+                  "follows can put the give-up up to one 6.7 s retransmission step past a user timeout (docs/advise.md).");
   return out;
 }
 

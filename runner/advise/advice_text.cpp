@@ -6,12 +6,6 @@
 namespace crashlab::runner::advise {
 
 namespace {
-std::string secs(double ms) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.2f s", ms / 1000);
-  return b;
-}
-
 std::string traffic_words(Traffic t) {
   return t == Traffic::Both ? "idle or busy" : traffic_name(t);
 }
@@ -38,8 +32,8 @@ std::string side_line(const char* name, const SideOutcome& o) {
   std::string t = std::string(name) + ": ";
   const Detection& d = o.detection;
   if (!d.worst_ms) return t + "never notices a dead peer";
-  t += "notices " + secs(*d.earliest_ms) + " to " + secs(*d.worst_ms) + " after the crash (" + d.error + ")";
-  t += o.tolerated_ms ? "; survives outages up to " + secs(*o.tolerated_ms) : "; survives any outage";
+  t += "notices " + seconds_text(*d.earliest_ms) + " to " + seconds_text(*d.worst_ms) + " after the crash (" + d.error + ")";
+  t += o.tolerated_ms ? "; survives outages up to " + seconds_text(*o.tolerated_ms) : "; survives any outage";
   return t;
 }
 

@@ -1,7 +1,6 @@
 #include "runner/advise/obvious.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <functional>
 
 namespace crashlab::runner::advise {
@@ -91,8 +90,6 @@ const std::vector<Row> kRows = {
      [](const Request& r) { return sum_to_deadline(r, Scope::Sysctl); }},
 };
 
-std::string seconds(double ms) { return duration_text(std::round(ms / 10) * 10); }
-
 void side_shortfalls(const char* name, const SideOutcome& o, const Request& r, std::vector<std::string>& out) {
   const Detection& d = o.detection;
   if (!d.worst_ms) {
@@ -100,11 +97,11 @@ void side_shortfalls(const char* name, const SideOutcome& o, const Request& r, s
     return;
   }
   if (*d.worst_ms > double(r.detect_within_ms))
-    out.push_back(std::string(name) + ": notices after " + seconds(*d.earliest_ms) + " to " + seconds(*d.worst_ms) +
+    out.push_back(std::string(name) + ": notices after " + seconds_text(*d.earliest_ms) + " to " + seconds_text(*d.worst_ms) +
                   ", past the " + duration_text(double(r.detect_within_ms)) + " deadline");
   if (o.tolerated_ms && r.survive_outage_ms > 0 && !side_meets(SideOutcome{Detection{0.0, 0.0, "", ""}, o.tolerated_ms}, r))
     out.push_back(std::string(name) + ": an outage of " + duration_text(double(r.survive_outage_ms)) +
-                  " kills a healthy connection (it survives " + seconds(*o.tolerated_ms) + " at most)");
+                  " kills a healthy connection (it survives " + seconds_text(*o.tolerated_ms) + " at most)");
 }
 }  // namespace
 

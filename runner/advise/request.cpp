@@ -53,6 +53,12 @@ std::string duration_text(double ms) {
   return b;
 }
 
+std::string seconds_text(double ms) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.2f s", ms / 1000);
+  return b;
+}
+
 std::string request_problem(const Request& r) {
   if (r.detect_within_ms < 1000 || r.detect_within_ms > kMaxDeadlineMs)
     return "--detect-within " + duration_text(double(r.detect_within_ms)) + ": must be between 1 s and 1 h";

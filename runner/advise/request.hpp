@@ -33,6 +33,8 @@ const char* scope_name(Scope s);      // "socket", "sysctl"
 int64_t parse_duration_ms(const std::string& text, const std::string& field);
 // "10 s", "2 min", "1.5 s", "250 ms".
 std::string duration_text(double ms);
+// "9.35 s": a predicted or measured time, to the hundredth.
+std::string seconds_text(double ms);
 
 // Why the request cannot be answered at all (an outage as long as the deadline,
 // a deadline out of range), or "" when it can.

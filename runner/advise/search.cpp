@@ -34,12 +34,15 @@ class Searcher {
     const int top = std::min<int>(kMaxKeepaliveS, int((r_.detect_within_ms - 1) / 1000 / step) * step);
     double must_exceed = -1;  // an alternative must survive a longer outage than the last one kept
     for (int period = top; period >= step && budget_left(); period -= step) {
+      if (out_.proposal && out_.model_calls > calls_at_proposal_ + kMaxAlternativeCalls) break;
       std::optional<Candidate> best = best_with_period(period, bases, must_exceed);
       if (!best) continue;
-      if (!out_.proposal)
+      if (!out_.proposal) {
         out_.proposal = best;
-      else
+        calls_at_proposal_ = out_.model_calls;
+      } else {
         out_.alternatives.push_back(*best);
+      }
       // Each alternative must buy a real margin: a second, or a quarter of the outage asked for.
       must_exceed = tolerance_or_never(tolerated_ms(best->eval, r_)) + std::max(1000.0, double(r_.survive_outage_ms) / 4);
       if (out_.alternatives.size() >= 3 || must_exceed == kNever) break;
@@ -148,11 +151,20 @@ class Searcher {
     return meets(c.eval, r_) && tolerance_or_never(tolerated_ms(c.eval, r_)) > must_exceed;
   }
 
+  // The first keepalive probe at its latest: the idle time plus the timer wheel's
+  // granularity for it, less a tick (kernel/time/timer.c rounds up to the bucket).
+  double first_timer_ms(const Settings& s) const {
+    const int64_t idle_us = int64_t(s.keepidle_s) * 1000000;
+    return double(idle_us + model::timer_wheel_slack_us(r_.hz, idle_us)) / 1000 - r_.tick_ms();
+  }
+
   // Keepalive with TCP_KEEPCNT deciding: the most probes that still meet the deadline.
   std::optional<Candidate> with_count(Settings s, double must_exceed) {
     const double d = double(r_.detect_within_ms), tick = r_.tick_ms(), i_ms = s.keepintvl_s * 1000.0;
     const double busy_tol = tolerance_or_never(busy_of(s).tolerated_ms);
-    const int c_max = std::min<int>(kMaxKeepcnt, int((d - s.keepidle_s * 1000.0) / i_ms));
+    // The first timer alone is up to its wheel granularity late in some phase, and the
+    // chain after it only later: idle + that + intvl x cnt is a floor for the worst case.
+    const int c_max = std::min<int>(kMaxKeepcnt, int((d - first_timer_ms(s)) / i_ms));
     for (int c = c_max; c >= 1 && budget_left(); --c) {
       // Timers are never early: idle + intvl x cnt is the earliest give-up.
       if (!tolerance_possible((c - 1) * stretched_ms(i_ms, tick), busy_tol, must_exceed)) break;
@@ -165,15 +177,26 @@ class Searcher {
 
   // Keepalive with TCP_USER_TIMEOUT deciding (it replaces TCP_KEEPCNT): the first
   // firing with elapsed >= the user timeout and a probe out aborts.
-  std::optional<Candidate> with_user_timeout(Settings s, double must_exceed) {
+  // `cap`: the longest user timeout still worth a model run for this idle/interval;
+  // a run that misses the deadline lowers it by the miss (the give-up follows the user
+  // timeout about one for one), one whose outage falls short ends the search (shorter
+  // user timeouts only shorten it).
+  std::optional<Candidate> with_user_timeout(Settings s, double must_exceed, double& cap, double& last_miss) {
     const double d = double(r_.detect_within_ms), tick = r_.tick_ms();
     const double k_ms = s.keepidle_s * 1000.0, i_ms = s.keepintvl_s * 1000.0, u = *s.user_timeout_ms;
     const int probes = std::max(1, int(std::ceil((u - k_ms) / i_ms)));
-    if (k_ms + probes * i_ms > d) return std::nullopt;
+    if (k_ms + probes * i_ms > d || first_timer_ms(s) + i_ms > d) return std::nullopt;
     if (!tolerance_possible((probes - 1) * stretched_ms(i_ms, tick), tolerance_or_never(busy_of(s).tolerated_ms), must_exceed))
       return std::nullopt;
+    if (u > cap) return std::nullopt;
     Candidate cand = candidate(s, idle_of(s));
-    if (!acceptable(cand, must_exceed)) return std::nullopt;
+    if (!acceptable(cand, must_exceed)) {
+      // A miss that a shorter user timeout did not shrink is the first probe's lateness: give up on this pair.
+      const double worst = cand.eval.idle.detection.worst_ms.value_or(kNever);
+      cap = worst > d && worst < last_miss ? u - (worst - d) : -1;
+      last_miss = worst;
+      return std::nullopt;
+    }
     // Ignored beside the user timeout (the model too); set to the probes it lets out.
     cand.settings.keepcnt = std::clamp(cand.eval.idle.probes, 1, kMaxKeepcnt);
     return cand;
@@ -189,8 +212,9 @@ class Searcher {
     for (int other = period; other >= step && budget_left(); other -= step) {
       for (auto [idle, intvl] : {std::pair{period, other}, std::pair{other, period}}) {
         if ((idle + intvl) * 1000.0 > double(r_.detect_within_ms)) continue;
+        double cap = kNever, last_miss = kNever;
         for (const Settings& b : bases) {
-          if (!budget_left()) break;
+          if (!budget_left() || cap < 0) break;
           Settings s = b;
           s.keepalive = true;
           s.keepidle_s = idle;
@@ -200,7 +224,7 @@ class Searcher {
             continue;
           }
           // Bases come longest user timeout first: the first that fits is the most tolerant.
-          if (auto c = with_user_timeout(s, must_exceed)) {
+          if (auto c = with_user_timeout(s, must_exceed, cap, last_miss)) {
             consider(std::move(c));
             break;
           }
@@ -213,6 +237,7 @@ class Searcher {
 
   const Request& r_;
   SearchResult out_;
+  int calls_at_proposal_ = 0;
   std::map<std::pair<int, int>, SideOutcome> busy_cache_;
 };
 }  // namespace

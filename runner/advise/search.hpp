@@ -26,6 +26,8 @@ struct SearchResult {
 
 // Past this many model runs the search stops with what it has (well under a second).
 inline constexpr int kMaxModelCalls = 2500;
+// ... and looks for dearer alternatives with at most this many more.
+inline constexpr int kMaxAlternativeCalls = 300;
 // The kernel's ranges: TCP_KEEPIDLE/TCP_KEEPINTVL 1..32767 s, TCP_KEEPCNT 1..127.
 inline constexpr int kMaxKeepaliveS = 32767, kMaxKeepcnt = 127;
 

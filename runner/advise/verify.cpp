@@ -93,12 +93,6 @@ VerifyRun outage_run(const std::string& cases_dir, bool idle, const Candidate& c
   });
   return v;
 }
-
-std::string seconds(double ms) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.2f s", ms / 1000);
-  return b;
-}
 }  // namespace
 
 std::vector<VerifyRun> verify_runs(const Candidate& c, const Request& r, const std::string& cases_dir) {
@@ -174,11 +168,11 @@ std::string verify_text(const std::vector<VerifyOutcome>& v, const std::string& 
     const auto srv = o.result.sides.find(Role::Server);
     const std::string err = srv != o.result.sides.end() && srv->second.error ? " (" + srv->second.error->name() + ")" : "";
     if (o.run.promise == Promise::DetectsCrash) {
-      t += "predicted " + seconds(o.run.predicted_lo_ms.value_or(0)) + " to " + seconds(o.run.predicted_hi_ms.value_or(0)) +
-           ", measured " + (o.measured_ms ? seconds(*o.measured_ms) + err : std::string("no detection"));
+      t += "predicted " + seconds_text(o.run.predicted_lo_ms.value_or(0)) + " to " + seconds_text(o.run.predicted_hi_ms.value_or(0)) +
+           ", measured " + (o.measured_ms ? seconds_text(*o.measured_ms) + err : std::string("no detection"));
       if (o.inside_prediction && !*o.inside_prediction) t += " - outside the model's window";
     } else {
-      t += o.measured_ms ? "the connection failed after " + seconds(*o.measured_ms) + err : "the connection lived through it";
+      t += o.measured_ms ? "the connection failed after " + seconds_text(*o.measured_ms) + err : "the connection lived through it";
     }
     t += "\n";
     for (const Failure& f : o.result.failures) t += "      " + f.text() + "\n";

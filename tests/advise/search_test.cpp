@@ -82,7 +82,9 @@ TEST(AdviseSearch, AnOutageOfTheRequestedLengthIsSurvived) {
       // (A busy chain past the neighbour's failure at ~8 s is not modelled by the runner.)
       const SideOutcome& side = idle ? s.proposal->eval.idle : s.proposal->eval.busy;
       const SidePrediction dead = outage_prediction(s.proposal->settings, r, idle, *side.detection.worst_ms + 1000);
-      if (idle || *side.detection.worst_ms < 7500) EXPECT_TRUE(dead.detected_after_ms) << dead.reason;
+      if (idle || *side.detection.worst_ms < 7500) {
+        EXPECT_TRUE(dead.detected_after_ms) << dead.reason;
+      }
     }
   }
 }
