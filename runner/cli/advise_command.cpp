@@ -39,7 +39,11 @@ int advise_command(const Options& o) {
     const auto runs = advise::verify_runs(*a.search.proposal, r, default_cases_dir());
     if (auto problem = check_results_folder(o.out)) return refuse(*problem);
     if (auto problem = namespace_privilege_problem()) return refuse(*problem);
-    folder = start_run_folder(o.out);
+    try {
+      folder = start_run_folder(o.out);
+    } catch (const std::exception& e) {
+      return refuse(e.what());
+    }
     if (o.format == Format::Text)
       std::cerr << "advise: running " << runs.size() << " cases at once on this kernel (up to "
                 << advise::duration_text(double(r.detect_within_ms)) << " and a margin)...\n";
