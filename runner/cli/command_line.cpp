@@ -24,6 +24,7 @@ const std::map<std::string, Command> kCommands = {{"run", Command::Run},
                                                   {"validate", Command::Validate},
                                                   {"report", Command::Report},
                                                   {"sweep", Command::Sweep},
+                                                  {"advise", Command::Advise},
                                                   {"help-markdown", Command::HelpMarkdown}};
 
 std::string version_text() {
@@ -114,6 +115,66 @@ void define_sweep(CLI::App& app, Options& o) {
   sweep->footer(std::string("Also --quiet, --no-progress: crashlab --help.\n") + kExitCodeText);
 }
 
+// A duration option of advise: "10s", "500ms", "2min" into ms, or a usage error (exit 2).
+CLI::Option* duration_option(CLI::App* sub, const std::string& name, int64_t& into, const std::string& what) {
+  return sub
+      ->add_option_function<std::string>(
+          name,
+          [&into, name](const std::string& text) {
+            try {
+              into = advise::parse_duration_ms(text, name);
+            } catch (const InputError& e) {
+              throw CLI::ValidationError(e.what());
+            }
+          },
+          what)
+      ->type_name("DURATION");
+}
+
+// One word of `choices` into its value; anything else is a usage error naming the words.
+template <class T>
+CLI::Option* choice_option(CLI::App* sub, const std::string& name, T& into, const std::map<std::string, T>& choices,
+                           const std::string& what, const std::string& fallback) {
+  std::string words;
+  for (const auto& [word, value] : choices) words += (words.empty() ? "" : "|") + word;
+  return sub
+      ->add_option_function<std::string>(
+          name,
+          [&into, &choices, name, words](const std::string& text) {
+            auto it = choices.find(text);
+            if (it == choices.end())
+              throw CLI::ValidationError(name + " '" + Fields::clipped(text, 40) + "': one of " + words);
+            into = it->second;
+          },
+          what)
+      ->type_name(words)
+      ->default_str(fallback);
+}
+
+void define_advise(CLI::App& app, Options& o) {
+  static const std::map<std::string, advise::Traffic> kTraffic = {
+      {"idle", advise::Traffic::Idle}, {"busy", advise::Traffic::Busy}, {"both", advise::Traffic::Both}};
+  static const std::map<std::string, advise::Scope> kScopes = {{"socket", advise::Scope::Socket},
+                                                               {"sysctl", advise::Scope::Sysctl}};
+  static const std::map<std::string, Format> kFormats = {{"text", Format::Text}, {"json", Format::Json}};
+  CLI::App* adv = app.add_subcommand("advise", "Settings that detect a dead peer within a deadline (model; --verify runs them).");
+  duration_option(adv, "--detect-within", o.advise.detect_within_ms,
+                  "notice a crashed peer host within this, worst case\n(10s, 500ms, 2min, 1h)")
+      ->required();
+  duration_option(adv, "--survive-outage", o.advise.survive_outage_ms,
+                  "a network outage this long must not end a healthy\nconnection (default 0: no such promise)");
+  choice_option(adv, "--traffic", o.advise.traffic, kTraffic, "connections that sit idle, send (busy), or both", "both");
+  choice_option(adv, "--scope", o.advise.scope, kScopes, "per-socket options, or the network namespace's sysctls", "socket");
+  adv->add_flag("--verify", o.verify,
+                "run the proposal on this kernel: host crash idle and\nbusy, an outage healing in time; exit 1 if it fails");
+  adv->add_option("--out", o.out, "--verify: results in DIR/<UTC timestamp>/")->type_name("DIR")->capture_default_str();
+  choice_option(adv, "--format", o.format, kFormats, "text for a person, json (docs/advise.md)", "text");
+  adv->footer(
+      "docs/advise.md explains the search and the JSON.\n"
+      "Exit codes: 0 a proposal (with --verify: it held); 1 no setting meets the\n"
+      "request, or --verify found it does not hold; 2 invalid input, nothing ran.");
+}
+
 void define_app(CLI::App& app, Options& o) {
   app.description("crashlab: what each side of a TCP connection sees when the other end dies.");
   app.require_subcommand(1);
@@ -129,6 +190,7 @@ void define_app(CLI::App& app, Options& o) {
       ->default_str("auto");
   define_run(app, o);
   define_sweep(app, o);
+  define_advise(app, o);
   CLI::App* list = app.add_subcommand("list", "List the cases with their descriptions.");
   paths_option(list, o, "case files or folders of them (default: cases)");
   list->add_flag("--json", o.json, "JSON: [{name, file, description, window_ms}]");
@@ -223,7 +285,7 @@ ParseOutcome parse_command_line(int argc, const char* const* argv, std::ostream&
   }
   o.command = kCommands.at(sub->get_name());
   // A sweep names its one case itself (or merges folders instead).
-  if (o.paths.empty() && o.command != Command::Sweep)
+  if (o.paths.empty() && o.command != Command::Sweep && o.command != Command::Advise)
     o.paths.push_back(o.command == Command::Report ? "results/latest" : default_cases_dir());
   return {o, 0};
 }

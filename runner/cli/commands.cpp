@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runner/case/case_files.hpp"
+#include "runner/cli/advise_command.hpp"
 #include "runner/case/overrides.hpp"
 #include "runner/cli/case_list.hpp"
 #include "runner/cli/exit_code.hpp"
@@ -84,6 +85,7 @@ int dispatch(int argc, const char* const* argv) {
       case Command::List: return list_command(o);
       case Command::Validate: return validate_command(o);
       case Command::Sweep: return sweep_command(o);
+      case Command::Advise: return advise_command(o);
       case Command::Report: return report_command(o.paths, o.report_out.value_or(""), std::cerr);
       case Command::HelpMarkdown: std::cout << help_markdown(); return code(ExitCode::AllPassed);
     }

@@ -6,12 +6,14 @@
 #include <string>
 #include <vector>
 
+#include "runner/advise/request.hpp"
 #include "runner/sweep/shard.hpp"
 
 namespace crashlab::runner::cli {
 
-enum class Command { Run, List, Validate, Report, HelpMarkdown, Sweep };
+enum class Command { Run, List, Validate, Report, HelpMarkdown, Sweep, Advise };
 enum class ColorMode { Auto, Always, Never };
+enum class Format { Text, Json };
 
 struct Options {
   Command command = Command::Run;
@@ -31,6 +33,10 @@ struct Options {
   std::optional<sweep::Shard> shard;  // --shard K/N: this machine's share of the runs
   std::vector<std::string> merge;     // --merge DIR...: shard folders to summarize as one sweep
   bool allow_mixed = false;           // --merge: let folders of other kernels, cases, --set or --window in
+  // advise (also --out: where --verify writes its results)
+  advise::Request advise;  // hz is the running kernel's, filled in by the command
+  bool verify = false;
+  Format format = Format::Text;
   // every command
   bool quiet = false, no_progress = false;
   ColorMode color = ColorMode::Auto;
