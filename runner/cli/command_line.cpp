@@ -68,7 +68,7 @@ void define_run(CLI::App& app, Options& o) {
 }
 
 void define_sweep(CLI::App& app, Options& o) {
-  CLI::App* sweep = app.add_subcommand("sweep", "Run one case over a grid of settings; summarize and plot.");
+  CLI::App* sweep = app.add_subcommand("sweep", "Run one case over a grid of settings; plot it.");
   CLI::Option* case_file = sweep->add_option("CASE", o.paths, "the case file")->expected(1);
   CLI::Option* vary = sweep->add_option("--vary", o.vary,
                                         "ROLE.sysctl.NAME=VALUES or ROLE.socket.OPTION=VALUES;\n"
@@ -157,7 +157,7 @@ void define_advise(CLI::App& app, Options& o) {
   static const std::map<std::string, advise::Scope> kScopes = {{"socket", advise::Scope::Socket},
                                                                {"sysctl", advise::Scope::Sysctl}};
   static const std::map<std::string, Format> kFormats = {{"text", Format::Text}, {"json", Format::Json}};
-  CLI::App* adv = app.add_subcommand("advise", "Settings that detect a dead peer within a deadline (model; --verify runs them).");
+  CLI::App* adv = app.add_subcommand("advise", "Settings to notice a dead peer by a deadline.");
   duration_option(adv, "--detect-within", o.advise.detect_within_ms,
                   "notice a crashed peer host within this, worst case\n(10s, 500ms, 2min, 1h)")
       ->required();

@@ -59,6 +59,13 @@ TEST(Binary, HelpAndVersionOnStdoutWithExitZero) {
   }
 }
 
+// On an 80-column terminal no line of the tool's own help wraps.
+TEST(Binary, TopLevelHelpFitsEightyColumns) {
+  Ran r = run_crashlab({"--help"});
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);) EXPECT_LE(line.size(), 80u) << line;
+}
+
 TEST(Binary, InvalidInputExitsTwoOnStderr) {
   Ran typo = run_crashlab({"lsit"});
   EXPECT_EQ(typo.exit_code, 2);
