@@ -1,5 +1,7 @@
 #include "runner/cli/commands.hpp"
 
+#include <unistd.h>
+
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -16,6 +18,8 @@
 #include "runner/cli/run_plan.hpp"
 #include "runner/cli/run_session.hpp"
 #include "runner/cli/sweep_command.hpp"
+#include "runner/cli/terminal.hpp"
+#include "runner/cli/text_wrap.hpp"
 #include "runner/report/report.hpp"
 
 namespace crashlab::runner::cli {
@@ -65,7 +69,8 @@ int list_command(const Options& o) {
       out.push_back({{"name", s.name}, {"file", s.file}, {"description", s.description}, {"window_ms", s.window_ms}});
     std::cout << out.dump(2) << "\n";
   } else {
-    for (const auto& s : specs) std::cout << s.name << "\n    " << s.description << "\n";
+    const size_t width = terminal_width(STDOUT_FILENO);
+    for (const auto& s : specs) std::cout << s.name << "\n" << wrap("    " + s.description, width, 4);
   }
   return code(ExitCode::AllPassed);
 }

@@ -66,6 +66,19 @@ TEST(Binary, TopLevelHelpFitsEightyColumns) {
   for (std::string line; std::getline(lines, line);) EXPECT_LE(line.size(), 80u) << line;
 }
 
+// Descriptions break between words at the terminal's width ($COLUMNS when piped).
+TEST(Binary, ListWrapsDescriptionsAtTheWidth) {
+  Ran r = run_crashlab({"list", "cases"}, "env COLUMNS=80");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::istringstream lines(r.out);
+  size_t n = 0;
+  for (std::string line; std::getline(lines, line); ++n) {
+    EXPECT_LE(line.size(), 80u) << line;
+    EXPECT_NE(line.back(), ' ') << line;
+  }
+  EXPECT_GT(n, 40u);  // a name and several description lines per case
+}
+
 TEST(Binary, InvalidInputExitsTwoOnStderr) {
   Ran typo = run_crashlab({"lsit"});
   EXPECT_EQ(typo.exit_code, 2);
