@@ -7,6 +7,8 @@
 
 #include <stdexcept>
 
+#include "netns/route_socket.hpp"
+
 namespace crashlab {
 
 namespace {
@@ -21,14 +23,7 @@ nl::LinkPtr alloc_link() {
 }
 }  // namespace
 
-Rtnl::Rtnl(const NetNs& ns) {
-  sock_ = ns.run([] {
-    nl::SockPtr s(nl_socket_alloc());
-    if (!s) throw std::bad_alloc();
-    check(nl_connect(s.get(), NETLINK_ROUTE), "netlink connect");
-    return s;
-  });
-}
+Rtnl::Rtnl(const NetNs& ns) : sock_(route_socket_in(ns)) {}
 
 void Rtnl::add_veth(const std::string& name, const NetNs& peer_ns, const std::string& peer_name) {
   nl::LinkPtr veth(rtnl_link_veth_alloc());

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "netns/route_socket.hpp"
+
 namespace crashlab {
 
 namespace {
@@ -16,14 +18,7 @@ nl::NlAddrPtr parse_addr(const std::string& text, int family, const std::string&
 }
 }  // namespace
 
-NeighbourTable::NeighbourTable(const NetNs& ns) {
-  sock_ = ns.run([] {
-    nl::SockPtr s(nl_socket_alloc());
-    if (!s) throw std::bad_alloc();
-    check(nl_connect(s.get(), NETLINK_ROUTE), "netlink connect");
-    return s;
-  });
-}
+NeighbourTable::NeighbourTable(const NetNs& ns) : sock_(route_socket_in(ns)) {}
 
 int NeighbourTable::ifindex(const std::string& ifname) {
   rtnl_link* raw = nullptr;
