@@ -49,7 +49,13 @@ std::string model_line(const SideResult& s) {
 std::string pad(std::string s, size_t w) { return s.size() >= w ? s : s + std::string(w - s.size(), ' '); }
 
 std::string verdict_word(const CaseResult& r) {
-  return r.verdict == Verdict::Pass ? "PASS" : r.verdict == Verdict::Fail ? "FAIL" : "ERROR";
+  switch (r.verdict) {
+    case Verdict::Pass: return "PASS";
+    case Verdict::Fail: return "FAIL";
+    case Verdict::Distorted: return "DISTORTED";
+    case Verdict::Error: break;
+  }
+  return "ERROR";
 }
 
 // Colours `word` where `marked` (which contains it) first occurs in already wrapped
@@ -81,29 +87,32 @@ std::string render_case(const CaseResult& r, const RowStyle& style) {
     if (std::string m = model_line(s); !m.empty()) o += wrap(indent + m, w, kSideIndent + 2);
   }
   for (const auto& f : r.failures) o += wrap("   FAILED " + f.text(), w, 10);
+  for (const auto& d : r.distortions) o += wrap("   runner: " + d, w, 11);
   return o;
 }
 
 std::string render_summary(const RunSummary& s, const RowStyle& style) {
   std::string o;
-  int pass = 0, fail = 0, error = 0;
+  int pass = 0, fail = 0, distorted = 0, error = 0;
   for (const CaseResult* r : s.finished) {
     if (r->passed()) {
       ++pass;
       continue;
     }
-    const bool errored = r->verdict == Verdict::Error;
-    (errored ? error : fail)++;
+    const bool errored = r->verdict == Verdict::Error, was_distorted = r->verdict == Verdict::Distorted;
+    (errored ? error : was_distorted ? distorted : fail)++;
     std::string why = errored ? r->error : r->failures.empty() ? "failed" : r->failures.front().text();
     if (!errored && r->failures.size() > 1) why += " (+" + std::to_string(r->failures.size() - 1) + " more)";
-    std::string word = errored ? "ERROR" : "FAILED";
+    if (was_distorted) why = r->distortions.front() + "; so not judged: " + why;
+    std::string word = errored ? "ERROR" : was_distorted ? "DISTORTED" : "FAILED";
     std::string line = cli::wrap(word + " " + r->name + ": " + why, style.width, 4);
     o += style.color ? color_first(line, word, word) : line;
   }
   for (const auto& u : s.unwritten) o += cli::wrap("NOT WRITTEN " + u, style.width, 4);
   char t[32];
   std::snprintf(t, sizeof t, "%.1f s", s.wall_s);
-  o += std::to_string(pass) + " passed, " + std::to_string(fail) + " failed, " + std::to_string(error) +
+  o += std::to_string(pass) + " passed, " + std::to_string(fail) + " failed, " +
+       (distorted ? std::to_string(distorted) + " distorted, " : "") + std::to_string(error) +
        (error == 1 ? " error" : " errors") + " in " + t + "\n";
   if (s.interrupted)
     o += "interrupted: " + std::to_string(s.planned - s.finished.size()) + " of " + std::to_string(s.planned) +

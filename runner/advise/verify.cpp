@@ -144,6 +144,7 @@ nlohmann::json verify_json(const std::vector<VerifyOutcome>& v, const std::strin
     nlohmann::json failures = nlohmann::json::array();
     for (const Failure& f : o.result.failures) failures.push_back(f.text());
     if (!o.result.error.empty()) failures.push_back(o.result.error);
+    for (const std::string& d : o.result.distortions) failures.push_back("distorted: " + d);
     const auto& srv = o.result.sides.count(Role::Server) ? o.result.sides.at(Role::Server) : SideResult{};
     runs.push_back({{"what", o.run.what},
                     {"case", o.run.spec.name},
@@ -177,6 +178,8 @@ std::string verify_text(const std::vector<VerifyOutcome>& v, const std::string& 
     t += "\n";
     for (const Failure& f : o.result.failures) t += "      " + f.text() + "\n";
     if (!o.result.error.empty()) t += "      could not run: " + o.result.error + "\n";
+    if (o.result.verdict == Verdict::Distorted)
+      for (const std::string& d : o.result.distortions) t += "      not proven either way, the runner was late: " + d + "\n";
   }
   t += all_hold(v) ? "The proposal holds.\n" : "The proposal does NOT hold on this kernel.\n";
   return t;

@@ -40,6 +40,13 @@ std::string junit_xml(const std::vector<std::string>& names, const std::vector<c
       for (const auto& f : r->failures) all += f.text() + "\n";
       std::string first = r->failures.empty() ? "failed" : r->failures.front().text();
       cases += "      <failure message=\"" + xml_escape(first) + "\">" + xml_escape(all) + "</failure>\n";
+    } else if (r->verdict == Verdict::Distorted) {
+      ++errors;  // the run could not judge the kernel: an error of the run, not a failed expectation
+      std::string all;
+      for (const auto& d : r->distortions) all += "runner: " + d + "\n";
+      for (const auto& f : r->failures) all += f.text() + "\n";
+      cases += "      <error type=\"distorted\" message=\"distorted: " + xml_escape(r->distortions.front()) + "\">" +
+               xml_escape(all) + "</error>\n";
     } else {
       ++errors;
       cases += "      <error message=\"" + xml_escape(r->error) + "\"/>\n";

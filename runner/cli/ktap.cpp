@@ -16,6 +16,7 @@ std::string ktap_comment(const std::string& text) {
 std::string ktap_case(size_t number, const CaseResult& r, const std::string& block) {
   std::string line = (r.passed() ? "ok " : "not ok ") + std::to_string(number) + " " + r.name;
   if (r.verdict == Verdict::Error) line += " # ERROR";
+  if (r.verdict == Verdict::Distorted) line += " # DISTORTED " + r.distortions.front();
   return ktap_comment(block) + line + "\n";
 }
 

@@ -2,11 +2,13 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <thread>
 
+#include "runner/judge/distortion.hpp"
 #include "runner/predict/planned.hpp"
 #include "runner/run/run_case.hpp"
 #include "runner/run/window.hpp"
@@ -34,7 +36,8 @@ RunSession::RunSession(std::vector<const CaseSpec*> queue, const Options& opts, 
       start_(std::chrono::steady_clock::now()),
       results_(queue_.size()),
       blocks_(queue_.size()),
-      progress_(queue_.size(), !opts.quiet && !opts.no_progress && can_redraw(STDERR_FILENO)) {}
+      progress_(queue_.size(), !opts.quiet && !opts.no_progress && can_redraw(STDERR_FILENO)),
+      admission_(distortion_limits(machine_hz()).wakeup_late_ms) {}
 
 int RunSession::execute() {
   const std::string banner = wrap_lines(environment_banner(), style_.width, 4);
@@ -67,6 +70,8 @@ void RunSession::worker() {
       if (stopping_ || interrupted() || next_ >= queue_.size()) return;
       i = next_++;
     }
+    const auto running = admission_.admit([this] { return stopping_ || interrupted(); });
+    if (!running) return;
     const ObservationWindow window = observation_window(*queue_[i], plan(*queue_[i]), opts_.window_ms);
     progress_.started(i, queue_[i]->name, double(window.ms) / 1000);
     CaseResult r = run_case(*queue_[i], RunOptions{folder_, opts_.pcap, opts_.window_ms});
@@ -134,6 +139,13 @@ int RunSession::finish(bool was_interrupted) {
   }
   std::string text = opts_.quiet ? "" : render_repeat_summary(summary.finished, style_);
   text += render_summary(summary, opts_.tap ? RowStyle{style_.width, false} : style_);
+  if (const int held = admission_.held_back(); held > 0 && !opts_.quiet) {
+    char waited[32];
+    std::snprintf(waited, sizeof waited, "%.1f s", admission_.held_back_ms() / 1000);
+    text += wrap(std::to_string(held) + (held == 1 ? " case" : " cases") + " waited " + waited +
+                     " in all for the machine to keep up (the runner's wake-ups were more than a tick late)",
+                 style_.width, 4);
+  }
   text += wrap("results: " + folder_ + "/", style_.width, 4);
   std::cout << rest << (opts_.tap ? ktap_comment(text) : text) << std::flush;
   if (was_interrupted) return code(ExitCode::Interrupted);

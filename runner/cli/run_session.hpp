@@ -2,6 +2,7 @@
 // One `crashlab run` once its input is checked: cases on worker threads, their
 // blocks printed in list order, results written as each case finishes, the
 // summary, the JUnit file, the exit code.
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -12,6 +13,7 @@
 #include "runner/result/case_result.hpp"
 #include "runner/case/case_files.hpp"
 #include "runner/case/overrides.hpp"
+#include "runner/run/admission.hpp"
 #include "runner/cli/options.hpp"
 #include "runner/cli/ordered_blocks.hpp"
 #include "runner/cli/progress.hpp"
@@ -43,11 +45,12 @@ class RunSession {
   std::mutex mu_;
   std::condition_variable cv_;
   size_t next_ = 0, finished_ = 0;
-  bool stopping_ = false;
+  std::atomic<bool> stopping_ = false;
   std::vector<std::optional<CaseResult>> results_;
   std::vector<std::string> unwritten_;
   OrderedBlocks blocks_;
   Progress progress_;
+  Admission admission_;  // after mu_: its waits never hold it
 };
 
 }  // namespace crashlab::runner::cli

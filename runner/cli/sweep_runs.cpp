@@ -7,6 +7,8 @@
 
 #include "runner/cli/exit_code.hpp"
 #include "runner/cli/interrupt.hpp"
+#include "runner/judge/distortion.hpp"
+#include "runner/run/environment.hpp"
 #include "runner/result/result_json.hpp"
 #include "runner/run/run_case.hpp"
 #include "runner/run/window.hpp"
@@ -22,7 +24,7 @@ constexpr auto kInterruptCheck = std::chrono::milliseconds(100);
 SweepRuns::SweepRuns(const std::vector<sweep::PlannedPoint>& points, std::vector<size_t> runs, Role watched,
                      std::string dir, size_t jobs, bool redraw, std::optional<int64_t> window_ms)
     : points_(points), watched_(watched), dir_(std::move(dir)), runs_(std::move(runs)), jobs_(jobs), redraw_(redraw),
-      window_ms_(window_ms), outcomes_(points.size()) {
+      window_ms_(window_ms), outcomes_(points.size()), admission_(distortion_limits(machine_hz()).wakeup_late_ms) {
   for (size_t i = 0; i < points_.size(); ++i) {
     fs::create_directories(point_dir(i));
     for (const sweep::PointResult& r : sweep::point_results(point_dir(i), watched_, runs_[i])) outcomes_[i].push_back(r.outcome);
@@ -57,6 +59,8 @@ std::vector<std::vector<sweep::RepeatOutcome>> SweepRuns::execute() {
 void SweepRuns::worker() {
   for (;;) {
     size_t q;
+    const auto running = admission_.admit([] { return interrupted(); });
+    if (!running) return;
     {
       std::lock_guard lk(mu_);
       if (interrupted() || next_ >= queue_.size()) return;

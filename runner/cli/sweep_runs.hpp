@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "runner/run/admission.hpp"
 #include "runner/sweep/sweep_plan.hpp"
 
 namespace crashlab::runner::cli {
@@ -43,6 +44,7 @@ class SweepRuns {
   std::vector<std::chrono::steady_clock::time_point> started_;  // per queue entry
   std::vector<bool> done_;                                       // per queue entry
   std::vector<std::vector<sweep::RepeatOutcome>> outcomes_;
+  Admission admission_;
 };
 
 }  // namespace crashlab::runner::cli

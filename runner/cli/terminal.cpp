@@ -38,7 +38,7 @@ bool use_color(ColorMode mode, int fd) {
 }
 
 std::string colored_verdict(const std::string& word) {
-  const char* c = word == "PASS" ? "\033[32m" : word == "ERROR" ? "\033[35m" : "\033[31m";
+  const char* c = word == "PASS" ? "\033[32m" : word == "ERROR" ? "\033[35m" : word == "DISTORTED" ? "\033[33m" : "\033[31m";
   return c + word + "\033[0m";
 }
 

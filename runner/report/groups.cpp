@@ -10,6 +10,7 @@ Tally tally(const std::vector<Result>& rs, const std::vector<size_t>& which) {
     switch (rs.at(i).verdict) {
       case Verdict::Pass: ++t.passed; break;
       case Verdict::Fail: ++t.failed; break;
+      case Verdict::Distorted: ++t.distorted; break;
       case Verdict::Error: ++t.errors; break;
     }
   }

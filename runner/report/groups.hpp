@@ -13,8 +13,8 @@
 namespace crashlab::runner::report {
 
 struct Tally {
-  size_t passed = 0, failed = 0, errors = 0;
-  size_t total() const { return passed + failed + errors; }
+  size_t passed = 0, failed = 0, distorted = 0, errors = 0;
+  size_t total() const { return passed + failed + distorted + errors; }
 };
 Tally tally(const std::vector<Result>& rs, const std::vector<size_t>& which);
 Tally tally(const std::vector<Result>& rs);

@@ -10,7 +10,8 @@ namespace crashlab::runner::report {
 namespace {
 
 std::string tally_text(const Tally& t) {
-  return std::to_string(t.passed) + " passed, " + std::to_string(t.failed) + " failed, " + std::to_string(t.errors) +
+  return std::to_string(t.passed) + " passed, " + std::to_string(t.failed) + " failed, " +
+         (t.distorted ? std::to_string(t.distorted) + " distorted, " : "") + std::to_string(t.errors) +
          (t.errors == 1 ? " error" : " errors");
 }
 
@@ -34,7 +35,9 @@ std::string tally_block(const std::vector<Result>& rs, const std::vector<Group>&
   Tally t = tally(rs);
   std::ostringstream o;
   o << "<p class=\"tally\"><span class=\"count pass\">" << t.passed << " passed</span> <span class=\"count fail\">"
-    << t.failed << " failed</span> <span class=\"count error\">" << t.errors << (t.errors == 1 ? " error" : " errors")
+    << t.failed << " failed</span> "
+    << (t.distorted ? "<span class=\"count distorted\">" + std::to_string(t.distorted) + " distorted</span> " : "")
+    << "<span class=\"count error\">" << t.errors << (t.errors == 1 ? " error" : " errors")
     << "</span> of " << t.total() << " run" << (t.total() == 1 ? "" : "s") << " (" << groups.size() << " case"
     << (groups.size() == 1 ? "" : "s") << ")</p>";
   std::string bad;
@@ -108,9 +111,9 @@ h1{font-size:22px}h2{font-size:18px;margin:0 0 4px}h3{font-size:13px;color:#555;
 h4{font-size:13px;margin:10px 0 2px}
 section{border-top:2px solid #ccc;padding-top:12px;margin-top:24px}
 .verdict{font-size:13px;padding:2px 8px;border-radius:4px;color:#fff;background:#888;vertical-align:middle}
-.verdict.pass{background:#2e7d32}.verdict.fail{background:#c62828}.verdict.error{background:#ef6c00}
+.verdict.pass{background:#2e7d32}.verdict.fail{background:#c62828}.verdict.error{background:#ef6c00}.verdict.distorted{background:#6d4c41}
 .tally{font-size:16px}.count{font-weight:bold;margin-right:8px}.count.pass{color:#2e7d32}.count.fail{color:#c62828}
-.count.error{color:#ef6c00}.runs{font-size:14px;font-weight:normal;color:#444}.spread{margin:2px 0 8px}
+.count.error{color:#ef6c00}.count.distorted{color:#6d4c41}.runs{font-size:14px;font-weight:normal;color:#444}.spread{margin:2px 0 8px}
 details.run{border-left:3px solid #ddd;padding-left:8px;margin:6px 0}details.run>summary{cursor:pointer;padding:3px 0}
 .meta{color:#444;margin:2px 0}.file{color:#888;font-size:12px}.desc{max-width:1100px;color:#333}
 .error{color:#b71c1c;font-weight:bold}.wide{overflow-x:auto}

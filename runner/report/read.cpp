@@ -146,13 +146,9 @@ void read_kernel_timeline(const json& j, Result& r) {
 }
 
 Verdict read_verdict(Fields& top) {
-  static const Verdict all[] = {Verdict::Pass, Verdict::Fail, Verdict::Error};
   std::set<std::string> names;
-  for (Verdict v : all) names.insert(verdict_name(v));
-  const std::string name = top.string("verdict", names);
-  for (Verdict v : all)
-    if (name == verdict_name(v)) return v;
-  return Verdict::Error;
+  for (Verdict v : kVerdicts) names.insert(verdict_name(v));
+  return verdict_named(top.string("verdict", names)).value_or(Verdict::Error);
 }
 
 }  // namespace

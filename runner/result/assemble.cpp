@@ -1,5 +1,6 @@
 #include "runner/result/assemble.hpp"
 
+#include "runner/judge/distortion.hpp"
 #include "runner/result/timeline.hpp"
 
 namespace crashlab::runner {
@@ -8,9 +9,16 @@ const char* verdict_name(Verdict v) {
   switch (v) {
     case Verdict::Pass: return "pass";
     case Verdict::Fail: return "fail";
+    case Verdict::Distorted: return "distorted";
     case Verdict::Error: return "error";
   }
   return "error";
+}
+
+std::optional<Verdict> verdict_named(const std::string& name) {
+  for (Verdict v : kVerdicts)
+    if (name == verdict_name(v)) return v;
+  return std::nullopt;
 }
 
 CaseResult result_for(const CaseSpec& spec) {
@@ -59,7 +67,12 @@ void assemble_result(const CaseSpec& spec, const Measurement& m, const Predictio
   res.arp = m.arp;
   res.timeline = build_timeline(spec, m, predicted);
   res.failures = j.failures;
-  res.verdict = j.verdict();
+  res.steps = m.steps;
+  if (m.wakeup_late_max_ns) res.wakeup_late_max_ms = double(*m.wakeup_late_max_ns) / 1e6;
+  res.distortions = distortions(m, distortion_limits(m.hz));
+  // A run that passed despite a distortion still showed what the case claims; one that
+  // failed beside one cannot tell the kernel's doing from the runner's.
+  res.verdict = j.verdict() == Verdict::Fail && !res.distortions.empty() ? Verdict::Distorted : j.verdict();
 }
 
 }  // namespace crashlab::runner

@@ -16,9 +16,15 @@
 
 namespace crashlab::runner {
 
-enum class Verdict { Pass, Fail, Error };
-// "pass", "fail", "error": the result file's words.
+// Distorted: an expectation failed while the runner itself carried the scenario out
+// late or lost observations (runner/judge/distortion.hpp), so the failure is not
+// the kernel's or the model's.
+enum class Verdict { Pass, Fail, Distorted, Error };
+inline constexpr Verdict kVerdicts[] = {Verdict::Pass, Verdict::Fail, Verdict::Distorted, Verdict::Error};
+// "pass", "fail", "distorted", "error": the result file's words.
 const char* verdict_name(Verdict v);
+// The verdict a result file's word names; nullopt for any other word.
+std::optional<Verdict> verdict_named(const std::string& name);
 
 struct SideResult {
   ConnKey key;                          // this side's view of the test connection
@@ -65,6 +71,9 @@ struct CaseResult {
   std::map<Role, std::map<std::string, std::string>> sysctls;  // effective values
   std::map<Role, SideResult> sides;
   std::vector<Failure> failures;
+  std::vector<std::string> distortions;               // what the runner itself delayed or lost
+  std::vector<StepTiming> steps;                      // the scenario's steps as the runner did them
+  std::optional<double> wakeup_late_max_ms;           // the runner's own wake-ups over the window
   std::vector<ArpPacket> arp;                         // from the capture
   std::vector<std::string> kernel_timeline;           // raw tracepoint events, "t_ns event"
   nlohmann::json timeline = nlohmann::json::array();  // merged, relative to the fault (docs/results.md)

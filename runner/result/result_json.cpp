@@ -63,6 +63,21 @@ std::string timestamp() {
 }
 }  // namespace
 
+namespace {
+// How the runner carried the scenario out: each step's due time after the fault,
+// how late it started and how long it took, and its own wake-up lateness.
+nlohmann::json runner_json(const CaseResult& r) {
+  nlohmann::json steps = nlohmann::json::array();
+  for (const StepTiming& s : r.steps)
+    steps.push_back({{"what", s.what},
+                     {"due_after_ms", double(s.due_ns - r.fault_t_ns) / 1e6},
+                     {"late_ms", s.late_ms()},
+                     {"took_ms", s.took_ms()}});
+  return {{"steps", steps},
+          {"wakeup_late_max_ms", r.wakeup_late_max_ms ? nlohmann::json(*r.wakeup_late_max_ms) : nlohmann::json(nullptr)}};
+}
+}  // namespace
+
 nlohmann::json to_json(const CaseResult& r) {
   nlohmann::json sides = nlohmann::json::object();
   for (const auto& [role, s] : r.sides) sides[role_name(role)] = side_json(s, r.fault_t_ns);
@@ -100,7 +115,9 @@ nlohmann::json to_json(const CaseResult& r) {
           {"kernel_events_lost", r.kernel_events_lost},
           {"pcap", r.pcap ? nlohmann::json(*r.pcap) : nlohmann::json(nullptr)},
           {"pcap_note", r.pcap_note},
-          {"failures", failures}};
+          {"failures", failures},
+          {"distortions", r.distortions},
+          {"runner", runner_json(r)}};
 }
 
 std::string result_basename(const std::string& case_name) {

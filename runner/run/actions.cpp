@@ -64,9 +64,11 @@ constexpr std::array<OpRow, 5> kOpTable = {{{Op::Send, "send", do_send},
 const OpRow& row(Op op) { return *std::find_if(kOpTable.begin(), kOpTable.end(), [&](const OpRow& r) { return r.op == op; }); }
 std::string op_name(Op op) { return row(op).name; }
 
-void sleep_until_ns(int64_t t_ns) {
+// Returns when it woke: the step's start.
+int64_t sleep_until_ns(int64_t t_ns) {
   int64_t wait_ns = t_ns - monotonic_ns();
   if (wait_ns > 0) std::this_thread::sleep_for(std::chrono::nanoseconds(wait_ns));  // scenario timing, not a wait
+  return monotonic_ns();
 }
 }  // namespace
 
@@ -82,15 +84,22 @@ std::vector<Step> after_fault_steps(const CaseSpec& spec) {
   return steps;
 }
 
-void perform(World& w, RunClock& clock, const Step& step) {
+StepTiming perform(World& w, RunClock& clock, const Step& step) {
+  StepTiming t;
   if (!step.action) {
-    sleep_until_ns(clock.fault_t + step.recovery_at_ms * 1000000);
+    t.what = "recovery";
+    t.due_ns = clock.fault_t + step.recovery_at_ms * 1000000;
+    t.started_ns = sleep_until_ns(t.due_ns);
     clock.recovered_t = w.spec.fault->recover(w, w.spec.fault.target);
-    return;
+  } else {
+    const Action& a = *step.action;
+    t.what = std::string(role_name(a.role)) + " " + op_name(a.op);
+    t.due_ns = trigger_time(w, clock, a) + a.delay_ms * 1000000;
+    t.started_ns = sleep_until_ns(t.due_ns);
+    row(a.op).perform(w.endpoint(a.role), a);
   }
-  const Action& a = *step.action;
-  sleep_until_ns(trigger_time(w, clock, a) + a.delay_ms * 1000000);
-  row(a.op).perform(w.endpoint(a.role), a);
+  t.done_ns = monotonic_ns();
+  return t;
 }
 
 }  // namespace crashlab::runner

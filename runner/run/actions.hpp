@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "runner/case/case_spec.hpp"
+#include "runner/run/measurement.hpp"
 #include "runner/run/world.hpp"
 
 namespace crashlab::runner {
@@ -23,7 +24,8 @@ struct Step {
 };
 std::vector<Step> after_fault_steps(const CaseSpec& spec);
 
-// Waits for the step's trigger and its delay (bounded by the clock's deadline), then does it.
-void perform(World& w, RunClock& clock, const Step& step);
+// Waits for the step's trigger and its delay (bounded by the clock's deadline), then
+// does it; returns when it was due, started and done.
+StepTiming perform(World& w, RunClock& clock, const Step& step);
 
 }  // namespace crashlab::runner

@@ -62,6 +62,11 @@ nlohmann::json environment_facts() {
   return facts;
 }
 
+std::optional<int> machine_hz() {
+  const nlohmann::json hz = environment_facts().value("hz", nlohmann::json());
+  return hz.is_number_integer() ? std::optional<int>(hz.get<int>()) : std::nullopt;
+}
+
 nlohmann::json collect_facts() {
   utsname u{};
   ::uname(&u);

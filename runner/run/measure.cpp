@@ -4,6 +4,7 @@
 
 #include "netns/client/bring_up.hpp"
 #include "netns/clock.hpp"
+#include "netns/observe/wakeup_lateness.hpp"
 #include "runner/case/roles.hpp"
 #include "runner/run/actions.hpp"
 #include "runner/run/capture.hpp"
@@ -71,13 +72,14 @@ RunStage measure(const CaseSpec& spec, const std::filesystem::path& capture_file
     w.topo = std::make_unique<Topology>(topology_options(spec));
   }
   m.machine = environment_facts();
-  if (m.machine.value("hz", Json()).is_number_integer()) m.hz = m.machine["hz"].get<int>();
+  m.hz = machine_hz();
   read_sysctls(w, m);
   start_capture(w, capture_file, out.capture);
   w.obs = std::make_unique<Observation>(w.port);
   for (Role r : kRoles) w.watch_host(r);
   start_endpoints(w);
 
+  const auto lateness = WakeupLateness::process().watch();
   RunClock clock;
   std::optional<AtFault> at_fault;
   {
@@ -85,7 +87,7 @@ RunStage measure(const CaseSpec& spec, const std::filesystem::path& capture_file
     if (!spec.connect_after_fault) connect(w);
     clock.connected_t = monotonic_ns();
     clock.deadline = Clock::now() + scaled(milliseconds(spec.window_ms)) + milliseconds(spec.fault.after_ms);
-    for (const Action& a : spec.before_fault) perform(w, clock, Step{&a, 0});
+    for (const Action& a : spec.before_fault) m.steps.push_back(perform(w, clock, Step{&a, 0}));
     if (spec.fault.after_ms > 0) std::this_thread::sleep_for(milliseconds(spec.fault.after_ms));  // scenario timing
     if (!spec.connect_after_fault) wait_observed_established(w);
     set_neighbours_for_fault(w, m);
@@ -93,6 +95,7 @@ RunStage measure(const CaseSpec& spec, const std::filesystem::path& capture_file
     clock.deadline = Clock::now() + scaled(milliseconds(spec.window_ms));
     clock.fault_t = monotonic_ns();
     spec.fault->inject(w, spec.fault.target);
+    m.steps.push_back({"fault", clock.fault_t, clock.fault_t, monotonic_ns()});
   }
   m.fault_t_ns = clock.fault_t;
   m.wall_minus_monotonic_ns = realtime_minus_monotonic_ns();
@@ -100,9 +103,10 @@ RunStage measure(const CaseSpec& spec, const std::filesystem::path& capture_file
     m.connect_t_ns = clock.connected_t = monotonic_ns();
     connect_after_fault(w);
   }
-  for (const Step& s : after_fault_steps(spec)) perform(w, clock, s);
+  for (const Step& s : after_fault_steps(spec)) m.steps.push_back(perform(w, clock, s));
   m.recovered_t_ns = clock.recovered_t;
   wait_world_until(w, [&] { return settled(w, m.fault_t_ns); }, clock.deadline);  // unsettled: the judge says what
+  m.wakeup_late_max_ns = WakeupLateness::process().max_late_ns(m.fault_t_ns, monotonic_ns());
   collect(w, *at_fault, m);
   collect_neighbour_events(w, m);
   finish_capture(w, out.capture);

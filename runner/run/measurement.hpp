@@ -65,6 +65,17 @@ struct ObserverInfo {
   uint64_t lost = 0;   // kernel events dropped
 };
 
+// One step of the scenario the runner carried out after the connection came up:
+// the fault's injection, its recovery, each action. When it was due, when the
+// runner got to it and when it returned (CLOCK_MONOTONIC), so a run the runner
+// itself delayed can say so (runner/judge/distortion.hpp).
+struct StepTiming {
+  std::string what;  // "fault", "recovery", "client send", ...
+  int64_t due_ns = 0, started_ns = 0, done_ns = 0;
+  double late_ms() const { return double(started_ns - due_ns) / 1e6; }
+  double took_ms() const { return double(done_ns - started_ns) / 1e6; }
+};
+
 struct Measurement {
   int64_t fault_t_ns = 0;                 // CLOCK_MONOTONIC of the injection
   int64_t wall_minus_monotonic_ns = 0;    // CLOCK_REALTIME - CLOCK_MONOTONIC at the fault (captures are wall-clock)
@@ -76,6 +87,8 @@ struct Measurement {
   ObserverInfo observer;
   nlohmann::json machine;  // environment_facts()
   std::optional<int> hz;   // the kernel's tick rate, when it could be probed
+  std::vector<StepTiming> steps;            // in the order the runner did them
+  std::optional<int64_t> wakeup_late_max_ns;  // the runner's own timer wake-ups over the window (WakeupLateness)
 
   double ms_after_fault(int64_t t_ns) const { return double(t_ns - fault_t_ns) / 1e6; }
 };

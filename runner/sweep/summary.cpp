@@ -29,8 +29,7 @@ std::string csv_field(const std::string& s) {
 
 RepeatOutcome repeat_outcome(const nlohmann::json& result, Role watched) {
   RepeatOutcome r;
-  const std::string verdict = result.value("verdict", "error");
-  r.verdict = verdict == "pass" ? Verdict::Pass : verdict == "fail" ? Verdict::Fail : Verdict::Error;
+  r.verdict = verdict_named(result.value("verdict", "error")).value_or(Verdict::Error);
   const nlohmann::json side = result.value("sides", nlohmann::json::object()).value(role_name(watched), nlohmann::json::object());
   if (side.value("detected_after_ms", nlohmann::json()).is_number()) r.detected_ms = side["detected_after_ms"].get<double>();
   if (side.value("error", nlohmann::json()).is_string()) r.error = side["error"].get<std::string>();
@@ -45,8 +44,9 @@ PointSummary summarize(const Point& point, const std::vector<RepeatOutcome>& run
   std::vector<double> detected;
   for (const RepeatOutcome& r : runs) {
     s.passed += r.verdict == Verdict::Pass;
+    s.distorted += r.verdict == Verdict::Distorted;
     s.outcomes[r.error]++;
-    if (r.detected_ms) detected.push_back(*r.detected_ms);
+    if (r.detected_ms && r.verdict != Verdict::Distorted) detected.push_back(*r.detected_ms);
   }
   s.detection = spread(detected);
   if (s.detection && model.predicted_ms) {
@@ -79,6 +79,7 @@ nlohmann::json summary_json(const std::string& case_name, Role watched, const st
                     {"values", values},
                     {"n", p.n},
                     {"passed", p.passed},
+                    {"distorted", p.distorted},
                     {"outcomes", p.outcomes},
                     {"detection", d},
                     {"model",
@@ -126,11 +127,13 @@ std::string summary_table(const std::vector<PointSummary>& points) {
     const auto& d = p.detection;
     const auto ms = [](std::optional<double> v) { return v ? ms_text(*v) : std::string("-"); };
     std::string diff = p.diff_pct ? number(p.diff_ms) + " ms (" + number(p.diff_pct) + "%)" : "-";
-    std::snprintf(b, sizeof b, "%-28s %3zu %-16s %10s %10s %10s %10s %16s %4zu/%zu\n", p.point.name().c_str(), p.n,
+    std::string passed = std::to_string(p.passed) + "/" + std::to_string(p.n);
+    if (p.distorted) passed += " (" + std::to_string(p.distorted) + " distorted)";
+    std::snprintf(b, sizeof b, "%-28s %3zu %-16s %10s %10s %10s %10s %16s %6s\n", p.point.name().c_str(), p.n,
                   outcomes.c_str(), ms(d ? std::optional(d->min) : std::nullopt).c_str(),
                   ms(d ? std::optional(d->median) : std::nullopt).c_str(),
                   ms(d ? std::optional(d->max) : std::nullopt).c_str(), ms(p.model.predicted_ms).c_str(), diff.c_str(),
-                  p.passed, p.n);
+                  passed.c_str());
     out += b;
   }
   return out;

@@ -31,6 +31,7 @@ struct PointModel {
 struct PointSummary {
   Point point;
   size_t n = 0, passed = 0;
+  size_t distorted = 0;                 // repeats the runner's own lateness distorted: left out of the spread
   std::map<std::string, int> outcomes;  // error name -> repeats
   std::optional<Spread> detection;
   PointModel model;

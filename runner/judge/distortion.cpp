@@ -1,0 +1,54 @@
+#include "runner/judge/distortion.hpp"
+
+#include <algorithm>
+
+#include "netns/wait.hpp"
+#include "runner/case/roles.hpp"
+#include "runner/ms_text.hpp"
+
+namespace crashlab::runner {
+
+DistortionLimits distortion_limits(std::optional<int> hz) {
+  const double tick_ms = hz && *hz > 0 ? 1000.0 / *hz : 10.0;
+  const double scale = time_scale();
+  DistortionLimits l;
+  // A timer the kernel runs a tick late is still inside the model's window (judge.hpp);
+  // one the machine runs later than that may fall outside it.
+  l.wakeup_late_ms = tick_ms * scale;
+  // A step starts well under a millisecond late and a host crash takes 15-30 ms to
+  // inject, with six cases at once on a busy machine (docs/results.md, "Distorted
+  // runs"): these limits leave room for that and stay far below the shortest kernel
+  // timer a case meets (the 200 ms RTO).
+  l.step_late_ms = std::max(20.0, 5 * tick_ms) * scale;
+  l.fault_took_ms = std::max(50.0, 10 * tick_ms) * scale;
+  return l;
+}
+
+std::vector<std::string> distortions(const Measurement& m, const DistortionLimits& limits) {
+  std::vector<std::string> out;
+  auto fault = std::find_if(m.steps.begin(), m.steps.end(), [](const StepTiming& s) { return s.what == "fault"; });
+  if (fault != m.steps.end()) {
+    if (fault->took_ms() > limits.fault_took_ms)
+      out.push_back("the fault took " + ms_text(fault->took_ms()) + " to inject (limit " + ms_text(limits.fault_took_ms) + ")");
+    // Steps run one after another on one thread: one due while the step before it
+    // still ran is late from that step's end, which that step's own limit covers.
+    for (auto s = fault + 1; s != m.steps.end(); ++s) {
+      const double late_ms = double(s->started_ns - std::max(s->due_ns, (s - 1)->done_ns)) / 1e6;
+      if (late_ms > limits.step_late_ms)
+        out.push_back("the " + s->what + " due at " + ms_text(m.ms_after_fault(s->due_ns)) + " started " +
+                      ms_text(late_ms) + " late (limit " + ms_text(limits.step_late_ms) + ")");
+    }
+  }
+  if (m.wakeup_late_max_ns && double(*m.wakeup_late_max_ns) / 1e6 > limits.wakeup_late_ms)
+    out.push_back("the runner's own timer wake-ups ran up to " + ms_text(double(*m.wakeup_late_max_ns) / 1e6) +
+                  " late during the window (limit " + ms_text(limits.wakeup_late_ms) +
+                  ", one tick): a machine that loaded can run the kernel's timers late as well");
+  if (m.observer.lost > 0)
+    out.push_back("the observer (" + m.observer.name + ") lost " + std::to_string(m.observer.lost) + " kernel events");
+  for (const auto& [role, side] : m.sides)
+    if (side.neighbour_events_lost)
+      out.push_back(std::string("the ") + role_name(role) + "'s neighbour monitor lost events");
+  return out;
+}
+
+}  // namespace crashlab::runner

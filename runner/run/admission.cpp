@@ -1,0 +1,60 @@
+#include "runner/run/admission.hpp"
+
+#include "netns/clock.hpp"
+
+namespace crashlab::runner {
+
+Admission::Admission(double late_limit_ms, WakeupLateness& lateness)
+    : lateness_(lateness), watch_(lateness.watch()), limit_ns_(int64_t(late_limit_ms * 1e6)) {}
+
+bool Admission::keeps_up(int64_t now_ns) const {
+  if (now_ns - last_start_ns_ < std::chrono::nanoseconds(kSpacing).count()) return false;
+  // The last 300 ms, in which the previous start's setup shows: one quiet bucket right
+  // after a busy one is not yet calm.
+  const auto late = lateness_.max_late_ns(now_ns - 300'000'000, now_ns);
+  return late && *late <= limit_ns_;
+}
+
+std::optional<Admission::Running> Admission::admit(const std::function<bool()>& stop) {
+  std::unique_lock lk(mu_);
+  const int64_t asked = monotonic_ns();
+  bool waited = false;
+  for (;;) {
+    if (stop()) return std::nullopt;
+    const int64_t now = monotonic_ns();
+    if (running_ == 0 || keeps_up(now)) break;
+    waited = true;
+    cv_.wait_for(lk, std::chrono::milliseconds(50));  // the wake-ups are sampled, not signalled
+  }
+  const int64_t now = monotonic_ns();
+  if (waited) {
+    ++held_back_;
+    held_back_ms_ += double(now - asked) / 1e6;
+  }
+  ++running_;
+  last_start_ns_ = now;
+  return Running(this);
+}
+
+void Admission::finished() {
+  {
+    std::lock_guard lk(mu_);
+    --running_;
+  }
+  cv_.notify_all();
+}
+
+int Admission::running() const {
+  std::lock_guard lk(mu_);
+  return running_;
+}
+int Admission::held_back() const {
+  std::lock_guard lk(mu_);
+  return held_back_;
+}
+double Admission::held_back_ms() const {
+  std::lock_guard lk(mu_);
+  return held_back_ms_;
+}
+
+}  // namespace crashlab::runner

@@ -1,0 +1,61 @@
+#pragma once
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <utility>
+
+#include "netns/observe/wakeup_lateness.hpp"
+
+namespace crashlab::runner {
+
+// Which of many waiting cases may start now. A case starts when no other case runs,
+// or when the runner's own wake-ups have been on time for the last 300 ms and the
+// last case started at least kSpacing ago: a machine that cannot keep up then runs fewer cases at
+// once, queued, rather than distorting all of them (#15). Starts are spaced so that
+// a new case's setup shows in the wake-ups before the next is let in.
+class Admission {
+ public:
+  static constexpr auto kSpacing = std::chrono::milliseconds(150);
+
+  explicit Admission(double late_limit_ms, WakeupLateness& lateness = WakeupLateness::process());
+
+  // Held while the case runs.
+  class Running {
+   public:
+    explicit Running(Admission* a) : a_(a) {}
+    Running(Running&& o) noexcept : a_(std::exchange(o.a_, nullptr)) {}
+    Running& operator=(Running&&) = delete;
+    ~Running() {
+      if (a_) a_->finished();
+    }
+
+   private:
+    Admission* a_;
+  };
+
+  // Blocks until the case may start, or until stop() (checked every 50 ms) says to
+  // give up; bounded by the running cases' own ends. nullopt: stopped.
+  std::optional<Running> admit(const std::function<bool()>& stop);
+
+  int running() const;
+  // How many starts had to wait for the machine, and for how long in all.
+  int held_back() const;
+  double held_back_ms() const;
+
+ private:
+  void finished();
+  bool keeps_up(int64_t now_ns) const;
+
+  WakeupLateness& lateness_;
+  WakeupLateness::Watch watch_;
+  const int64_t limit_ns_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  int running_ = 0, held_back_ = 0;
+  double held_back_ms_ = 0;
+  int64_t last_start_ns_ = 0;
+};
+
+}  // namespace crashlab::runner
