@@ -1,14 +1,13 @@
 #include "netns/observe/wakeup_lateness.hpp"
 
-#include <poll.h>
-#include <sys/timerfd.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 
 #include "netns/clock.hpp"
-#include "netns/unique_fd.hpp"
 
 namespace crashlab {
 
@@ -16,7 +15,6 @@ namespace {
 // An hour of buckets: longer than any case's window.
 constexpr int64_t kKeepBuckets = 36'000;
 
-timespec to_timespec(int64_t ns) { return {time_t(ns / 1'000'000'000), long(ns % 1'000'000'000)}; }
 }  // namespace
 
 WakeupLateness& WakeupLateness::process() {
@@ -30,20 +28,30 @@ WakeupLateness::Watch WakeupLateness::watch() {
   std::lock_guard lock(life_mu_);
   if (watchers_++ == 0) {
     if (thread_.joinable()) thread_.join();  // a previous sampler that was told to stop
-    stop_.take();
-    thread_ = std::thread([this] { run(); });
+    int pair[2];
+    if (::socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, pair) == 0) {
+      wait_.reset(pair[0]);
+      stop_.reset(pair[1]);
+      thread_ = std::thread([this, fd = wait_.get()] { run(fd); });
+    }  // else no samples: max_late_ns() answers nullopt and nothing is claimed
   }
   return Watch(*this);
 }
 
 void WakeupLateness::release() {
   std::lock_guard lock(life_mu_);
-  if (--watchers_ == 0) stop_.signal();  // joined by the next watch() or the destructor
+  if (--watchers_ == 0 && stop_) {
+    const char byte = 0;
+    (void)!::send(stop_.get(), &byte, 1, MSG_DONTWAIT);  // joined by the next watch() or the destructor
+  }
 }
 
 void WakeupLateness::stop() {
-  stop_.signal();
   std::lock_guard lock(life_mu_);
+  if (stop_) {
+    const char byte = 0;
+    (void)!::send(stop_.get(), &byte, 1, MSG_DONTWAIT);
+  }
   if (thread_.joinable()) thread_.join();
 }
 
@@ -63,24 +71,16 @@ std::optional<int64_t> WakeupLateness::max_late_ns(int64_t from_ns, int64_t to_n
   return worst;
 }
 
-void WakeupLateness::run() {
-  UniqueFd timer(::timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC));
-  if (!timer) return;  // no samples: max_late_ns() answers nullopt and nothing is claimed
-  int64_t due = monotonic_ns() + kPeriodNs;
-  const itimerspec spec{to_timespec(kPeriodNs), to_timespec(due)};
-  if (::timerfd_settime(timer.get(), TFD_TIMER_ABSTIME, &spec, nullptr) != 0) return;
-  pollfd fds[2] = {{timer.get(), POLLIN, 0}, {stop_.fd(), POLLIN, 0}};
-  for (;;) {
-    if (::poll(fds, 2, -1) < 0) {
-      if (errno == EINTR) continue;
-      return;
-    }
-    if (fds[1].revents) return;
-    uint64_t expiries = 0;
-    if (::read(timer.get(), &expiries, sizeof expiries) != sizeof expiries || expiries == 0) continue;
-    // Expiries missed while this thread waited to run were all late; the first of them the most.
-    record(due, monotonic_ns() - due);
-    due += int64_t(expiries) * kPeriodNs;
+void WakeupLateness::run(int fd) {
+  const timeval timeout{0, suseconds_t(kPeriodNs / 1000)};
+  if (::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout) != 0) return;
+  for (char byte;;) {
+    const int64_t due = monotonic_ns() + kPeriodNs;
+    const ssize_t n = ::recv(fd, &byte, 1, 0);
+    if (n >= 0) return;  // told to stop
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK) return;
+    record(due, std::max<int64_t>(0, monotonic_ns() - due));
   }
 }
 

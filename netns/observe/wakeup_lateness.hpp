@@ -6,19 +6,21 @@
 #include <thread>
 #include <utility>
 
-#include "netns/event_fd.hpp"
+#include "netns/unique_fd.hpp"
 
 namespace crashlab {
 
-// How late this process's own timer wake-ups run. A thread on a periodic
-// CLOCK_MONOTONIC timerfd records, for every expiry, how long after it was due it
-// ran. A machine too loaded to wake this thread on time also runs the kernel's
-// timer softirq late (it falls to ksoftirqd, an ordinary thread), so a case that
-// missed a timing window while these wake-ups were late says the runner's load
-// distorted it, not the kernel or the model (issue #15).
+// How late kernel timers and this process's wake-ups run. A thread waits in recv()
+// on a unix socket that never receives, with SO_RCVTIMEO of kPeriodNs: that wait
+// ends through a timer_list timer run by the timer softirq (schedule_timeout()), the
+// same path as TCP's retransmission timer, then wakes the thread. It records how
+// long after the timeout each wait ended. A case that missed a timing window while
+// these ran late was distorted by the machine's load, not by the kernel's rules or
+// the model (issue #15).
 class WakeupLateness {
  public:
-  static constexpr int64_t kPeriodNs = 5'000'000;
+  // A whole number of ticks at HZ 100, 250, 300 and 1000: the timeout is exact.
+  static constexpr int64_t kPeriodNs = 20'000'000;
   static constexpr int64_t kBucketNs = 100'000'000;  // kept per 100 ms: the largest lateness in it
 
   static WakeupLateness& process();
@@ -49,13 +51,13 @@ class WakeupLateness {
 
  private:
   void release();
-  void run();
+  void run(int fd);
   void stop();
 
   std::mutex life_mu_;  // watchers_ and thread_; never held by the sampling thread
   int watchers_ = 0;
   std::thread thread_;
-  EventFd stop_;
+  UniqueFd stop_, wait_;  // a datagram on stop_ ends the wait on wait_
   mutable std::mutex mu_;  // buckets_
   std::map<int64_t, int64_t> buckets_;  // due_ns / kBucketNs -> largest lateness in ns
 };

@@ -143,7 +143,7 @@ int RunSession::finish(bool was_interrupted) {
     char waited[32];
     std::snprintf(waited, sizeof waited, "%.1f s", admission_.held_back_ms() / 1000);
     text += wrap(std::to_string(held) + (held == 1 ? " case" : " cases") + " waited " + waited +
-                     " in all for the machine to keep up (the runner's wake-ups were more than a tick late)",
+                     " in all for the machine to keep up (kernel timers were running more than a tick late)",
                  style_.width, 4);
   }
   text += wrap("results: " + folder_ + "/", style_.width, 4);

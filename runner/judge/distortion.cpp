@@ -40,9 +40,9 @@ std::vector<std::string> distortions(const Measurement& m, const DistortionLimit
     }
   }
   if (m.wakeup_late_max_ns && double(*m.wakeup_late_max_ns) / 1e6 > limits.wakeup_late_ms)
-    out.push_back("the runner's own timer wake-ups ran up to " + ms_text(double(*m.wakeup_late_max_ns) / 1e6) +
-                  " late during the window (limit " + ms_text(limits.wakeup_late_ms) +
-                  ", one tick): a machine that loaded can run the kernel's timers late as well");
+    out.push_back("kernel timers ran up to " + ms_text(double(*m.wakeup_late_max_ns) / 1e6) +
+                  " late during the window (the runner's 20 ms probe; limit " + ms_text(limits.wakeup_late_ms) +
+                  ", one tick): the machine was too loaded to keep TCP's timers on time");
   if (m.observer.lost > 0)
     out.push_back("the observer (" + m.observer.name + ") lost " + std::to_string(m.observer.lost) + " kernel events");
   for (const auto& [role, side] : m.sides)
