@@ -29,18 +29,18 @@ bool not_modelled(const SidePrediction& p) { return p.reason.rfind("not modelled
 TEST(NeighbourHorizon, AReachableEntryLastsHalfItsBaseThenDelayThenUnicastProbes) {
   auto h = neighbour_horizon(data_into_silence(3, NudState::Reachable), 30);
   ASSERT_TRUE(h);
-  EXPECT_DOUBLE_EQ(h->fails_from_ms, -0.2 + 15000 + 5000 + 3000);
+  EXPECT_DOUBLE_EQ(h->fails_from_ms, -0.2 + 15000 + 5000 + 3 * (1000 + 4));  // each probe a jiffy late
   PredictionInput in = data_into_silence(3, NudState::Reachable);
   in.neighbour.base_reachable_ms = 4000;
   in.neighbour.delay_first_probe_ms = 2000;
   in.neighbour.ucast_probes = 2;
   in.arp_retrans_ms = 500;
-  EXPECT_DOUBLE_EQ(neighbour_horizon(in, 30)->fails_from_ms, -0.2 + 2000 + 2000 + 1000);
+  EXPECT_DOUBLE_EQ(neighbour_horizon(in, 30)->fails_from_ms, -0.2 + 2000 + 2000 + 2 * (500 + 4));
 }
 
 TEST(NeighbourHorizon, StaleCountsFromTheFirstPacketAndUnresolvedFailsAtOnce) {
-  EXPECT_DOUBLE_EQ(neighbour_horizon(data_into_silence(3, NudState::Stale), 30)->fails_from_ms, 30 + 5000 + 3000);
-  EXPECT_DOUBLE_EQ(neighbour_horizon(data_into_silence(3, NudState::Delay), 30)->fails_from_ms, -0.2 + 3000);
+  EXPECT_DOUBLE_EQ(neighbour_horizon(data_into_silence(3, NudState::Stale), 30)->fails_from_ms, 30 + 5000 + 3 * (1000 + 4));
+  EXPECT_DOUBLE_EQ(neighbour_horizon(data_into_silence(3, NudState::Delay), 30)->fails_from_ms, -0.2 + 3 * (1000 + 4));
   EXPECT_DOUBLE_EQ(neighbour_horizon(data_into_silence(3, std::nullopt), 30)->fails_from_ms, 30);
   EXPECT_DOUBLE_EQ(neighbour_horizon(data_into_silence(3, NudState::Failed), 30)->fails_from_ms, 30);
   EXPECT_FALSE(neighbour_horizon(data_into_silence(3, NudState::Permanent), 30));
