@@ -411,3 +411,12 @@ TEST(ReportPage, ResultRecordsItsSetAndAnUnknownVerdictIsRefused) {
     EXPECT_NE(std::string(e.what()).find("sample.json: verdict"), std::string::npos) << e.what();
   }
 }
+
+// Result names sort in time order: the fraction of a second has a fixed width.
+TEST(ResultName, CarriesAFixedWidthUtcTimestamp) {
+  const std::regex shape(R"(host-crash-send-\d{8}T\d{6}\.\d{6}Z)");
+  for (int i = 0; i < 200; ++i) {
+    const std::string name = result_basename("host-crash/send");
+    ASSERT_TRUE(std::regex_match(name, shape)) << name;
+  }
+}

@@ -117,6 +117,8 @@ TEST_F(SweepShards, ThreeShardsMergedGiveTheWholeSweepsSummary) {
     running.push_back(start("shard" + std::to_string(k), args, tmp));
   }
   for (Command& c : running) EXPECT_TRUE(finished_with(c, 0));
+  // --no-progress: no progress line at all, not one per finished run.
+  EXPECT_EQ(slurp(running[0].log).find("runs, "), std::string::npos) << slurp(running[0].log);
   Command merge = start("merge",
                         {"sweep", "--merge", (tmp / "shard1").string(), (tmp / "shard2").string(),
                          (tmp / "shard3").string(), "--out", (tmp / "merged").string()},

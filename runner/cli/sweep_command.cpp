@@ -99,8 +99,10 @@ int sweep_command(const Options& o) {
     return code(ExitCode::AllPassed);
   }
   watch_interrupts();
-  SweepRuns runs(share.points, share.runs, watched_side(specs[0]), o.sweep_out, jobs,
-                 !o.quiet && !o.no_progress && can_redraw(STDERR_FILENO), o.window_ms);
+  const SweepProgress progress = o.quiet || o.no_progress    ? SweepProgress::None
+                                 : can_redraw(STDERR_FILENO) ? SweepProgress::Redraw
+                                                             : SweepProgress::Lines;
+  SweepRuns runs(share.points, share.runs, watched_side(specs[0]), o.sweep_out, jobs, progress, o.window_ms);
   const std::vector<std::vector<RepeatOutcome>> outcomes = runs.execute();
   if (interrupted()) return code(ExitCode::Interrupted);
   if (o.shard) std::cout << "shard " << shard_text(shard) << " of the sweep: its own runs only; merge with --merge\n";

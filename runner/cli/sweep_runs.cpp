@@ -22,8 +22,8 @@ constexpr auto kInterruptCheck = std::chrono::milliseconds(100);
 }  // namespace
 
 SweepRuns::SweepRuns(const std::vector<sweep::PlannedPoint>& points, std::vector<size_t> runs, Role watched,
-                     std::string dir, size_t jobs, bool redraw, std::optional<int64_t> window_ms)
-    : points_(points), watched_(watched), dir_(std::move(dir)), runs_(std::move(runs)), jobs_(jobs), redraw_(redraw),
+                     std::string dir, size_t jobs, SweepProgress progress, std::optional<int64_t> window_ms)
+    : points_(points), watched_(watched), dir_(std::move(dir)), runs_(std::move(runs)), jobs_(jobs), progress_(progress),
       window_ms_(window_ms), outcomes_(points.size()), admission_(distortion_limits(machine_hz()).wakeup_late_ms) {
   for (size_t i = 0; i < points_.size(); ++i) {
     fs::create_directories(point_dir(i));
@@ -52,7 +52,7 @@ std::vector<std::vector<sweep::RepeatOutcome>> SweepRuns::execute() {
   }
   lk.unlock();
   for (auto& t : pool) t.join();
-  if (redraw_ && !queue_.empty()) std::cerr << "\n";
+  if (progress_ == SweepProgress::Redraw && !queue_.empty()) std::cerr << "\n";
   return outcomes_;
 }
 
@@ -87,6 +87,8 @@ void SweepRuns::worker() {
 }
 
 void SweepRuns::progress_line() {
+  if (progress_ == SweepProgress::None) return;
+  const bool redraw = progress_ == SweepProgress::Redraw;
   size_t points_done = 0;
   for (size_t i = 0; i < outcomes_.size(); ++i) points_done += outcomes_[i].size() >= runs_[i];
   // What is left, as the model sees it: runs not started, and the rest of the running ones.
@@ -101,7 +103,7 @@ void SweepRuns::progress_line() {
   char b[160];
   std::snprintf(b, sizeof b, "sweep: %zu/%zu points done, %zu/%zu runs, %zu failed, ETA %.0f s", points_done, points_.size(),
                 finished_, queue_.size(), failed_, expected_wall_ms(left, jobs_) / 1000);
-  std::cerr << (redraw_ ? "\r\033[K" : "") << b << (redraw_ ? "" : "\n") << std::flush;
+  std::cerr << (redraw ? "\r\033[K" : "") << b << (redraw ? "" : "\n") << std::flush;
 }
 
 }  // namespace crashlab::runner::cli

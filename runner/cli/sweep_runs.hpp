@@ -15,12 +15,16 @@
 
 namespace crashlab::runner::cli {
 
+// How the progress line shows: not at all (--quiet, --no-progress), one line per
+// finished run (a log), or redrawn in place (a terminal).
+enum class SweepProgress { None, Lines, Redraw };
+
 class SweepRuns {
  public:
   // runs[i]: how many runs point i gets (its repeats, or a shard's share of them).
   // window_ms: --window, as `run` passes it to run_case.
   SweepRuns(const std::vector<sweep::PlannedPoint>& points, std::vector<size_t> runs, Role watched, std::string dir,
-            size_t jobs, bool redraw, std::optional<int64_t> window_ms);
+            size_t jobs, SweepProgress progress, std::optional<int64_t> window_ms);
   // Per point, its runs' outcomes (reused ones first). On SIGINT it reports
   // and ends the process with 130; finished results stay for a resumed sweep.
   std::vector<std::vector<sweep::RepeatOutcome>> execute();
@@ -35,7 +39,7 @@ class SweepRuns {
   std::string dir_;
   std::vector<size_t> runs_;
   size_t jobs_;
-  bool redraw_;
+  SweepProgress progress_;
   std::optional<int64_t> window_ms_;
   std::mutex mu_;
   std::condition_variable cv_;

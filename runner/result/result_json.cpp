@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -56,10 +57,13 @@ nlohmann::json side_json(const SideResult& s, int64_t fault_t) {
 std::string timestamp() {
   auto now = std::chrono::system_clock::now();
   std::time_t t = std::chrono::system_clock::to_time_t(now);
-  auto us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1000000;
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%S", std::gmtime(&t));
-  return std::string(buf) + "." + std::to_string(us) + "Z";
+  const long long us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1000000;
+  std::tm utc{};
+  ::gmtime_r(&t, &utc);  // cases finish on several threads at once
+  char buf[64], frac[16];
+  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%S", &utc);
+  std::snprintf(frac, sizeof frac, ".%06lldZ", us);  // fixed width: names sort in time order
+  return std::string(buf) + frac;
 }
 }  // namespace
 
