@@ -144,7 +144,8 @@ nlohmann::json verify_json(const std::vector<VerifyOutcome>& v, const std::strin
     nlohmann::json failures = nlohmann::json::array();
     for (const Failure& f : o.result.failures) failures.push_back(f.text());
     if (!o.result.error.empty()) failures.push_back(o.result.error);
-    for (const std::string& d : o.result.distortions) failures.push_back("distorted: " + d);
+    if (o.result.verdict == Verdict::Distorted)
+      for (const std::string& d : o.result.distortions) failures.push_back("distorted: " + d);
     const auto& srv = o.result.sides.count(Role::Server) ? o.result.sides.at(Role::Server) : SideResult{};
     runs.push_back({{"what", o.run.what},
                     {"case", o.run.spec.name},
