@@ -103,7 +103,8 @@ def main():
     names = [kernel_of(r, f) for r, f in zip(runs, folders)]
     cases = sorted(set().union(*runs))
     width = max(len(c) for c in cases) + 2
-    col = max(16, max(len(n) for n in names) + 1)
+    cells = [cell(r, role) for run in runs for r in run.values() for role in rows_of(r)]
+    col = max(len(x) for x in names + cells) + 2
     print("per kernel: verdict, then detection measured/predicted in ms after the fault; * the kernels differ")
     print(f"{'case':<{width}}{'side':<8}" + "".join(f"{n:<{col}}" for n in names).rstrip())
     notes = []
