@@ -16,6 +16,7 @@ help:
 	@echo "  test               build, then every test under ctest (unit, netns, root, cases); JUnit in $(BUILD)/"
 	@echo "  test-unprivileged  as root: the suite as nobody under unshare -Urn"
 	@echo "  bench              the benchmarks (docs/benchmarks.md)"
+	@echo "  kernel-matrix      every case on this kernel and Debian's 6.1 and 6.12 under qemu, side by side (docs/kernels.md)"
 	@echo "  cli-docs           regenerate docs/cli.md from the command line's definitions"
 	@echo "  fuzz               libFuzzer on case files and --set strings for FUZZ_SECONDS=$(FUZZ_SECONDS) (clang; $(FUZZ_BUILD)/)"
 	@echo "  clean              remove $(BUILD)/"
@@ -67,3 +68,11 @@ fuzz: deps
 
 clean:
 	rm -rf $(BUILD)
+
+# The catalogue on this kernel and on Debian's 6.1 and 6.12 under qemu, side by side
+# (docs/kernels.md). Not in .ci/run: it takes minutes. KERNELS="host 6.1 6.12".
+KERNELS ?= host 6.1 6.12
+.PHONY: kernel-matrix
+kernel-matrix: configure
+	@cmake --build $(BUILD) -j $(JOBS) --target crashlab crashlab-endpoint
+	scripts/kernel-matrix --build $(BUILD) --kernels "$(KERNELS)"
