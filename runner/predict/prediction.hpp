@@ -47,7 +47,7 @@ struct PredictionInput {
 };
 
 struct PredictedFiring {
-  std::string kind;  // retransmit, tail_loss_probe, keepalive_probe, syn_retransmit
+  std::string kind;  // retransmit, tail_loss_probe, keepalive_probe, syn_retransmit, syn_retransmit_held (fires, sends nothing)
   int n = 0;
   double at_ms = 0;        // after the fault
   double late_max_ms = 0;  // the timer wheel may put it this much later

@@ -17,7 +17,8 @@ std::string short_kind(const std::string& kind) {
   static const Names names = {
       {"retransmit", "RTO"}, {"tail_loss_probe", "TLP"}, {"keepalive_probe", "KA"},
       {"syn_retransmit", "SYN"}, {"reset_sent", "RST out"}, {"reset_received", "RST in"},
-      {"error_report", "err"}, {"app", "app"}, {"neighbour", "NUD"}, {"arp", "ARP"}};
+      {"error_report", "err"}, {"app", "app"}, {"neighbour", "NUD"}, {"arp", "ARP"},
+      {"retransmit_not_sent", "not sent"}, {"syn_retransmit_held", "SYN held"}};
   return lookup(names, kind, kind);
 }
 

@@ -39,7 +39,9 @@ void add_kernel_events(const Measurement& m, const Predictions& predicted, Role 
     if (!local_is(e, k) || !remote_is(e, k)) continue;
     using K = KernelEvent::Kind;
     const double t = m.ms_after_fault(e.t_ns);
-    if (e.kind == K::Retransmit && e.t_ns >= m.fault_t_ns) {
+    if (e.kind == K::Retransmit && e.t_ns >= m.fault_t_ns && e.error != 0) {
+      tl.push_back(entry(t, role, "retransmit_not_sent", errno_name(e.error) + ": the attempt failed, nothing sent", "tracepoint"));
+    } else if (e.kind == K::Retransmit && e.t_ns >= m.fault_t_ns) {
       std::string kind = e.state == tcp_state_from_name("SYN_SENT") ? "syn_retransmit" : "retransmit";
       Json j = entry(t, role, kind, "#" + std::to_string(n + 1), "tracepoint");
       if (int f = firing_of[n]; f >= 0) {

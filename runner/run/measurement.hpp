@@ -95,7 +95,10 @@ struct Measurement {
 
 // The first EOF or error after the fault.
 std::optional<AppRecord> detection(const SideMeasurement& side);
-// The kernel's retransmissions of a side's connection after the fault, in ms after it.
+// The kernel's retransmissions of a side's connection after the fault, in ms after
+// it: those it sent. Since about 6.17 the tracepoint also fires for an attempt that
+// failed (its `err`: -EBUSY while the previous copy still waits in the host, e.g. in
+// an unresolved neighbour's queue); older kernels fire only for sent ones.
 std::vector<double> retransmissions_ms(const Measurement& m, Role role);
 
 }  // namespace crashlab::runner
