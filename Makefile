@@ -4,6 +4,8 @@ JOBS ?= 2
 RESULTS ?= $(BUILD)/results
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
+# Ninja (scripts/packages.txt) for a new build folder; an existing one keeps its generator.
+GENERATOR ?= $(if $(shell command -v ninja),Ninja,Unix Makefiles)
 
 .PHONY: help deps configure build test test-unprivileged run bench cli-docs fuzz clean
 .DEFAULT_GOAL := help
@@ -27,7 +29,8 @@ deps:
 
 configure: deps
 	@mkdir -p $(BUILD)
-	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo > $(BUILD)/configure.log 2>&1 || { cat $(BUILD)/configure.log; exit 1; }
+	@cmake -S . -B $(BUILD) $(if $(wildcard $(BUILD)/CMakeCache.txt),,-G "$(GENERATOR)") -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  > $(BUILD)/configure.log 2>&1 || { cat $(BUILD)/configure.log; exit 1; }
 
 build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
