@@ -66,6 +66,7 @@ def parse_args():
     p.add_argument("--busy", type=int, default=int(env("SOAK_BUSY", "2")))
     p.add_argument("--repeat", type=int, default=int(env("SOAK_REPEAT", "10")))
     p.add_argument("--jobs", type=int, default=int(env("SOAK_JOBS", "1000")))
+    # per pass over the catalogue: the at-once run gets it --repeat times
     p.add_argument("--run-timeout", type=float, default=float(env("SOAK_RUN_TIMEOUT_S", "900")))
     p.add_argument("--fuzz-timeout", type=float, default=float(env("SOAK_FUZZ_TIMEOUT_S", "30")))
     p.add_argument("--seed", type=int, default=int(env("SOAK_SEED", str(int(time.time())))))
@@ -153,8 +154,9 @@ def descendants(root):
 
 
 def ours(tag, out_dir, exes):
-    """Processes of this soak's runs: the tag in their environment, our binaries, or
-    our out folder on their command line (tcpdump)."""
+    """Processes of this run: its tag in their environment, our binaries without any
+    soak tag (another soak run's are not this run's), or its out folder on their
+    command line (tcpdump)."""
     found = []
     me = os.getpid()
     for p in pids():
@@ -166,7 +168,9 @@ def ours(tag, out_dir, exes):
             exe = os.readlink(f"/proc/{p}/exe")
         except OSError:
             exe = ""
-        if tag.encode() in environ or exe in exes or (out_dir and out_dir.encode() in cmd):
+        tagged = b"CRASHLAB_SOAK_TAG=" in environ
+        if (f"CRASHLAB_SOAK_TAG={tag}\0".encode() in environ or (exe in exes and not tagged)
+                or (out_dir and (out_dir + "/").encode() in cmd)):
             comm = (read(f"/proc/{p}/comm") or "?").strip()
             state = (read(f"/proc/{p}/stat") or "? ? ?").rsplit(")", 1)[-1].split()[0]
             found.append(f"{p}:{comm}({state})")
@@ -386,14 +390,14 @@ def trial_kills(a, tmp, rng):
             ok, _, msg = wait_until(pred, what, remaining(), show)
             if not ok:
                 problems.append(msg)
+        took = time.monotonic() - t_kill  # the slab count below is another's too: not part of it
         if slab0 is not None:
             slab_seen.update((slab0, slab_objects()))
             ok, _, msg = wait_until(lambda: slab_objects() <= slab0, "net_namespace slab objects back to "
                                     f"{slab0}", remaining(), lambda: slab_objects())
             if not ok:
                 slab_moved += 1  # other workers' namespaces move it too: reported, not a leak by itself
-                log(f"  kill {i}: {msg}")
-        took = time.monotonic() - t_kill
+                log(f"  kill {i + 1}: {msg} (not counted: other processes' namespaces move it too)")
         if links() != links0:
             problems.append(f"links of the initial namespace changed: {sorted(set(links()) ^ set(links0))}")
         added = mounts() - mounts0
@@ -447,11 +451,12 @@ def tally(out, label):
     return counts, bad, lost, len(files)
 
 
-def run_and_tally(a, args, out, label):
+def run_and_tally(a, args, out, label, passes=1):
     t0 = time.monotonic()
+    limit = a.run_timeout * passes
     p = start_runner(a, args, f"soak-{os.getpid()}-{label}", out)
     try:
-        text, _ = p.communicate(timeout=a.run_timeout)
+        text, _ = p.communicate(timeout=limit)
     except subprocess.TimeoutExpired:
         p.send_signal(signal.SIGINT)
         try:
@@ -460,7 +465,10 @@ def run_and_tally(a, args, out, label):
             p.kill()
             text, _ = p.communicate()
         STARTED.remove(p)
-        return None, [f"{label}: hang: still running after {a.run_timeout:.0f} s"], 0, 0, time.monotonic() - t0
+        counts, bad, lost, n = tally(out, label)
+        bad.append(f"{label}: still running after {limit:.0f} s (SOAK_RUN_TIMEOUT_S={a.run_timeout:.0f} per pass), "
+                   f"stopped by SIGINT with {n} results: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+        return counts, bad, lost, n, time.monotonic() - t0
     STARTED.remove(p)
     counts, bad, lost, n = tally(out, label)
     if p.returncode not in (0, 1):
@@ -499,10 +507,10 @@ def trial_catalogue(a, tmp):
 
 def trial_at_once(a, tmp):
     counts, bad, lost, n, took = run_and_tally(a, [a.cases, "--repeat", str(a.repeat), "--jobs", str(a.jobs)], os.path.join(tmp, "at-once"),
-                                               f"--repeat {a.repeat} --jobs {a.jobs}")
+                                               f"--repeat {a.repeat} --jobs {a.jobs}", passes=a.repeat)
     for line in bad:
         log(f"    {line}")
-    return not bad, (f"{n} cases at once in {took:.0f} s: " + ", ".join(f"{v} {k}" for k, v in (counts or {}).items())
+    return not bad, (f"{n} results of {a.repeat} x the catalogue in one run in {took:.0f} s: " + ", ".join(f"{v} {k}" for k, v in (counts or {}).items())
                      + f"; kernel_events_lost {lost}")
 
 
@@ -561,7 +569,8 @@ def main():
         log(f"soak: no crashlab binary at {a.crashlab} (CRASHLAB= or --crashlab)")
         return 2
     for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(s, on_signal)
+        if signal.getsignal(s) != signal.SIG_IGN:  # nohup's ignored SIGHUP stays ignored
+            signal.signal(s, on_signal)
     tmp = tempfile.mkdtemp(prefix="crashlab-soak-")
     TEMP_DIRS.append(tmp)
     rng = random.Random(a.seed)
@@ -580,6 +589,7 @@ def main():
             log(f"== {name}")
             ok, summary = trials[name]()
             report.append((name, ok, summary, time.monotonic() - t0))
+            log(f"  {'PASS' if ok else 'FAIL'}: {summary}")
     finally:
         cleanup()
     log(f"== soak report ({time.monotonic() - t_all:.0f} s; load now {' '.join(read('/proc/loadavg').split()[:3])})")
