@@ -22,7 +22,7 @@ constexpr double kLimitMs = 1000;
 
 TEST(Admission, ALoneCaseStartsAtOnce) {
   WakeupLateness lateness;
-  Admission a(kLimitMs, lateness);
+  Admission a(kLimitMs, 1, lateness);
   lateness.record(monotonic_ns(), 5'000'000'000);  // however loaded
   auto r = a.admit(kNever);
   ASSERT_TRUE(r);
@@ -32,7 +32,7 @@ TEST(Admission, ALoneCaseStartsAtOnce) {
 
 TEST(Admission, ALoadedMachineHoldsTheNextCaseUntilOneEnds) {
   WakeupLateness lateness;
-  Admission a(kLimitMs, lateness);
+  Admission a(kLimitMs, 1, lateness);
   auto first = a.admit(kNever);
   auto second = std::async(std::launch::async, [&] {
     for (int i = 0; i < 100; ++i) lateness.record(monotonic_ns() + i * 10'000'000, 5'000'000'000);  // the next second: late
@@ -48,7 +48,7 @@ TEST(Admission, ALoadedMachineHoldsTheNextCaseUntilOneEnds) {
 
 TEST(Admission, ACalmMachineLetsTheNextInAfterTheSpacing) {
   WakeupLateness lateness;
-  Admission a(kLimitMs, lateness);
+  Admission a(kLimitMs, 1, lateness);
   auto first = a.admit(kNever);
   const auto t0 = std::chrono::steady_clock::now();
   auto second = std::async(std::launch::async, [&] { return a.admit(kNever); });
@@ -59,9 +59,20 @@ TEST(Admission, ACalmMachineLetsTheNextInAfterTheSpacing) {
   EXPECT_EQ(a.running(), 2);
 }
 
+TEST(Admission, UpToMinRunningStartWhateverTheLoad) {
+  WakeupLateness lateness;
+  Admission a(kLimitMs, 2, lateness);
+  for (int i = 0; i < 100; ++i) lateness.record(monotonic_ns() + i * 10'000'000, 5'000'000'000);
+  auto first = a.admit(kNever);
+  auto second = a.admit(kNever);  // would block were the minimum 1
+  EXPECT_TRUE(first && second);
+  EXPECT_EQ(a.running(), 2);
+  EXPECT_EQ(a.held_back(), 0);
+}
+
 TEST(Admission, AStopEndsTheWait) {
   WakeupLateness lateness;
-  Admission a(kLimitMs, lateness);
+  Admission a(kLimitMs, 1, lateness);
   auto first = a.admit(kNever);
   for (int i = 0; i < 100; ++i) lateness.record(monotonic_ns() + i * 10'000'000, 5'000'000'000);
   std::atomic<bool> stop = false;

@@ -37,7 +37,7 @@ RunSession::RunSession(std::vector<const CaseSpec*> queue, const Options& opts, 
       results_(queue_.size()),
       blocks_(queue_.size()),
       progress_(queue_.size(), !opts.quiet && !opts.no_progress && can_redraw(STDERR_FILENO)),
-      admission_(distortion_limits(machine_hz()).wakeup_late_ms) {}
+      admission_(Admission::late_limit_ms(machine_hz()), Admission::cores()) {}
 
 int RunSession::execute() {
   const std::string banner = wrap_lines(environment_banner(), style_.width, 4);

@@ -24,7 +24,7 @@ constexpr auto kInterruptCheck = std::chrono::milliseconds(100);
 SweepRuns::SweepRuns(const std::vector<sweep::PlannedPoint>& points, std::vector<size_t> runs, Role watched,
                      std::string dir, size_t jobs, SweepProgress progress, std::optional<int64_t> window_ms)
     : points_(points), watched_(watched), dir_(std::move(dir)), runs_(std::move(runs)), jobs_(jobs), progress_(progress),
-      window_ms_(window_ms), outcomes_(points.size()), admission_(distortion_limits(machine_hz()).wakeup_late_ms) {
+      window_ms_(window_ms), outcomes_(points.size()), admission_(Admission::late_limit_ms(machine_hz()), Admission::cores()) {
   for (size_t i = 0; i < points_.size(); ++i) {
     fs::create_directories(point_dir(i));
     for (const sweep::PointResult& r : sweep::point_results(point_dir(i), watched_, runs_[i])) outcomes_[i].push_back(r.outcome);

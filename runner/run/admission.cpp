@@ -1,11 +1,20 @@
 #include "runner/run/admission.hpp"
 
+#include <algorithm>
+#include <thread>
+
 #include "netns/clock.hpp"
+#include "runner/judge/distortion.hpp"
 
 namespace crashlab::runner {
 
-Admission::Admission(double late_limit_ms, WakeupLateness& lateness)
-    : lateness_(lateness), watch_(lateness.watch()), limit_ns_(int64_t(late_limit_ms * 1e6)) {}
+Admission::Admission(double late_limit_ms, int min_running, WakeupLateness& lateness)
+    : lateness_(lateness), watch_(lateness.watch()), limit_ns_(int64_t(late_limit_ms * 1e6)),
+      min_running_(std::max(1, min_running)) {}
+
+double Admission::late_limit_ms(std::optional<int> hz) { return distortion_limits(hz).step_late_ms; }
+
+int Admission::cores() { return std::max(1, int(std::thread::hardware_concurrency())); }
 
 bool Admission::keeps_up(int64_t now_ns) const {
   if (now_ns - last_start_ns_ < std::chrono::nanoseconds(kSpacing).count()) return false;
@@ -22,7 +31,7 @@ std::optional<Admission::Running> Admission::admit(const std::function<bool()>& 
   for (;;) {
     if (stop()) return std::nullopt;
     const int64_t now = monotonic_ns();
-    if (running_ == 0 || keeps_up(now)) break;
+    if (running_ < min_running_ || keeps_up(now)) break;
     waited = true;
     cv_.wait_for(lk, std::chrono::milliseconds(50));  // the wake-ups are sampled, not signalled
   }

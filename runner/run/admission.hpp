@@ -10,8 +10,9 @@
 
 namespace crashlab::runner {
 
-// Which of many waiting cases may start now. A case starts when no other case runs,
-// or when the runner's own wake-ups have been on time for the last 300 ms and the
+// Which of many waiting cases may start now. A case starts while fewer than
+// `min_running` run (the machine's cores: a machine loaded by others still runs that
+// many), or when the runner's own wake-ups have been on time for the last 300 ms and the
 // last case started at least kSpacing ago: a machine that cannot keep up then runs fewer cases at
 // once, queued, rather than distorting all of them (#15). Starts are spaced so that
 // a new case's setup shows in the wake-ups before the next is let in.
@@ -19,7 +20,11 @@ class Admission {
  public:
   static constexpr auto kSpacing = std::chrono::milliseconds(150);
 
-  explicit Admission(double late_limit_ms, WakeupLateness& lateness = WakeupLateness::process());
+  Admission(double late_limit_ms, int min_running, WakeupLateness& lateness = WakeupLateness::process());
+  // For run and sweep: hold back while kernel timers run later than a step after the
+  // fault may start (distortion_limits()), with at least one case per core running.
+  static double late_limit_ms(std::optional<int> hz);
+  static int cores();
 
   // Held while the case runs.
   class Running {
@@ -51,6 +56,7 @@ class Admission {
   WakeupLateness& lateness_;
   WakeupLateness::Watch watch_;
   const int64_t limit_ns_;
+  const int min_running_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   int running_ = 0, held_back_ = 0;
