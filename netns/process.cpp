@@ -12,6 +12,9 @@
 #include <boost/process/extend.hpp>
 #include <boost/process/io.hpp>
 #include <boost/process/args.hpp>
+#include <boost/process/env.hpp>
+#include <boost/process/environment.hpp>
+#include <boost/process/env.hpp>
 #include <boost/process/exe.hpp>
 
 #include "netns/errors.hpp"
@@ -22,8 +25,8 @@ namespace crashlab {
 
 namespace {
 // Runs in the child between fork and exec. ns_fd -1: stay (see the constructor).
-auto enter_namespace(int ns_fd, pid_t runner) {
-  return bp::extend::on_exec_setup = [ns_fd, runner](auto& exec) {
+auto enter_namespace(int ns_fd, pid_t runner, const ChildSetup& setup) {
+  return bp::extend::on_exec_setup = [ns_fd, runner, &setup](auto& exec) {
     if (ns_fd >= 0 && ::setns(ns_fd, CLONE_NEWNET) != 0) {
       exec.set_error(std::error_code(errno, std::system_category()), "setns into the test namespace");
       return;
@@ -32,6 +35,10 @@ auto enter_namespace(int ns_fd, pid_t runner) {
     if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != runner) ::_exit(127);
     // Inherited namespace fds or netlink sockets would keep test namespaces alive.
     ::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+    if (setup.before_exec) {
+      const char* message = "prepare the program";
+      if (int err = setup.before_exec(message)) exec.set_error(std::error_code(err, std::system_category()), message);
+    }
   };
 }
 
@@ -40,17 +47,26 @@ void close_fd(int fd) {
 }
 }  // namespace
 
-NsProcess::NsProcess(const NetNs& ns, const std::string& exe, const std::vector<std::string>& args, Stderr err) {
+NsProcess::NsProcess(const NetNs& ns, const std::string& exe, const std::vector<std::string>& args, Stderr err,
+                     const ChildSetup& setup) {
   // The child starts in this thread's namespace. setns() into it again would be a
   // no-op that still needs CAP_SYS_ADMIN, so an unprivileged caller could not start
   // a process where it already is.
   const int ns_fd = ns.inode() == NetNs::current().inode() ? -1 : ns.fd();
+  bp::environment env = boost::this_process::environment();
+  if (!setup.env.empty()) {
+    env.clear();
+    for (const std::string& kv : setup.env) {
+      const auto eq = kv.find('=');
+      env[kv.substr(0, eq)] = eq == std::string::npos ? "" : kv.substr(eq + 1);
+    }
+  }
   if (err == Stderr::ToStdout)
-    child_ = bp::child(bp::exe = exe, bp::args = args, bp::std_in < in_, (bp::std_out & bp::std_err) > out_,
-                       enter_namespace(ns_fd, ::getpid()));
+    child_ = bp::child(bp::exe = exe, bp::args = args, bp::env = env, bp::std_in < in_,
+                       (bp::std_out & bp::std_err) > out_, enter_namespace(ns_fd, ::getpid(), setup));
   else
-    child_ = bp::child(bp::exe = exe, bp::args = args, bp::std_in < in_, bp::std_out > out_,
-                       enter_namespace(ns_fd, ::getpid()));
+    child_ = bp::child(bp::exe = exe, bp::args = args, bp::env = env, bp::std_in < in_, bp::std_out > out_,
+                       enter_namespace(ns_fd, ::getpid(), setup));
   pid_ = child_.id();
   // Our copies of the child's ends, so that EOF and EPIPE mean what they say.
   close_fd(in_.native_source());

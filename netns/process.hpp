@@ -3,6 +3,7 @@
 
 #include <boost/process/child.hpp>
 #include <boost/process/pipe.hpp>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,11 +21,20 @@ namespace crashlab {
 //
 // PR_SET_PDEATHSIG fires when the *thread* that forked exits: spawn from a thread
 // that outlives the process (the test's or the case's own thread).
+// What a child does besides entering the namespace, for a program that is not
+// crashlab's own (netns/app/): its environment, and a step run in the child after
+// setns() and before exec. The step must be async-signal-safe; it returns 0, or an
+// errno with `message` naming what failed (the constructor then throws it).
+struct ChildSetup {
+  std::vector<std::string> env;  // "NAME=value"; empty: the runner's own
+  std::function<int(const char*& message)> before_exec;
+};
+
 class NsProcess {
  public:
   enum class Stderr { Inherit, ToStdout };  // ToStdout: 2>&1 into the stdout pipe
   NsProcess(const NetNs& ns, const std::string& exe, const std::vector<std::string>& args,
-            Stderr err = Stderr::Inherit);
+            Stderr err = Stderr::Inherit, const ChildSetup& setup = {});
   NsProcess(const NsProcess&) = delete;
   NsProcess& operator=(const NsProcess&) = delete;
   ~NsProcess();
@@ -38,6 +48,8 @@ class NsProcess {
   // Bounded, event-driven (pidfd): the exit status (as waitpid) or nullopt on timeout.
   std::optional<int> wait_exit(milliseconds timeout);
   bool exited() const { return exit_status_.has_value(); }
+  // Readable once the process has exited (poll() it beside other sources).
+  int pidfd() const { return pidfd_.get(); }
 
  private:
   boost::process::pipe in_, out_;

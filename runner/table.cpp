@@ -46,6 +46,21 @@ std::string model_line(const SideResult& s) {
   return out;
 }
 
+// "program: redis-cli, exited with 1 at 30.61 s; its socket: SO_KEEPALIVE=1 TCP_KEEPIDLE=15 ..."
+std::string program_line(const SideResult& s, int64_t fault_t) {
+  if (!s.program) return "";
+  const ProgramRecord& p = *s.program;
+  std::string out = "program: " + (p.command.empty() ? std::string("?") : p.command[0]);
+  if (p.exit) out += ", " + p.exit->text() + " at " + ms_text(double(p.exit->t_ns - fault_t) / 1e6);
+  if (p.socket_options) {
+    out += "; its socket:";
+    for (const SocketOption& o : *p.socket_options) out += " " + o.name + "=" + std::to_string(o.value);
+  } else if (!p.socket_note.empty()) {
+    out += "; socket options not read: " + p.socket_note;
+  }
+  return out;
+}
+
 std::string pad(std::string s, size_t w) { return s.size() >= w ? s : s + std::string(w - s.size(), ' '); }
 
 std::string verdict_word(const CaseResult& r) {
@@ -85,6 +100,7 @@ std::string render_case(const CaseResult& r, const RowStyle& style) {
                   (s.expected_detection.empty() ? "" : "  window " + s.expected_detection),
               w, kSideIndent);
     if (std::string m = model_line(s); !m.empty()) o += wrap(indent + m, w, kSideIndent + 2);
+    if (std::string p = program_line(s, r.fault_t_ns); !p.empty()) o += wrap(indent + p, w, kSideIndent + 2);
   }
   for (const auto& f : r.failures) o += wrap("   FAILED " + f.text(), w, 10);
   for (const auto& d : r.distortions) o += wrap("   runner: " + d, w, 11);

@@ -209,3 +209,88 @@ TEST_P(Leak, RunnerKilledMidScenarioLeavesNothing) {
 
 INSTANTIATE_TEST_SUITE_P(Signals, Leak, testing::Values(SIGKILL, SIGINT, SIGTERM),
                          [](const testing::TestParamInfo<int>& i) { return std::string(sigabbrev_np(i.param)); });
+
+namespace {
+// Every live process below `root` in the process tree.
+std::vector<pid_t> descendants_of(pid_t root) {
+  std::map<pid_t, pid_t> parent;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator("/proc", ec)) {
+    const std::string name = e.path().filename();
+    if (name.find_first_not_of("0123456789") == std::string::npos) parent[pid_t(std::stol(name))] = parent_of(std::stoi(name));
+  }
+  std::vector<pid_t> out;
+  for (const auto& [pid, ppid] : parent)
+    for (pid_t up = ppid; up > 1; up = parent.count(up) ? parent[up] : -1)
+      if (up == root) {
+        out.push_back(pid);
+        break;
+      }
+  return out;
+}
+
+std::string comm_of(pid_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/comm");
+  std::string s;
+  std::getline(f, s);
+  return s;
+}
+}  // namespace
+
+// #12: a database server and its client, started by a case, die with a SIGKILLed
+// runner: the postmaster by PR_SET_PDEATHSIG, its backends when they see it gone, and
+// their private /tmp (the data directory) and namespaces with them.
+class AppLeak : public NamespaceTest {};
+
+TEST_F(AppLeak, RunnerKilledDuringAnApplicationCaseLeavesNoProgram) {
+  std::string tmpl = testing::TempDir() + "crashlab-leak-XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl.data()), nullptr) << "mkdtemp " << tmpl;
+  struct RemoveAfter {
+    std::string dir;
+    ~RemoveAfter() {
+      std::error_code ec;
+      std::filesystem::remove_all(dir, ec);
+    }
+  } remove_after{tmpl};
+  bp::child runner(CRASHLAB_BINARY, "run", CRASHLAB_SOURCE_DIR "/cases/apps/postgres-server-sees-dead-client.json", "--out",
+                   tmpl, bp::std_out > bp::null, bp::std_err > bp::null);
+  const pid_t pid = runner.id();
+  // The postmaster, a backend serving psql, and psql: the session is up.
+  std::vector<pid_t> programs;
+  const auto session_up = [&] {
+    programs.clear();
+    int postgres = 0, psql = 0;
+    for (pid_t p : descendants_of(pid)) {
+      const std::string c = comm_of(p);
+      if (c == "postgres" || c == "psql") programs.push_back(p);
+      postgres += c == "postgres";
+      psql += c == "psql";
+    }
+    return psql == 1 && postgres >= 2;
+  };
+  ASSERT_TRUE(waitUntil(session_up, "PostgreSQL and psql to start under the runner", scaled(milliseconds(30000)),
+                        [&] { return std::to_string(programs.size()) + " postgres/psql processes"; }));
+  std::vector<UniqueFd> pidfds;
+  std::set<ino_t> hosts;
+  for (pid_t p : descendants_of(pid)) pidfds.emplace_back(int(::syscall(SYS_pidfd_open, p, 0)));
+  for (pid_t p : programs) hosts.insert(netns_of(p));
+  ASSERT_EQ(hosts.size(), 2u) << "server and client programs must be in two hosts";
+
+  ASSERT_EQ(::kill(pid, SIGKILL), 0);
+  runner.wait();
+  for (auto& fd : pidfds) {
+    if (!fd) continue;  // it had already gone
+    pollfd p{fd.get(), POLLIN, 0};
+    EXPECT_EQ(::poll(&p, 1, int(scaled(milliseconds(10000)).count())), 1) << "a program's process outlived the runner";
+  }
+  size_t left = 0;
+  EXPECT_TRUE(waitUntil(
+      [&] {
+        const auto now = snapshot_machine().net_namespaces;
+        left = 0;
+        for (ino_t ns : hosts) left += now.count(ns);
+        return left == 0;
+      },
+      "the programs' hosts to go with them", scaled(milliseconds(5000)),
+      [&] { return std::to_string(left) + " of 2 still referenced"; }));
+}

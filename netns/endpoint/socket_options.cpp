@@ -115,3 +115,22 @@ int apply_socket_option(int fd, const std::string& name, int value) {
 }
 
 }  // namespace crashlab
+
+namespace crashlab {
+
+std::optional<int> read_socket_option(int fd, const std::string& name) {
+  const OptionSpec* o = find_option(name);
+  if (!o) return std::nullopt;
+  if (o->kind == Kind::kLinger) {
+    linger l{};
+    socklen_t len = sizeof l;
+    if (getsockopt(fd, o->level, o->optname, &l, &len) != 0) return std::nullopt;
+    return l.l_onoff ? l.l_linger : -1;
+  }
+  int value = 0;
+  socklen_t len = sizeof value;
+  if (getsockopt(fd, o->level, o->optname, &value, &len) != 0) return std::nullopt;
+  return value;
+}
+
+}  // namespace crashlab

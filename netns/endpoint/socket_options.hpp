@@ -47,4 +47,8 @@ SocketOptions socket_options_from_json(const nlohmann::json& object);
 // unknown name or a value out of range, else what setsockopt(2) failed with.
 int apply_socket_option(int fd, const std::string& name, int value);
 
+// The value of option `name` on `fd` as apply_socket_option() would have set it
+// (SO_LINGER: -1 when off); nullopt for an unknown name or a failed getsockopt().
+std::optional<int> read_socket_option(int fd, const std::string& name);
+
 }  // namespace crashlab

@@ -5,6 +5,7 @@
 #include "netns/tcp_state.hpp"
 #include "runner/json/fields.hpp"
 #include "runner/case/action_rules.hpp"
+#include "runner/case/program_rules.hpp"
 #include "runner/case/roles.hpp"
 #include "runner/case/sysctl_names.hpp"
 #include "runner/faults/registry.hpp"
@@ -197,6 +198,9 @@ CaseSpec parse_case(const nlohmann::json& j, const std::string& file, const std:
       if (auto v = reads.opt_bool(role_name(r))) c.reads[r] = *v;
     reads.done();
   }
+  per_role(f, "programs", [&](Role role, Fields p) {
+    c.programs[role] = parse_program(std::move(p), role == Role::Server ? Readiness::Listening : Readiness::Connected);
+  });
   if (f.has("neighbour_at_fault")) {
     Fields n = f.child("neighbour_at_fault");
     for (Role r : kRoles)
@@ -218,6 +222,7 @@ CaseSpec parse_case(const nlohmann::json& j, const std::string& file, const std:
   if (c.expect.empty()) f.fail("expect", "a case must expect something of at least one side");
   f.done();
   check_action_rules(f, c);
+  check_program_rules(f, c);
   return c;
 }
 

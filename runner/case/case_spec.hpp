@@ -11,6 +11,7 @@
 #include "netns/topology.hpp"
 #include "runner/case/neighbour_choice.hpp"
 #include "runner/case/outcome.hpp"
+#include "runner/case/program_spec.hpp"
 #include "runner/faults/fault.hpp"
 #include "runner/json/fields.hpp"
 
@@ -61,6 +62,7 @@ struct CaseSpec {
   std::map<Role, SocketOptions> sockets;
   std::map<Role, bool> reads;  // role -> reads its socket (default true)
   std::map<Role, NeighbourChoice> neighbours;  // role -> its entry for the peer at the fault
+  std::map<Role, ProgramSpec> programs;  // a side played by the user's program, not the endpoint
   std::vector<Action> before_fault;
   bool connect_after_fault = false;  // the client connects only after the fault (connect to a dead host)
   FaultSpec fault;
@@ -77,6 +79,10 @@ struct CaseSpec {
     return connect_after_fault ? NeighbourChoice::Absent : NeighbourChoice::Reachable;
   }
   const SocketOptions& socket_options(Role r) const;
+  const ProgramSpec* program(Role r) const {
+    auto it = programs.find(r);
+    return it == programs.end() ? nullptr : &it->second;
+  }
 };
 
 // Bad input in a case file or a --set, naming the file and the field.

@@ -31,6 +31,8 @@ void apply_override(CaseSpec& spec, const std::string& assignment) {
     if (kind == "sysctl") {
       spec.sysctls[r][name] = sysctl_assignment(f, name, name, value);
     } else if (kind == "socket") {
+      if (spec.program(r))
+        f.fail(name, std::string("the ") + role_name(r) + " is a program: it sets its own socket options (crashlab reads them)");
       nlohmann::json v;
       try {
         v = parse_strict_json(value, "");

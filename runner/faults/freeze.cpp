@@ -1,6 +1,4 @@
 // freeze: the target process is stopped (SIGSTOP); its kernel still ACKs.
-#include <csignal>
-
 #include "runner/faults/registry.hpp"
 #include "runner/run/world.hpp"
 
@@ -12,7 +10,7 @@ class Freeze : public Fault {
   FaultKind kind() const override { return FaultKind::Freeze; }
   nlohmann::json params() const override { return nlohmann::json::object(); }
   bool kills_target() const override { return false; }
-  void inject(World& w, Role target) const override { w.endpoint(target).process().signal(SIGSTOP); }
+  void inject(World& w, Role target) const override { w.stop_process(target); }
   PeerAfterFault peer_after(TopologyKind) const override { return {PeerAfterFault::Peer::Acking, ""}; }
 };
 }  // namespace

@@ -1,7 +1,5 @@
 // process-crash (SIGKILL) and process-exit (the process calls _exit): the
 // process dies, its host's kernel lives on and closes the sockets.
-#include <csignal>
-
 #include "runner/faults/registry.hpp"
 #include "runner/run/world.hpp"
 
@@ -16,12 +14,12 @@ class ProcessDeath : public Fault {
   bool kills_target() const override { return true; }
 
   void inject(World& w, Role target) const override {
-    EndpointClient& ep = w.endpoint(target);
-    if (by_signal_)
-      ep.process().signal(SIGKILL);
-    else
-      ep.exit();
-    ep.process().wait_exit(default_timeout());
+    if (by_signal_) {
+      w.kill_process(target);
+    } else {
+      w.endpoint(target).exit();
+      w.endpoint(target).process().wait_exit(default_timeout());
+    }
     w.alive[target] = false;
   }
 

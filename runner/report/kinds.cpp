@@ -18,7 +18,7 @@ std::string short_kind(const std::string& kind) {
       {"retransmit", "RTO"}, {"tail_loss_probe", "TLP"}, {"keepalive_probe", "KA"},
       {"syn_retransmit", "SYN"}, {"reset_sent", "RST out"}, {"reset_received", "RST in"},
       {"error_report", "err"}, {"app", "app"}, {"neighbour", "NUD"}, {"arp", "ARP"},
-      {"retransmit_not_sent", "not sent"}, {"syn_retransmit_held", "SYN held"}};
+      {"retransmit_not_sent", "not sent"}, {"syn_retransmit_held", "SYN held"}, {"output", "out"}, {"exit", "exit"}};
   return lookup(names, kind, kind);
 }
 
@@ -27,7 +27,7 @@ std::string kind_colour(const std::string& kind) {
       {"retransmit", "#d32f2f"},     {"tail_loss_probe", "#ef6c00"}, {"keepalive_probe", "#1565c0"},
       {"syn_retransmit", "#6a1b9a"}, {"reset_sent", "#212121"},      {"reset_received", "#212121"},
       {"error_report", "#c2185b"},   {"app", "#00796b"},            {"neighbour", "#827717"},
-      {"arp", "#5d4037"}};
+      {"arp", "#5d4037"},            {"output", "#455a64"},         {"exit", "#000000"}};
   return lookup(colours, kind, "#616161");
 }
 

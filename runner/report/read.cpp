@@ -78,7 +78,7 @@ Mark event_mark(const Event& e, int n, const std::string& unsent) {
   m.kind = e.kind;
   m.predicted = e.source == "model";
   m.unsent = unsent;
-  static const std::set<std::string> with_detail = {"error_report", "app", "neighbour", "arp"};
+  static const std::set<std::string> with_detail = {"error_report", "app", "neighbour", "arp", "output", "exit"};
   bool detail_in_label = with_detail.count(e.kind) || short_kind(e.kind) == e.kind;
   std::string shown = e.kind == "reset_sent" && !unsent.empty() ? "RST" : short_kind(e.kind);
   m.label = clip(shown + (n > 0 ? " " + std::to_string(n) : "") +

@@ -63,6 +63,7 @@ void assemble_result(const CaseSpec& spec, const Measurement& m, const Predictio
     r.neighbour_at_fault = side.neighbour_at_fault;
     r.neighbour_events = side.neighbour_events;
     r.neighbour_events_lost = side.neighbour_events_lost;
+    r.program = side.program;
   }
   res.arp = m.arp;
   res.timeline = build_timeline(spec, m, predicted);

@@ -40,6 +40,7 @@ struct SideResult {
   std::optional<NeighbourAtFault> neighbour_at_fault;  // its entry for the peer, read back before the fault
   std::vector<NeighbourEvent> neighbour_events;        // that entry's changes (netlink)
   bool neighbour_events_lost = false;
+  std::optional<ProgramRecord> program;  // the side was a program: its command, output, exit, socket
 };
 
 struct Failure {

@@ -34,6 +34,26 @@ nlohmann::json prediction_json(const std::optional<SidePrediction>& p) {
           {"schedule", schedule}};
 }
 
+// A program side: what ran, what it printed (ms after the fault), how it ended and
+// the socket options read from its connection.
+nlohmann::json program_json(const std::optional<ProgramRecord>& p, int64_t fault_t) {
+  if (!p) return nullptr;
+  nlohmann::json output = nlohmann::json::array();
+  for (const app::OutputLine& l : p->output) output.push_back({{"after_fault_ms", double(l.t_ns - fault_t) / 1e6}, {"line", l.text}});
+  nlohmann::json exit = nullptr;
+  if (p->exit) exit = {{"after_fault_ms", double(p->exit->t_ns - fault_t) / 1e6}, {"how", p->exit->text()}};
+  nlohmann::json options = nullptr;
+  if (p->socket_options) {
+    options = nlohmann::json::object();
+    for (const SocketOption& o : *p->socket_options) options[o.name] = o.value;
+  }
+  return {{"command", p->command},
+          {"output", output},
+          {"exit", exit},
+          {"socket_options", options},
+          {"socket_options_note", p->socket_note.empty() ? nlohmann::json(nullptr) : nlohmann::json(p->socket_note)}};
+}
+
 nlohmann::json side_json(const SideResult& s, int64_t fault_t) {
   nlohmann::json states = nlohmann::json::array();
   for (const auto& st : s.states)
@@ -51,7 +71,8 @@ nlohmann::json side_json(const SideResult& s, int64_t fault_t) {
           {"state_at_end", s.state_at_end ? nlohmann::json(tcp_state_name(*s.state_at_end)) : nlohmann::json(nullptr)},
           {"segments_sent_after_fault", or_null(s.segments_sent_after_fault)},
           {"predicted", prediction_json(s.predicted)},
-          {"neighbour", neighbour_json(s, fault_t)}};
+          {"neighbour", neighbour_json(s, fault_t)},
+          {"program", program_json(s.program, fault_t)}};
 }
 
 std::string timestamp() {

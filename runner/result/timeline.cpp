@@ -96,6 +96,19 @@ std::string app_detail(const AppRecord& a) {
 }
 }  // namespace
 
+namespace {
+// A program's lines from the fault on, and its exit: what it said, beside what the kernel did.
+void add_program_output(const Measurement& m, Json& tl) {
+  for (const auto& [role, side] : m.sides) {
+    if (!side.program) continue;
+    for (const app::OutputLine& l : side.program->output)
+      if (l.t_ns >= m.fault_t_ns) tl.push_back(entry(m.ms_after_fault(l.t_ns), role, "output", l.text, "program"));
+    if (const auto& e = side.program->exit; e && e->t_ns >= m.fault_t_ns)
+      tl.push_back(entry(m.ms_after_fault(e->t_ns), role, "exit", e->text(), "program"));
+  }
+}
+}  // namespace
+
 Json build_timeline(const CaseSpec& spec, const Measurement& m, const Predictions& predicted) {
   Json tl = Json::array();
   const FaultType& fault = fault_type(spec.fault.kind);
@@ -109,7 +122,9 @@ Json build_timeline(const CaseSpec& spec, const Measurement& m, const Prediction
   for (const auto& [role, side] : m.sides) add_kernel_events(m, predicted, role, tl);
   add_neighbour_events(m, tl);
   for (const auto& [role, side] : m.sides)
-    for (const AppRecord& a : side.app) tl.push_back(entry(m.ms_after_fault(a.t_ns), role, "app", app_detail(a), "endpoint"));
+    for (const AppRecord& a : side.app)
+      tl.push_back(entry(m.ms_after_fault(a.t_ns), role, "app", app_detail(a), side.program ? "program" : "endpoint"));
+  add_program_output(m, tl);
   std::stable_sort(tl.begin(), tl.end(), [](const Json& a, const Json& b) { return a["t_ms"].get<double>() < b["t_ms"].get<double>(); });
   return tl;
 }

@@ -5,6 +5,7 @@
 #include "netns/tcp_state.hpp"
 #include "runner/case/roles.hpp"
 #include "runner/predict/sysctl_table.hpp"
+#include "runner/run/programs.hpp"
 
 namespace crashlab::runner {
 
@@ -12,6 +13,7 @@ namespace {
 
 // The application's outcomes after the fault: eof, error, sent and data events.
 std::vector<AppRecord> app_after_fault(World& w, Role r, int64_t fault_t) {
+  if (const app::AppProcess* p = w.program(r)) return program_outcomes(*w.spec.program(r), *p, fault_t);
   std::vector<AppRecord> out;
   if (!w.ep.count(r)) return out;
   for (const AppEvent& e : w.endpoint(r).events()) {
@@ -54,8 +56,13 @@ AtFault snapshot_before_fault(World& w) {
       a.host[r] = &w.topo->host(r);
       a.tx[r] = a.host[r]->tcp_segments_sent();
     }
-    if (!w.spec.connect_after_fault)
+    if (w.program(r)) {
+      std::optional<TcpInfoAtFault> info;
+      a.program[r] = read_program_socket(w, r, info);
+      if (info) a.tcp_info[r] = *info;
+    } else if (!w.spec.connect_after_fault) {
       if (auto info = tcp_info_at(w.endpoint(r))) a.tcp_info[r] = *info;
+    }
   }
   return a;
 }
@@ -94,6 +101,13 @@ void collect(World& w, const AtFault& at_fault, Measurement& m) {
     s.states.assign(first, states.end());
     s.app = app_after_fault(w, r, m.fault_t_ns);
     if (at_fault.tcp_info.count(r)) s.tcp_info = at_fault.tcp_info.at(r);
+    if (const app::AppProcess* p = w.program(r)) {
+      ProgramRecord rec = at_fault.program.count(r) ? at_fault.program.at(r) : ProgramRecord{};
+      rec.command = p->launch().command;
+      rec.output = p->lines();
+      rec.exit = p->exit();
+      s.program = std::move(rec);
+    }
     if (auto now = w.obs->current_state(s.key)) s.state_at_end = tcp_state_from_name(*now);
     if (at_fault.host.count(r) && w.topo->has_host(r) && &w.topo->host(r) == at_fault.host.at(r))
       s.segments_sent_after_fault = int64_t(w.topo->host(r).tcp_segments_sent() - at_fault.tx.at(r));

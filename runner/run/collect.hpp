@@ -13,6 +13,7 @@ struct AtFault {
   std::map<Role, const Host*> host;
   std::map<Role, uint64_t> tx;
   std::map<Role, TcpInfoAtFault> tcp_info;
+  std::map<Role, ProgramRecord> program;  // a program side's socket, read before the fault
 };
 AtFault snapshot_before_fault(World& w);
 

@@ -12,6 +12,7 @@
 #include "runner/run/collect.hpp"
 #include "runner/run/environment.hpp"
 #include "runner/run/neighbours.hpp"
+#include "runner/run/programs.hpp"
 #include "runner/run/topology_options.hpp"
 #include "runner/run/wait_world.hpp"
 #include "runner/run/world.hpp"
@@ -21,17 +22,26 @@ namespace crashlab::runner {
 namespace {
 using Json = nlohmann::json;
 
-void start_endpoints(World& w) {
-  for (Role r : kRoles) w.ep[r] = std::make_unique<EndpointClient>(w.topo->host(r).ns(), role_name(r));
-  std::string saddr = w.topo->address(Role::Server);
-  w.accept_id = listen_and_accept(w.endpoint(Role::Server), saddr, w.port, w.spec.socket_options(Role::Server)).accept_id;
+// The server listens (the endpoint with an accept armed, or its program ready); the
+// client's endpoint is started, its program only when it is time to connect.
+void start_sides(World& w) {
+  const std::string saddr = w.topo->address(Role::Server);
+  if (w.spec.program(Role::Server)) {
+    start_program(w, Role::Server);
+  } else {
+    w.ep[Role::Server] = std::make_unique<EndpointClient>(w.topo->host(Role::Server).ns(), "server");
+    w.accept_id = listen_and_accept(w.endpoint(Role::Server), saddr, w.port, w.spec.socket_options(Role::Server)).accept_id;
+  }
+  if (!w.spec.program(Role::Client))
+    w.ep[Role::Client] = std::make_unique<EndpointClient>(w.topo->host(Role::Client).ns(), "client");
   w.key[Role::Client] = ConnKey{w.topo->address(Role::Client), w.client_port, saddr, w.port};
   w.key[Role::Server] = w.key[Role::Client].reversed();
 }
 
 void enable_reads(World& w) {
   for (Role r : kRoles)
-    if (w.spec.reads_socket(r) && w.alive[r]) w.endpoint(r).expect(AppEventKind::Ok, w.endpoint(r).set_reading(true));
+    if (w.spec.reads_socket(r) && w.alive[r] && w.ep.count(r))
+      w.endpoint(r).expect(AppEventKind::Ok, w.endpoint(r).set_reading(true));
 }
 
 ConnectTo connect_to(World& w) {
@@ -40,7 +50,17 @@ ConnectTo connect_to(World& w) {
 }
 
 void connect(World& w) {
-  connect_accepted(w.endpoint(Role::Client), connect_to(w), w.endpoint(Role::Server), *w.accept_id);
+  if (w.spec.program(Role::Client)) {
+    start_program(w, Role::Client);
+    key_from_client_program(w);
+    if (w.accept_id)
+      w.endpoint(Role::Server).expect(AppEventKind::Accepted,
+                                      w.endpoint(Role::Server).wait_for_answer(*w.accept_id, default_timeout()));
+  } else if (w.spec.program(Role::Server)) {
+    w.endpoint(Role::Client).connect(connect_to(w));
+  } else {
+    connect_accepted(w.endpoint(Role::Client), connect_to(w), w.endpoint(Role::Server), *w.accept_id);
+  }
   enable_reads(w);
 }
 
@@ -77,7 +97,7 @@ RunStage measure(const CaseSpec& spec, const std::filesystem::path& capture_file
   start_capture(w, capture_file, out.capture);
   w.obs = std::make_unique<Observation>(w.port);
   for (Role r : kRoles) w.watch_host(r);
-  start_endpoints(w);
+  start_sides(w);
 
   const auto lateness = WakeupLateness::process().watch();
   RunClock clock;

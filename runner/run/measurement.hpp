@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "netns/app/app_process.hpp"
+#include "netns/endpoint/socket_options.hpp"
 #include "netns/neighbour/arp_packets.hpp"
 #include "netns/neighbour/neighbour_event.hpp"
 #include "netns/observe/state_timeline.hpp"
@@ -45,6 +47,17 @@ struct NeighbourAtFault {
   int64_t t_ns = 0;  // CLOCK_MONOTONIC of the read-back (the entry was set just before)
 };
 
+// A side played by a program (runner/run/programs.hpp): what it was, printed and did.
+struct ProgramRecord {
+  std::vector<std::string> command;  // as started, placeholders filled
+  std::vector<app::OutputLine> output;
+  std::optional<app::ProgramExit> exit;
+  // Read from its live socket just before the fault (pidfd_getfd): the options the
+  // model reads, in the model's order; nullopt with socket_note saying why not.
+  std::optional<SocketOptions> socket_options;
+  std::string socket_note;
+};
+
 struct SideMeasurement {
   ConnKey key;                          // this side's view of the test connection
   bool alive = true;                    // false: its process or host was the one that died
@@ -57,6 +70,7 @@ struct SideMeasurement {
   std::optional<NeighbourAtFault> neighbour_at_fault;  // nullopt: its host was down before the fault
   std::vector<NeighbourEvent> neighbour_events;       // its entry for the peer's address, from netlink
   bool neighbour_events_lost = false;                 // the monitor's buffer overflowed
+  std::optional<ProgramRecord> program;               // the side is a program, not the endpoint
 };
 
 struct ObserverInfo {

@@ -36,6 +36,9 @@ CaseResult run_case(const CaseSpec& spec, const RunOptions& opts) {
     res.window = observation_window(spec, plan(spec), opts.window_ms);
     watched.window_ms = res.window.ms;
     RunStage run = measure(watched, capture_file);
+    // A program's socket options are what it set, read from its socket: the model's input.
+    for (const auto& [role, side] : run.measurement.sides)
+      if (side.program && side.program->socket_options) watched.sockets[role] = *side.program->socket_options;
     const Predictions predicted = predict(watched, run.measurement);
     const Judgement judgement = judge(watched, run.measurement, predicted);
     assemble_result(watched, run.measurement, predicted, judgement, res);

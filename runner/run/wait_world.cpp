@@ -15,6 +15,7 @@ bool wait_world_until(World& w, const std::function<bool()>& cond, Clock::time_p
   std::vector<EndpointClient*> polled;
   for (;;) {
     w.obs->take_changes();  // before looking: a change from now on wakes the poll below
+    for (auto& [role, prog] : w.programs) prog->take_notice();  // likewise a program's line or exit
     if (cond()) return true;
     if (Clock::now() >= deadline) return false;
     fds.assign(1, pollfd{w.obs->changes_fd(), POLLIN, 0});
@@ -24,8 +25,9 @@ bool wait_world_until(World& w, const std::function<bool()>& cond, Clock::time_p
         fds.push_back({ep->events_fd(), POLLIN, 0});
         polled.push_back(ep.get());
       }
+    for (auto& [role, prog] : w.programs) fds.push_back({prog->notify_fd(), POLLIN, 0});
     if (::poll(fds.data(), fds.size(), poll_budget_ms(deadline)) < 0 && errno != EINTR)
-      throw_errno("poll the observers and endpoints");
+      throw_errno("poll the observers, endpoints and programs");
     // Read what the endpoints wrote (or their exit), so their pipes block the next poll.
     for (size_t i = 0; i < polled.size(); ++i)
       if (fds[i + 1].revents) polled[i]->events();

@@ -1,5 +1,7 @@
 #include "runner/run/world.hpp"
 
+#include <csignal>
+
 #include <atomic>
 #include <random>
 
@@ -17,6 +19,25 @@ World::World(const CaseSpec& s) : spec(s), port(allocate_port()), client_port(al
 std::string World::last_state(Role r) {
   auto s = obs->states(key.at(r));
   return s.empty() ? "" : tcp_state_name(s.back().state);
+}
+
+void World::kill_process(Role r) {
+  if (app::AppProcess* p = program(r)) {
+    p->signal_all(SIGKILL);
+    const auto deadline = Clock::now() + default_timeout();
+    require_within([&] { return p->processes().empty(); }, deadline, p->label() + "'s processes to be gone after SIGKILL",
+                   [&] { return std::to_string(p->processes().size()) + " left"; });
+  } else {
+    endpoint(r).process().signal(SIGKILL);
+    endpoint(r).process().wait_exit(default_timeout());
+  }
+}
+
+void World::stop_process(Role r) {
+  if (app::AppProcess* p = program(r))
+    p->signal_all(SIGSTOP);
+  else
+    endpoint(r).process().signal(SIGSTOP);
 }
 
 void World::replace_endpoint(Role r, std::unique_ptr<EndpointClient> fresh) {

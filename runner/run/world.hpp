@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "netns/app/app_process.hpp"
 #include "netns/client/endpoint_client.hpp"
 #include "netns/neighbour/neighbour_monitor.hpp"
 #include "netns/packet_capture.hpp"
@@ -16,8 +17,8 @@ namespace crashlab::runner {
 
 // Everything one case owns while it runs: the live objects, never a mailbox
 // between stages (what the stages need is collected into a Measurement).
-// Members are destroyed bottom-up: the endpoints die first, the capture and the
-// observers stop, and the namespaces go last.
+// Members are destroyed bottom-up: the programs and endpoints die first, the
+// capture and the observers stop, and the namespaces go last.
 class World {
  public:
   explicit World(const CaseSpec& s);
@@ -31,11 +32,20 @@ class World {
   std::unique_ptr<PacketCapture> capture;          // before the endpoints die, after the topology exists
   std::vector<std::unique_ptr<EndpointClient>> retired;  // endpoints of a host that crashed and rebooted
   std::map<Role, std::unique_ptr<EndpointClient>> ep;
+  std::map<Role, std::unique_ptr<app::AppProcess>> programs;  // sides the case gives a program
   std::map<Role, ConnKey> key;
   std::optional<int64_t> accept_id;  // the server's armed accept
   std::map<Role, bool> alive = {{Role::Server, true}, {Role::Client, true}};
 
   EndpointClient& endpoint(Role r) { return *ep.at(r); }
+  app::AppProcess* program(Role r) {
+    auto it = programs.find(r);
+    return it == programs.end() ? nullptr : it->second.get();
+  }
+  // SIGKILL to the side's process (every process of a program), waiting until it is gone.
+  void kill_process(Role r);
+  // SIGSTOP to the side's process (every process of a program).
+  void stop_process(Role r);
   // The last state the observers saw of a side's connection ("" before any).
   std::string last_state(Role r);
   // A fresh endpoint on the (rebooted) host of r takes over r's role.

@@ -92,6 +92,9 @@ TEST_F(Overrides, EveryModelInputRunsToItsPredictedOutcome) {
   for (const std::string& file : find_case_files(CRASHLAB_SOURCE_DIR "/cases")) {
     const CaseSpec spec = load_case(file);
     if (!expects_model(spec)) continue;
+    // A program's side has the socket options it sets, read during the run: no plan
+    // made before it can say what an override of the hosts' sysctls leads to.
+    if (!spec.programs.empty()) continue;
     ++cases;
     size_t runs_for_case = 0;
     std::cout << spec.name << "\n";

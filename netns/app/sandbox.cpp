@@ -1,0 +1,121 @@
+#include "netns/app/sandbox.hpp"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <algorithm>
+#include <cstring>
+
+namespace crashlab::app {
+
+namespace {
+constexpr const char* kPrepareLog = "/tmp/.crashlab-prepare.log";
+// nobody: on every Debian system, so programs that look up their user find one.
+constexpr const char* kInnerUidMap = "65534 0 1\n";
+constexpr size_t kMessageCapacity = 1024;
+
+int write_file(const char* path, const char* text) {
+  const int fd = ::open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return errno;
+  const ssize_t n = ::write(fd, text, std::strlen(text));
+  const int err = n < 0 ? errno : 0;
+  ::close(fd);
+  return err;
+}
+
+// A user namespace of its own, where the caller's user is `uid_map`'s first field.
+int enter_user_namespace(const char* uid_map, const char* gid_map, const char*& message) {
+  if (::unshare(CLONE_NEWUSER) != 0) return message = "unshare(CLONE_NEWUSER) for the program", errno;
+  if (int e = write_file("/proc/self/setgroups", "deny")) return message = "write /proc/self/setgroups", e;
+  if (int e = write_file("/proc/self/uid_map", uid_map)) return message = "write the program's uid_map", e;
+  if (int e = write_file("/proc/self/gid_map", gid_map)) return message = "write the program's gid_map", e;
+  return 0;
+}
+}  // namespace
+
+SandboxSetup::SandboxSetup(const Sandbox& s) : prepare_(s.prepare), env_(s.env), as_nobody_(s.as_nobody) {
+  for (auto& args : prepare_) {
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    argv_.push_back(std::move(argv));
+  }
+  for (auto& kv : env_) envp_.push_back(kv.data());
+  envp_.push_back(nullptr);
+  outer_uid_map_ = "0 " + std::to_string(::geteuid()) + " 1\n";
+  outer_gid_map_ = "0 " + std::to_string(::getegid()) + " 1\n";
+  message_.assign(kMessageCapacity, '\0');
+}
+
+ChildSetup SandboxSetup::child_setup() const {
+  return {env_, [this](const char*& message) { return run(message); }};
+}
+
+int SandboxSetup::run(const char*& message) const {
+  // Root of a user namespace of its own first: that may make a mount namespace and
+  // mount a tmpfs, as root and as an unprivileged user under `unshare -Urn` alike.
+  if (int e = enter_user_namespace(outer_uid_map_.c_str(), outer_gid_map_.c_str(), message)) return e;
+  if (::unshare(CLONE_NEWNS) != 0) return message = "unshare(CLONE_NEWNS) for the program's private /tmp", errno;
+  if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
+    return message = "make the program's mounts private", errno;
+  if (::mount("tmpfs", kPrivateDir, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=1g") != 0)
+    return message = "mount the program's private /tmp", errno;
+  if (::chdir(kPrivateDir) != 0) return message = "chdir to the program's private /tmp", errno;
+  // Then nobody, in a namespace nested in that one: exec drops every capability.
+  if (as_nobody_)
+    if (int e = enter_user_namespace(kInnerUidMap, kInnerUidMap, message)) return e;
+  for (size_t i = 0; i < argv_.size(); ++i)
+    if (int e = run_prepare(i, message)) return e;
+  return 0;
+}
+
+int SandboxSetup::run_prepare(size_t i, const char*& message) const {
+  const pid_t parent = ::getpid();
+  const pid_t pid = ::fork();
+  if (pid < 0) return message = "fork a prepare command", errno;
+  if (pid == 0) {
+    if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != parent) ::_exit(127);
+    const int log = ::open(kPrepareLog, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (log >= 0) {
+      ::dup2(log, 1);
+      ::dup2(log, 2);
+    }
+    ::execve(argv_[i][0], argv_[i].data(), const_cast<char* const*>(envp_.data()));
+    ::_exit(127);
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) return message = "wait for a prepare command", errno;
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return 0;
+  // "prepare[1] (/usr/lib/.../initdb) exited with 1: <the end of its output>"
+  char head[256];
+  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  int n = std::snprintf(head, sizeof head, "prepare[%zu] (%s) %s %d: ", i, argv_[i][0],
+                        WIFEXITED(status) ? "exited with" : "was killed by signal", code - (WIFEXITED(status) ? 0 : 128));
+  char* buf = message_.data();
+  n = n < 0 ? 0 : std::min<int>(n, int(sizeof head) - 1);
+  std::memcpy(buf, head, size_t(n));
+  size_t used = size_t(n);
+  const int log = ::open(kPrepareLog, O_RDONLY | O_CLOEXEC);
+  if (log >= 0) {
+    const off_t size = ::lseek(log, 0, SEEK_END);
+    const size_t room = kMessageCapacity - 1 - used;
+    ::lseek(log, size > off_t(room) ? size - off_t(room) : 0, SEEK_SET);
+    const ssize_t got = ::read(log, buf + used, room);
+    if (got > 0) used += size_t(got);
+    ::close(log);
+  }
+  while (used > 0 && (buf[used - 1] == '\n' || buf[used - 1] == ' ')) --used;
+  buf[used] = '\0';
+  message = buf;
+  return ECANCELED;
+}
+
+}  // namespace crashlab::app
