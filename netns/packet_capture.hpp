@@ -56,6 +56,10 @@ class PacketCapture {
   bool running() { return !stopped_ && !proc_.wait_exit(milliseconds(0)); }
   pid_t pid() const { return proc_.pid(); }
   const std::filesystem::path& file() const { return file_; }
+  // The undo process's order to remove the file if we die, for whoever decides the
+  // file's fate after the capture: until it is kept (with its result written) or
+  // removed, a killed runner must not leave it behind.
+  UndoHandle take_removal() { return std::move(unfinished_); }
   // Once stopped: packets that passed the filter but are not in the file ("received
   // by filter" minus "captured"): kernel drops, and any that came as tcpdump stopped.
   uint64_t missed() const { return missed_; }

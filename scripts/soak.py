@@ -20,7 +20,7 @@ non-distorted failure:
              SOAK_BUSY (2) busy loops loading the cores: every non-passing case must
              be `distorted`, never `fail` or `error`.
   at-once    `crashlab run CASES --repeat SOAK_REPEAT --jobs SOAK_JOBS` (10 and 1000:
-             21 cases -> 210 at once, past the default admission limit):
+             every case x 10 at once, past the default admission limit):
              the same requirement; kernel_events_lost summed.
   fuzz       every file of tests/data/fuzz/ and every shipped case through
              `crashlab validate`, the malformed --set strings (set-bad-*.txt) through

@@ -16,6 +16,7 @@
 #include "netns/tcp_state.hpp"
 #include "netns/topology.hpp"
 #include "netns/undo/undo_agent.hpp"
+#include "runner/result/result_json.hpp"
 
 using namespace crashlab;
 namespace fs = std::filesystem;
@@ -112,6 +113,30 @@ TEST_F(Undo, AtEofAbandonedFilesAreRemovedAndReleasedOnesKept) {
   EXPECT_EQ(describe_status(agent.close_and_wait(scaled(milliseconds(5000)))), "exit 0");
   EXPECT_FALSE(fs::exists(dir / "abandoned.pcap"));
   EXPECT_TRUE(fs::exists(dir / "kept.pcap")) << "a released file was removed";
+  fs::remove_all(dir);
+}
+
+// #15: a kept capture is the undo process's to remove until the result naming it is
+// written, so a runner killed in between leaves neither; once written, both stay.
+TEST_F(Undo, AKeptCaptureIsReleasedWhenItsResultIsWritten) {
+  std::string tmpl = testing::TempDir() + "crashlab-undo-XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl.data()), nullptr) << "mkdtemp " << tmpl;
+  const fs::path dir = tmpl;
+  for (const char* name : {"written.pcap", "unwritten.pcap"}) std::ofstream(dir / name) << "packets";
+  UndoAgent agent;
+  runner::CaseResult written;
+  written.name = "x/written";
+  written.pcap = (dir / "written.pcap").string();
+  written.pcap_removal_until_written = std::make_shared<UndoHandle>(agent.remove_if_abandoned(dir / "written.pcap"));
+  runner::CaseResult unwritten = written;
+  unwritten.pcap_removal_until_written = std::make_shared<UndoHandle>(agent.remove_if_abandoned(dir / "unwritten.pcap"));
+
+  runner::write_result(written, dir.string());
+  EXPECT_FALSE(*written.pcap_removal_until_written) << "writing the result did not release its capture";
+  EXPECT_TRUE(*unwritten.pcap_removal_until_written);
+  EXPECT_EQ(describe_status(agent.close_and_wait(scaled(milliseconds(5000)))), "exit 0");
+  EXPECT_TRUE(fs::exists(dir / "written.pcap")) << "a capture whose result was written was removed";
+  EXPECT_FALSE(fs::exists(dir / "unwritten.pcap")) << "a capture without its result was left behind";
   fs::remove_all(dir);
 }
 

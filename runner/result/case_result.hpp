@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -8,6 +9,7 @@
 
 #include "netns/observe/state_timeline.hpp"
 #include "netns/topology.hpp"
+#include "netns/undo/undo_agent.hpp"
 #include "runner/case/outcome.hpp"
 #include "runner/faults/fault.hpp"
 #include "runner/predict/prediction.hpp"
@@ -67,6 +69,9 @@ struct CaseResult {
   std::string observer, observer_resolution, observer_note;
   std::string kernel;
   std::optional<std::string> pcap;  // the capture's path, when one was kept
+  // The undo process removes the kept capture if the runner dies before the result
+  // that names it is written (write_result() releases it).
+  std::shared_ptr<UndoHandle> pcap_removal_until_written;
   std::string pcap_note;            // why there is none, or what it missed
   nlohmann::json machine;           // environment_facts(): features present, tracepoint availability
   std::map<Role, std::map<std::string, std::string>> sysctls;  // effective values

@@ -157,7 +157,10 @@ std::string write_result(const CaseResult& r, const std::string& dir) {
   std::string path = (std::filesystem::path(dir) / (base + ".json")).string();
   std::ofstream out(path);
   out << to_json(r).dump(2) << "\n";
+  out.close();
   if (!out) throw std::runtime_error("cannot write " + path);
+  // The capture it names is the result's now: a killed runner leaves both.
+  if (r.pcap_removal_until_written) r.pcap_removal_until_written->reset();
   return path;
 }
 

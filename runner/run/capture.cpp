@@ -24,6 +24,7 @@ void start_capture(World& w, const std::filesystem::path& file, CaptureOutcome& 
 
 void finish_capture(World& w, CaptureOutcome& out) {
   if (!w.capture) return;
+  out.removal_if_abandoned = std::make_shared<UndoHandle>(w.capture->take_removal());
   try {
     w.capture->stop();
     if (w.capture->missed()) out.note = std::to_string(w.capture->missed()) + " packets not captured";

@@ -1,8 +1,10 @@
 #pragma once
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 
+#include "netns/undo/undo_agent.hpp"
 #include "runner/case/case_spec.hpp"
 #include "runner/run/measurement.hpp"
 
@@ -13,6 +15,9 @@ namespace crashlab::runner {
 struct CaptureOutcome {
   std::optional<std::filesystem::path> file;
   std::string note;
+  // Removes the file if the runner dies before it was either kept with its result or
+  // deleted (shared: results are copied about).
+  std::shared_ptr<UndoHandle> removal_if_abandoned;
 };
 
 struct RunStage {

@@ -19,10 +19,11 @@ void keep_or_discard(const CaptureOutcome& capture, const RunOptions& opts, Case
   if (!capture.file) return;
   if (opts.pcap || !res.passed()) {
     res.pcap = capture.file->string();
+    res.pcap_removal_until_written = capture.removal_if_abandoned;
     return;
   }
   std::error_code ec;
-  std::filesystem::remove(*capture.file, ec);
+  std::filesystem::remove(*capture.file, ec);  // then the removal order goes with `capture`
 }
 }  // namespace
 
