@@ -1,5 +1,6 @@
 #include "netns/process.hpp"
 
+#include <fcntl.h>
 #include <linux/close_range.h>
 #include <poll.h>
 #include <sched.h>
@@ -9,12 +10,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <system_error>
+
 #include <boost/process/extend.hpp>
 #include <boost/process/io.hpp>
 #include <boost/process/args.hpp>
 #include <boost/process/env.hpp>
 #include <boost/process/environment.hpp>
-#include <boost/process/env.hpp>
 #include <boost/process/exe.hpp>
 
 #include "netns/errors.hpp"
@@ -24,22 +27,50 @@ namespace bp = boost::process;
 namespace crashlab {
 
 namespace {
+// A failure in the child, reported through `report_fd` as "<errno> <what>" in one
+// write (so the runner never reads half of it), then _exit: Boost's set_error()
+// would go on to exec the program anyway.
+[[noreturn]] void fail_in_child(int report_fd, int err, const char* what) {
+  char buf[512];
+  size_t n = 0;
+  char digits[16];
+  size_t d = 0;
+  for (unsigned v = unsigned(err); d == 0 || v > 0; v /= 10) digits[d++] = char('0' + v % 10);
+  while (d > 0 && n < sizeof buf) buf[n++] = digits[--d];
+  if (n < sizeof buf) buf[n++] = ' ';
+  for (const char* c = what; *c && n < sizeof buf; ++c) buf[n++] = *c;
+  [[maybe_unused]] ssize_t w = ::write(report_fd, buf, n);
+  ::_exit(127);
+}
+
 // Runs in the child between fork and exec. ns_fd -1: stay (see the constructor).
-auto enter_namespace(int ns_fd, pid_t runner, const ChildSetup& setup) {
-  return bp::extend::on_exec_setup = [ns_fd, runner, &setup](auto& exec) {
-    if (ns_fd >= 0 && ::setns(ns_fd, CLONE_NEWNET) != 0) {
-      exec.set_error(std::error_code(errno, std::system_category()), "setns into the test namespace");
-      return;
-    }
+auto enter_namespace(int ns_fd, pid_t runner, int report_fd, const ChildSetup& setup) {
+  return bp::extend::on_exec_setup = [ns_fd, runner, report_fd, &setup](auto&) {
+    if (ns_fd >= 0 && ::setns(ns_fd, CLONE_NEWNET) != 0) fail_in_child(report_fd, errno, "setns into the test namespace");
     // The runner may have died between fork and prctl; then no signal would come.
     if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != runner) ::_exit(127);
     // Inherited namespace fds or netlink sockets would keep test namespaces alive.
     ::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
     if (setup.before_exec) {
       const char* message = "prepare the program";
-      if (int err = setup.before_exec(message)) exec.set_error(std::error_code(err, std::system_category()), message);
+      if (int err = setup.before_exec(report_fd, message)) fail_in_child(report_fd, err, message);
     }
   };
+}
+
+// What fail_in_child() reported, once every copy of the pipe's write end is closed
+// (at exec, or at the child's exit); nullopt if it exec'd.
+std::optional<std::pair<int, std::string>> read_child_report(int read_fd) {
+  std::string text;
+  char buf[512];
+  for (ssize_t n; (n = ::read(read_fd, buf, sizeof buf)) != 0;) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    text.append(buf, size_t(n));
+  }
+  if (text.empty()) return std::nullopt;
+  const size_t sp = text.find(' ');
+  return std::pair{std::atoi(text.substr(0, sp).c_str()), sp == std::string::npos ? "" : text.substr(sp + 1)};
 }
 
 void close_fd(int fd) {
@@ -61,13 +92,23 @@ NsProcess::NsProcess(const NetNs& ns, const std::string& exe, const std::vector<
       env[kv.substr(0, eq)] = eq == std::string::npos ? "" : kv.substr(eq + 1);
     }
   }
+  int report[2];
+  if (::pipe2(report, O_CLOEXEC) != 0) throw_errno("pipe for the child's start");
+  UniqueFd report_read(report[0]), report_write(report[1]);
   if (err == Stderr::ToStdout)
     child_ = bp::child(bp::exe = exe, bp::args = args, bp::env = env, bp::std_in < in_,
-                       (bp::std_out & bp::std_err) > out_, enter_namespace(ns_fd, ::getpid(), setup));
+                       (bp::std_out & bp::std_err) > out_, enter_namespace(ns_fd, ::getpid(), report[1], setup));
   else
     child_ = bp::child(bp::exe = exe, bp::args = args, bp::env = env, bp::std_in < in_, bp::std_out > out_,
-                       enter_namespace(ns_fd, ::getpid(), setup));
+                       enter_namespace(ns_fd, ::getpid(), report[1], setup));
   pid_ = child_.id();
+  report_write.reset();
+  if (auto failed = read_child_report(report_read.get())) {
+    int status = 0;
+    ::waitpid(pid_, &status, 0);  // it _exit()ed after reporting
+    child_.detach();
+    throw std::system_error(failed->first, std::system_category(), failed->second);
+  }
   // Our copies of the child's ends, so that EOF and EPIPE mean what they say.
   close_fd(in_.native_source());
   in_.assign_source(-1);

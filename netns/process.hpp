@@ -25,9 +25,11 @@ namespace crashlab {
 // crashlab's own (netns/app/): its environment, and a step run in the child after
 // setns() and before exec. The step must be async-signal-safe; it returns 0, or an
 // errno with `message` naming what failed (the constructor then throws it).
+// `report_fd` is the child's channel for that failure: a step that closes
+// descriptors must keep it.
 struct ChildSetup {
   std::vector<std::string> env;  // "NAME=value"; empty: the runner's own
-  std::function<int(const char*& message)> before_exec;
+  std::function<int(int report_fd, const char*& message)> before_exec;
 };
 
 class NsProcess {

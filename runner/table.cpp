@@ -58,6 +58,10 @@ std::string program_line(const SideResult& s, int64_t fault_t) {
   } else if (!p.socket_note.empty()) {
     out += "; socket options not read: " + p.socket_note;
   }
+  if (!p.other_connections.empty())
+    out += "; at the end it had " + std::to_string(p.other_connections.size()) +
+           " other connection(s) to the port (it reconnected, or keeps several): " + p.other_connections.front() +
+           (p.other_connections.size() > 1 ? ", ..." : "");
   return out;
 }
 

@@ -87,3 +87,22 @@ TEST(PredictionInput, SocketOptionsFeedTheModel) {
   EXPECT_EQ(p.user_timeout_ms, 2500u);
   EXPECT_FALSE(p.keepcnt);
 }
+
+// A program side has no SENT records: when the kernel retransmitted for it after the
+// fault, it sent something at a time crashlab cannot see, and the model says so
+// instead of predicting for an idle connection (a new user's TCP_USER_TIMEOUT client).
+TEST(PredictionInput, AProgramThatSentAfterTheFaultIsNotModelled) {
+  CaseSpec spec = host_crash_send_case(R"({"detected_after_ms": "model"})");
+  Measurement m = measurement_of(spec);
+  m.sides[Role::Server].app.clear();
+  m.sides[Role::Server].program = ProgramRecord{};
+  EXPECT_TRUE(predict(spec, m).at(Role::Server).not_modelled.empty()) << "an idle program is modelled";
+  const ConnKey& k = m.sides[Role::Server].key;
+  KernelEvent retx{KernelEvent::Kind::Retransmit, at_ms(404)};
+  retx.saddr = k.local_addr, retx.sport = k.local_port, retx.daddr = k.remote_addr, retx.dport = k.remote_port;
+  m.kernel_events.push_back(retx);
+  const SidePrediction p = predict(spec, m).at(Role::Server);
+  EXPECT_NE(p.not_modelled.find("the program sent data after the fault"), std::string::npos) << p.reason;
+  EXPECT_NE(p.not_modelled.find("404.0 ms"), std::string::npos) << p.reason;
+  EXPECT_FALSE(p.detected_after_ms);
+}

@@ -25,8 +25,8 @@
 namespace crashlab::app {
 
 namespace {
-constexpr size_t kMaxLine = 4096;     // longer lines are cut there
-constexpr size_t kMaxLines = 20000;   // a chatty program keeps only its first lines
+constexpr size_t kMaxLine = 4096;   // longer lines are cut there (the rest of the line is skipped)
+constexpr size_t kKeptEnd = 10000;  // a chatty program keeps its first and last lines, so many each
 constexpr const char* kDefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 bool executable(const std::string& path) {
@@ -55,11 +55,16 @@ uint64_t mount_ns_of(pid_t pid) {
   return st.st_ino;
 }
 
+// The defaults, each replaced by the case's own value of the same name.
 std::vector<std::string> program_env(const Launch& l) {
   const char* path = std::getenv("PATH");
   std::vector<std::string> env = {std::string("PATH=") + (path ? path : kDefaultPath),
                                   std::string("HOME=") + kPrivateDir, "LANG=C"};
-  env.insert(env.end(), l.env.begin(), l.env.end());
+  for (const std::string& kv : l.env) {
+    const std::string name = kv.substr(0, kv.find('=') + 1);
+    std::erase_if(env, [&](const std::string& e) { return e.rfind(name, 0) == 0; });
+    env.push_back(kv);
+  }
   return env;
 }
 
@@ -67,6 +72,7 @@ Sandbox sandbox_for(const Launch& l, const std::string& label) {
   Sandbox s;
   s.env = program_env(l);
   s.as_nobody = l.as_nobody;
+  s.prepare_timeout_s = l.prepare_timeout_s;
   for (size_t i = 0; i < l.prepare.size(); ++i) {
     auto argv = l.prepare[i];
     if (argv.empty()) throw std::invalid_argument(label + ": prepare[" + std::to_string(i) + "] is empty");
@@ -81,6 +87,9 @@ Sandbox sandbox_for(const Launch& l, const std::string& label) {
 
 std::optional<std::string> find_program(const std::string& name) {
   if (name.empty()) return std::nullopt;
+  if (name.rfind(std::string(kPrivateDir) + "/", 0) == 0)
+    throw std::invalid_argument(name + " is under " + kPrivateDir +
+                                ", which the program's private /tmp hides: put it elsewhere");
   if (name.find_first_of("*?[") != std::string::npos) return last_match(name);
   if (name.find('/') != std::string::npos) return executable(name) ? std::optional(name) : std::nullopt;
   const char* env = std::getenv("PATH");
@@ -115,33 +124,43 @@ AppProcess::AppProcess(const NetNs& ns, const Launch& launch, std::string label)
   }
   launch_.command[0] = *exe;  // what ran, not the name or pattern it was found by
   pid_ = proc_->pid();
+  // Not reaped yet (the reader thread does that), so the pid is still this process's.
   mnt_ns_fd_.reset(::open(("/proc/" + std::to_string(pid_) + "/ns/mnt").c_str(), O_RDONLY | O_CLOEXEC));
-  pollfd exited{proc_->pidfd(), POLLIN, 0};
   struct stat st {};
-  // Opened before the process could exit (else the pid might be another's by now).
-  if (mnt_ns_fd_ && ::poll(&exited, 1, 0) == 0 && ::fstat(mnt_ns_fd_.get(), &st) == 0) mnt_ns_ = st.st_ino;
+  if (!mnt_ns_fd_ || ::fstat(mnt_ns_fd_.get(), &st) != 0)
+    throw std::runtime_error(label_ + ": its mount namespace cannot be read (it exited at once?), so its processes "
+                             "could not be told apart");
+  mnt_ns_ = st.st_ino;
   reader_ = std::thread([this] { read_output(); });
 }
 
 AppProcess::~AppProcess() {
   stop_.signal();
   reader_.join();
-  signal_all(SIGKILL);
-  proc_.reset();  // reaps the main process
-  // Its other processes are re-parented elsewhere; wait until the kernel has them gone,
-  // so that the host's namespace and the private /tmp go with them.
+  // Its PID namespace dies with the program; until the kernel has them all gone (so
+  // that the host's namespace and the private /tmp go too), SIGKILL what is left.
   const auto deadline = Clock::now() + milliseconds(5000);
-  sample_until([&] { return processes().empty(); }, deadline, milliseconds(2));
+  sample_until([&] { return signal_all(SIGKILL) == 0; }, deadline, milliseconds(2));
+  proc_.reset();  // reaps the process the runner started
 }
 
 void AppProcess::add_line(std::string text) {
   std::lock_guard lock(mu_);
-  if (lines_.size() < kMaxLines) lines_.push_back({monotonic_ns(), std::move(text)});
+  OutputLine line{monotonic_ns(), std::move(text)};
+  if (head_.size() < kKeptEnd) {
+    head_.push_back(std::move(line));
+    return;
+  }
+  tail_.push_back(std::move(line));
+  if (tail_.size() > kKeptEnd) {
+    tail_.pop_front();
+    ++dropped_;
+  }
 }
 
 void AppProcess::read_output() {
   std::string partial;
-  bool open = true, running = true;
+  bool open = true, running = true, skipping = false;  // skipping: the rest of a line cut at kMaxLine
   char buf[8192];
   while (open || running) {
     pollfd fds[3] = {{stop_.fd(), POLLIN, 0}, {open ? proc_->stdout_fd() : -1, POLLIN, 0},
@@ -155,16 +174,18 @@ void AppProcess::read_output() {
       const ssize_t n = ::read(proc_->stdout_fd(), buf, sizeof buf);
       if (n <= 0) {
         open = false;
-        if (!partial.empty()) add_line(std::move(partial));
+        if (!partial.empty() && !skipping) add_line(std::move(partial));
         partial.clear();
       } else {
         partial.append(buf, size_t(n));
         for (size_t nl; (nl = partial.find('\n')) != std::string::npos;) {
-          add_line(partial.substr(0, std::min(nl, kMaxLine)));
+          if (!skipping) add_line(partial.substr(0, std::min(nl, kMaxLine)));
+          skipping = false;
           partial.erase(0, nl + 1);
         }
         if (partial.size() > kMaxLine) {
-          add_line(partial.substr(0, kMaxLine));
+          if (!skipping) add_line(partial.substr(0, kMaxLine));
+          skipping = true;
           partial.clear();
         }
       }
@@ -183,7 +204,14 @@ void AppProcess::read_output() {
 
 std::vector<OutputLine> AppProcess::lines() const {
   std::lock_guard lock(mu_);
-  return lines_;
+  std::vector<OutputLine> out = head_;
+  out.insert(out.end(), tail_.begin(), tail_.end());
+  return out;
+}
+
+size_t AppProcess::lines_dropped() const {
+  std::lock_guard lock(mu_);
+  return dropped_;
 }
 
 std::optional<ProgramExit> AppProcess::exit() const {

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -25,10 +26,12 @@ struct Launch {
   std::vector<std::string> env;                   // "NAME=value", beside PATH, HOME and LANG
   std::vector<std::vector<std::string>> prepare;  // commands run first, in order, in the sandbox
   bool as_nobody = false;                         // else root (of its own user namespace)
+  unsigned prepare_timeout_s = 120;               // each prepare command's limit
 };
 
 // `name` as execve() needs it: itself if it has a '/', else the first executable
-// file of that name on PATH; nullopt if there is none.
+// file of that name on PATH; nullopt if there is none. A path under /tmp is
+// refused (std::invalid_argument): the program's private /tmp hides it.
 std::optional<std::string> find_program(const std::string& name);
 
 struct OutputLine {
@@ -59,7 +62,10 @@ class AppProcess {
   int notify_fd() const { return notify_.fd(); }
   void take_notice() const { notify_.take(); }
 
+  // What it printed: the first and the last kMaxLines / 2 lines of a chattier
+  // program (lines_dropped() says how many went between), each cut at 4096 bytes.
   std::vector<OutputLine> lines() const;
+  size_t lines_dropped() const;
   std::optional<ProgramExit> exit() const;
 
   // Every live process of the program: those in its mount namespace.
@@ -85,7 +91,9 @@ class AppProcess {
   UniqueFd mnt_ns_fd_;
   uint64_t mnt_ns_ = 0;
   mutable std::mutex mu_;
-  std::vector<OutputLine> lines_;
+  std::vector<OutputLine> head_;
+  std::deque<OutputLine> tail_;
+  size_t dropped_ = 0;
   std::optional<ProgramExit> exit_;
   std::thread reader_;
 };

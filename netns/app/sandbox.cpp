@@ -5,6 +5,8 @@
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <poll.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -40,7 +42,8 @@ int enter_user_namespace(const char* uid_map, const char* gid_map, const char*& 
 }
 }  // namespace
 
-SandboxSetup::SandboxSetup(const Sandbox& s) : prepare_(s.prepare), env_(s.env), as_nobody_(s.as_nobody) {
+SandboxSetup::SandboxSetup(const Sandbox& s)
+    : prepare_(s.prepare), env_(s.env), as_nobody_(s.as_nobody), prepare_timeout_s_(s.prepare_timeout_s) {
   for (auto& args : prepare_) {
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
@@ -55,10 +58,38 @@ SandboxSetup::SandboxSetup(const Sandbox& s) : prepare_(s.prepare), env_(s.env),
 }
 
 ChildSetup SandboxSetup::child_setup() const {
-  return {env_, [this](const char*& message) { return run(message); }};
+  return {env_, [this](int report_fd, const char*& message) { return run(report_fd, message); }};
 }
 
-int SandboxSetup::run(const char*& message) const {
+namespace {
+// Closes every descriptor from 3 up but `a` and `b` (-1: none), so that no pipe or
+// namespace of the runner's stays open in a process that will not exec soon.
+void close_all_but(int a, int b) {
+  int keep[2] = {std::min(a, b), std::max(a, b)};
+  unsigned from = 3;
+  for (int k : keep) {
+    if (k < 3) continue;
+    if (unsigned(k) > from) ::syscall(SYS_close_range, from, unsigned(k) - 1, 0U);
+    from = unsigned(k) + 1;
+  }
+  ::syscall(SYS_close_range, from, ~0U, 0U);
+}
+
+// The process the runner started stays outside, as the parent of the program: it
+// waits for it and ends as it ended, so the runner sees the program's exit. Never returns.
+[[noreturn]] void mirror(pid_t program) {
+  int status = 0;
+  while (::waitpid(program, &status, 0) < 0)
+    if (errno != EINTR) ::_exit(127);
+  if (WIFEXITED(status)) ::_exit(WEXITSTATUS(status));
+  const int sig = WIFSIGNALED(status) ? WTERMSIG(status) : SIGKILL;
+  ::signal(sig, SIG_DFL);
+  ::kill(::getpid(), sig);
+  ::_exit(128 + sig);
+}
+}  // namespace
+
+int SandboxSetup::run(int report_fd, const char*& message) const {
   // Root of a user namespace of its own first: that may make a mount namespace and
   // mount a tmpfs, as root and as an unprivileged user under `unshare -Urn` alike.
   if (int e = enter_user_namespace(outer_uid_map_.c_str(), outer_gid_map_.c_str(), message)) return e;
@@ -68,6 +99,24 @@ int SandboxSetup::run(const char*& message) const {
   if (::mount("tmpfs", kPrivateDir, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=1g") != 0)
     return message = "mount the program's private /tmp", errno;
   if (::chdir(kPrivateDir) != 0) return message = "chdir to the program's private /tmp", errno;
+  // A PID namespace of its own, whose first process is the program: when it dies
+  // (with the runner, through PR_SET_PDEATHSIG down the chain), the kernel kills
+  // every process it started, daemons and forked children included.
+  if (::unshare(CLONE_NEWPID) != 0) return message = "unshare(CLONE_NEWPID) for the program", errno;
+  int alive[2];
+  if (::pipe2(alive, O_CLOEXEC) != 0) return message = "pipe for the program's parent", errno;
+  const pid_t program = ::fork();
+  if (program < 0) return message = "fork the program", errno;
+  if (program > 0) {
+    close_all_but(alive[1], -1);  // holds `alive` open for the program, and nothing else
+    mirror(program);
+  }
+  ::close(alive[1]);
+  if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) return message = "PR_SET_PDEATHSIG for the program", errno;
+  pollfd parent{alive[0], POLLIN, 0};
+  if (::poll(&parent, 1, 0) != 0) ::_exit(127);  // its parent died before the prctl: so must it
+  ::close(alive[0]);
+  close_all_but(report_fd, -1);  // a runner's pipe held through a slow prepare would stall the runner's other starts
   // Then nobody, in a namespace nested in that one: exec drops every capability.
   if (as_nobody_)
     if (int e = enter_user_namespace(kInnerUidMap, kInnerUidMap, message)) return e;
@@ -87,6 +136,9 @@ int SandboxSetup::run_prepare(size_t i, const char*& message) const {
       ::dup2(log, 1);
       ::dup2(log, 2);
     }
+    const int null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (null >= 0) ::dup2(null, 0);  // a prepare step that reads stdin must not wait for the runner
+    ::alarm(prepare_timeout_s_);     // nor run for ever: SIGALRM ends it, and the failure says so
     ::execve(argv_[i][0], argv_[i].data(), const_cast<char* const*>(envp_.data()));
     ::_exit(127);
   }

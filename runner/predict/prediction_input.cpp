@@ -1,6 +1,7 @@
 #include "runner/predict/prediction_input.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "runner/case/roles.hpp"
 #include "runner/predict/sysctl_table.hpp"
@@ -83,10 +84,36 @@ std::optional<PredictionInput> prediction_input(const CaseSpec& spec, const Meas
   return in;
 }
 
+namespace {
+// A program that sent data after the fault: the kernel's retransmissions show it did,
+// but not when it sent (only the endpoint reports its sends), and the model needs that.
+std::optional<std::string> program_send_unseen(const Measurement& m, Role r) {
+  const SideMeasurement& side = m.sides.at(r);
+  if (!side.program) return std::nullopt;
+  for (const AppRecord& a : side.app)
+    if (a.outcome.kind == Outcome::Kind::Sent) return std::nullopt;
+  const std::vector<double> retx = retransmissions_ms(m, r);
+  if (retx.empty()) return std::nullopt;
+  char at[32];
+  std::snprintf(at, sizeof at, "%.1f ms", retx.front());
+  return std::string("the program sent data after the fault (the kernel retransmitted it from ") + at +
+         " on), and crashlab sees a program's retransmissions, not when it sent: the model needs that time, so it "
+         "covers a program only while it sends nothing after the fault (waiting for a reply, idle)";
+}
+}  // namespace
+
 Predictions predict(const CaseSpec& spec, const Measurement& m) {
   Predictions out;
-  for (Role r : kRoles)
-    if (auto in = prediction_input(spec, m, r)) out[r] = predict_side(*in);
+  for (Role r : kRoles) {
+    auto in = prediction_input(spec, m, r);
+    if (!in) continue;
+    if (auto why = program_send_unseen(m, r)) {
+      out[r].not_modelled = *why;
+      out[r].reason = "not modelled: " + *why;
+      continue;
+    }
+    out[r] = predict_side(*in);
+  }
   return out;
 }
 

@@ -51,7 +51,8 @@ nlohmann::json program_json(const std::optional<ProgramRecord>& p, int64_t fault
           {"output", output},
           {"exit", exit},
           {"socket_options", options},
-          {"socket_options_note", p->socket_note.empty() ? nlohmann::json(nullptr) : nlohmann::json(p->socket_note)}};
+          {"socket_options_note", p->socket_note.empty() ? nlohmann::json(nullptr) : nlohmann::json(p->socket_note)},
+          {"other_connections", p->other_connections}};
 }
 
 nlohmann::json side_json(const SideResult& s, int64_t fault_t) {
@@ -156,7 +157,8 @@ std::string write_result(const CaseResult& r, const std::string& dir) {
   std::string base = r.basename.empty() ? result_basename(r.name) : r.basename;
   std::string path = (std::filesystem::path(dir) / (base + ".json")).string();
   std::ofstream out(path);
-  out << to_json(r).dump(2) << "\n";
+  // A program's output need not be UTF-8 (or a 4096-byte cut splits a character).
+  out << to_json(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   out.close();
   if (!out) throw std::runtime_error("cannot write " + path);
   // The capture it names is the result's now: a killed runner leaves both.

@@ -106,6 +106,7 @@ void collect(World& w, const AtFault& at_fault, Measurement& m) {
       rec.command = p->launch().command;
       rec.output = p->lines();
       rec.exit = p->exit();
+      rec.other_connections = other_program_connections(w, r);
       s.program = std::move(rec);
     }
     if (auto now = w.obs->current_state(s.key)) s.state_at_end = tcp_state_from_name(*now);

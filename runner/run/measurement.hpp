@@ -56,6 +56,9 @@ struct ProgramRecord {
   // model reads, in the model's order; nullopt with socket_note saying why not.
   std::optional<SocketOptions> socket_options;
   std::string socket_note;
+  // Its connections to the port at the end other than the judged one, as sock_diag
+  // lists them ("10.77.0.2:40122 -> 10.77.0.1:5000 SYN_SENT"): a reconnect, a pool.
+  std::vector<std::string> other_connections;
 };
 
 struct SideMeasurement {

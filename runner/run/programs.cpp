@@ -35,12 +35,27 @@ std::vector<std::string> filled(const std::vector<std::string>& args, const Plac
   return out;
 }
 
+bool uses(const ProgramSpec& p, const std::string& placeholder) {
+  const std::string token = "{" + placeholder + "}";
+  const auto in = [&](const std::vector<std::string>& args) {
+    return std::any_of(args.begin(), args.end(), [&](const std::string& a) { return a.find(token) != std::string::npos; });
+  };
+  return in(p.command) || std::any_of(p.prepare.begin(), p.prepare.end(), in) ||
+         std::any_of(p.env.begin(), p.env.end(), [&](const auto& kv) { return kv.second.find(token) != std::string::npos; });
+}
+
 app::Launch launch_for(const ProgramSpec& p, const Placeholders& v) {
+  const std::string& case_dir = v.at("case_dir");
+  if (uses(p, "case_dir") && (case_dir == app::kPrivateDir || case_dir.rfind(std::string(app::kPrivateDir) + "/", 0) == 0))
+    throw std::runtime_error("the case is in " + case_dir + ", under " + app::kPrivateDir +
+                             ", which the program's private /tmp hides: its {case_dir} files would not be there; "
+                             "put the case elsewhere");
   app::Launch l;
   l.command = filled(p.command, v);
   for (const auto& [name, value] : p.env) l.env.push_back(name + "=" + fill_placeholders(value, v));
   for (const auto& argv : p.prepare) l.prepare.push_back(filled(argv, v));
   l.as_nobody = p.as_nobody;
+  l.prepare_timeout_s = unsigned(std::max<int64_t>(1, p.ready_timeout_ms / 1000));
   return l;
 }
 
@@ -114,12 +129,16 @@ void start_program(World& w, Role r) {
 std::optional<SockEntry> program_connection(World& w, Role r) {
   if (!w.topo->has_host(r)) return std::nullopt;
   const bool client = r == Role::Client;
+  // Once the connection is known (the endpoint client's port is chosen in advance, a
+  // client program's is found by key_from_client_program), only that one.
+  const bool keyed = w.client_program_connected || !w.spec.program(Role::Client);
+  const std::optional<ConnKey> known = keyed && w.key.count(r) ? std::optional(w.key.at(r)) : std::nullopt;
   std::optional<SockEntry> found;
   for (const SockEntry& e : SockDiag(w.topo->host(r).ns()).dump(w.port)) {
     if (e.state != kEstablished || e.inode == 0) continue;
-    if (client ? e.dport != w.port : (e.sport != w.port || (w.key.count(r) && e.dport != w.key.at(r).remote_port)))
-      continue;
-    // Several connections (a pool): the one opened first has the lowest inode.
+    if (client ? e.dport != w.port : e.sport != w.port) continue;
+    if (known && (e.sport != known->local_port || e.dport != known->remote_port)) continue;
+    // Several (a pool) before it is known: any one, the lowest inode, and that one from then on.
     if (!found || e.inode < found->inode) found = e;
   }
   return found;
@@ -132,6 +151,7 @@ void key_from_client_program(World& w) {
                  [] { return std::string("none established"); });
   w.key[Role::Client] = ConnKey{w.topo->address(Role::Client), conn->sport, w.topo->address(Role::Server), w.port};
   w.key[Role::Server] = w.key[Role::Client].reversed();
+  w.client_program_connected = true;
 }
 
 ProgramRecord read_program_socket(World& w, Role r, std::optional<TcpInfoAtFault>& tcp_info) {
@@ -155,6 +175,19 @@ ProgramRecord read_program_socket(World& w, Role r, std::optional<TcpInfoAtFault
     rec.socket_note = e.what();
   }
   return rec;
+}
+
+std::vector<std::string> other_program_connections(World& w, Role r) {
+  std::vector<std::string> out;
+  if (!w.topo->has_host(r) || !w.alive[r]) return out;
+  const ConnKey& judged = w.key.at(r);
+  for (const SockEntry& e : SockDiag(w.topo->host(r).ns()).dump(w.port)) {
+    if (e.state == kListen) continue;
+    if (e.sport == judged.local_port && e.dport == judged.remote_port) continue;
+    ConnKey k{e.saddr, e.sport, e.daddr, e.dport};
+    out.push_back(k.text() + " " + tcp_state_name(e.state));
+  }
+  return out;
 }
 
 std::vector<AppRecord> program_outcomes(const ProgramSpec& spec, const app::AppProcess& p, int64_t fault_t) {

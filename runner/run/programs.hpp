@@ -27,6 +27,9 @@ void key_from_client_program(World& w);
 // socket (pidfd_getfd, closed at once so it never outlives the program's own).
 ProgramRecord read_program_socket(World& w, Role r, std::optional<TcpInfoAtFault>& tcp_info);
 
+// r's other connections to the server's port at the end (a reconnect, a pool), as text.
+std::vector<std::string> other_program_connections(World& w, Role r);
+
 // What the program saw after the fault: each output line a rule names, and its exit
 // if the case says what that means.
 std::vector<AppRecord> program_outcomes(const ProgramSpec& spec, const app::AppProcess& p, int64_t fault_t);

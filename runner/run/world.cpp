@@ -23,9 +23,13 @@ std::string World::last_state(Role r) {
 
 void World::kill_process(Role r) {
   if (app::AppProcess* p = program(r)) {
-    p->signal_all(SIGKILL);
+    if (p->signal_all(SIGKILL) == 0)
+      throw std::runtime_error(p->label() + ": nothing to kill, it had already ended" +
+                               (p->exit() ? " (" + p->exit()->text() + ")" : std::string()));
     const auto deadline = Clock::now() + default_timeout();
-    require_within([&] { return p->processes().empty(); }, deadline, p->label() + "'s processes to be gone after SIGKILL",
+    // A process it forks meanwhile escapes one round of signals: send them until none is left.
+    require_within([&] { return p->signal_all(SIGKILL) == 0; }, deadline,
+                   p->label() + "'s processes to be gone after SIGKILL",
                    [&] { return std::to_string(p->processes().size()) + " left"; });
   } else {
     endpoint(r).process().signal(SIGKILL);

@@ -33,6 +33,7 @@ class World {
   std::vector<std::unique_ptr<EndpointClient>> retired;  // endpoints of a host that crashed and rebooted
   std::map<Role, std::unique_ptr<EndpointClient>> ep;
   std::map<Role, std::unique_ptr<app::AppProcess>> programs;  // sides the case gives a program
+  bool client_program_connected = false;  // the keys name the client program's connection
   std::map<Role, ConnKey> key;
   std::optional<int64_t> accept_id;  // the server's armed accept
   std::map<Role, bool> alive = {{Role::Server, true}, {Role::Client, true}};

@@ -100,18 +100,50 @@ TEST(AppProcess, AMissingProgramIsNamed) {
   }
   EXPECT_EQ(find_program("/bin/s[h]"), std::optional<std::string>("/bin/sh"));
   EXPECT_EQ(find_program("/nonexistent/*/x"), std::nullopt);
+  EXPECT_THROW(find_program("/tmp/my-server"), std::invalid_argument);
 }
 
 TEST(AppProcess, SignalAllReachesEveryProcessItStarted) {
   auto p = start({"sh", "-c", "sleep 100 & echo started; wait"});
   ASSERT_TRUE(waitForLine(*p, "started", milliseconds(5000)));
-  ASSERT_TRUE(sample_until([&] { return p->processes().size() == 2; }, Clock::now() + milliseconds(2000)))
+  // Its parent outside its PID namespace, sh and sleep.
+  ASSERT_TRUE(sample_until([&] { return p->processes().size() == 3; }, Clock::now() + milliseconds(2000)))
       << p->processes().size() << " processes";
-  EXPECT_EQ(p->signal_all(SIGKILL), 2);
+  EXPECT_EQ(p->signal_all(SIGKILL), 3);
   EXPECT_TRUE(sample_until([&] { return p->processes().empty(); }, Clock::now() + milliseconds(5000)))
       << p->processes().size() << " left";
   EXPECT_TRUE(waitForExit(*p, milliseconds(2000)));
   EXPECT_EQ(p->exit()->text(), "killed by signal 9");
+}
+
+// A program that daemonizes, or forks and dies: what it started dies with it (its PID
+// namespace), and a failed prepare never starts it.
+TEST(AppProcess, NothingItStartedOutlivesIt) {
+  const std::string name = unique_name();
+  auto p = start({"sh", "-c", "sleep 100 & echo forked; exit 0"});
+  ASSERT_TRUE(waitForExit(*p, milliseconds(5000)));
+  EXPECT_TRUE(sample_until([&] { return p->processes().empty(); }, Clock::now() + milliseconds(5000)))
+      << p->processes().size() << " processes outlived the program";
+  try {
+    start({"sh", "-c", "touch /proc/self/../" + name}, false, {{"false"}});
+    FAIL() << "started despite a failed prepare";
+  } catch (const std::exception&) {
+  }
+}
+
+TEST(AppProcess, APrepareThatWaitsForInputEndsAtItsLimit) {
+  Launch l;
+  l.command = {"true"};
+  l.prepare = {{"sh", "-c", "read line; sleep 100"}};
+  l.prepare_timeout_s = 1;
+  const auto started = Clock::now();
+  try {
+    AppProcess p(NetNs::current(), l, "test program");
+    FAIL() << "started";
+  } catch (const std::exception& e) {
+    EXPECT_NE(std::string(e.what()).find("killed by signal 14"), std::string::npos) << e.what();
+  }
+  EXPECT_LT(Clock::now() - started, milliseconds(5000));
 }
 
 TEST(AppProcess, TakeSocketReadsTheProgramsOwnOptions) {
