@@ -2,6 +2,8 @@
 // the field named. No privileges needed.
 #include <gtest/gtest.h>
 
+#include "fixtures/case_error.hpp"
+
 #include "runner/case/case_files.hpp"
 #include "runner/case/case_parse.hpp"
 #include "runner/case/overrides.hpp"
@@ -20,15 +22,7 @@ json minimal() {
   })");
 }
 
-// The error message for `j`, or "" if it parsed.
-std::string error_of(const json& j) {
-  try {
-    parse_case(j, "cases/x/y.json", "x/y");
-    return "";
-  } catch (const CaseError& e) {
-    return e.what();
-  }
-}
+std::string error_of(const json& j) { return testing_values::case_error_of(j); }
 }  // namespace
 
 TEST(CaseSpec, MinimalCaseParsesWithDefaults) {

@@ -4,6 +4,8 @@
 // when it could not be created (no privilege).
 #include <gtest/gtest.h>
 
+#include "fixtures/case_error.hpp"
+
 #include <filesystem>
 
 #include "runner/case/case_parse.hpp"
@@ -26,14 +28,7 @@ json base() {
   })");
 }
 
-std::string error_of(const json& j) {
-  try {
-    parse_case(j, "c.json", "c");
-    return "";
-  } catch (const CaseError& e) {
-    return e.what();
-  }
-}
+std::string error_of(const json& j) { return testing_values::case_error_of(j, "c.json", "c"); }
 
 std::string sysctl_error(const std::string& name, const json& value) {
   json j = base();

@@ -125,11 +125,17 @@ AppProcess::AppProcess(const NetNs& ns, const Launch& launch, std::string label)
   launch_.command[0] = *exe;  // what ran, not the name or pattern it was found by
   pid_ = proc_->pid();
   // Not reaped yet (the reader thread does that), so the pid is still this process's.
+  // If it has already exited (a zombie shows no namespaces), so has the program, the
+  // first process of its PID namespace, and with it everything it started: none left.
   mnt_ns_fd_.reset(::open(("/proc/" + std::to_string(pid_) + "/ns/mnt").c_str(), O_RDONLY | O_CLOEXEC));
   struct stat st {};
-  if (!mnt_ns_fd_ || ::fstat(mnt_ns_fd_.get(), &st) != 0)
-    throw std::runtime_error(label_ + ": its mount namespace cannot be read (it exited at once?), so its processes "
-                             "could not be told apart");
+  if (!mnt_ns_fd_ || ::fstat(mnt_ns_fd_.get(), &st) != 0) {
+    pollfd exited{proc_->pidfd(), POLLIN, 0};
+    // A process that has left its namespaces is a moment away from being a zombie.
+    if (::poll(&exited, 1, 1000) != 1)
+      throw std::runtime_error(label_ + ": its mount namespace cannot be read, so its processes could not be told apart");
+    st.st_ino = 0;
+  }
   mnt_ns_ = st.st_ino;
   reader_ = std::thread([this] { read_output(); });
 }

@@ -2,6 +2,8 @@
 // program side may not be asked. No privileges needed.
 #include <gtest/gtest.h>
 
+#include "fixtures/case_error.hpp"
+
 #include <cerrno>
 
 #include "runner/case/case_parse.hpp"
@@ -26,14 +28,7 @@ json with_program(json program, const char* role = "server") {
 
 json redis() { return {{"command", {"redis-server", "--port", "{port}", "--bind", "{address}"}}}; }
 
-std::string error_of(const json& j) {
-  try {
-    parse_case(j, "cases/x/y.json", "x/y");
-    return "";
-  } catch (const CaseError& e) {
-    return e.what();
-  }
-}
+std::string error_of(const json& j) { return testing_values::case_error_of(j); }
 
 Outcome err(int e) { return {Outcome::Kind::Error, e}; }
 }  // namespace
