@@ -100,11 +100,18 @@ TEST_P(UndoOrphans, AtEofTheSocketsOfAHeldNamespaceAreAborted) {
 INSTANTIATE_TEST_SUITE_P(Families, UndoOrphans, testing::Values(false, true),
                          [](const testing::TestParamInfo<bool>& i) { return i.param ? "IPv6" : "IPv4"; });
 
-TEST_F(Undo, AtEofAbandonedFilesAreRemovedAndReleasedOnesKept) {
+namespace {
+// A fresh folder holding a small file of each name.
+fs::path folder_with(std::initializer_list<const char*> names) {
   std::string tmpl = testing::TempDir() + "crashlab-undo-XXXXXX";
-  ASSERT_NE(::mkdtemp(tmpl.data()), nullptr) << "mkdtemp " << tmpl;
-  const fs::path dir = tmpl;
-  for (const char* name : {"abandoned.pcap", "kept.pcap"}) std::ofstream(dir / name) << "packets";
+  if (!::mkdtemp(tmpl.data())) throw std::system_error(errno, std::system_category(), "mkdtemp " + tmpl);
+  for (const char* name : names) std::ofstream(fs::path(tmpl) / name) << "packets";
+  return tmpl;
+}
+}  // namespace
+
+TEST_F(Undo, AtEofAbandonedFilesAreRemovedAndReleasedOnesKept) {
+  const fs::path dir = folder_with({"abandoned.pcap", "kept.pcap"});
   UndoAgent agent;
   UndoHandle abandoned = agent.remove_if_abandoned(dir / "abandoned.pcap");
   UndoHandle never_created = agent.remove_if_abandoned(dir / "never-created.pcap");
@@ -119,10 +126,7 @@ TEST_F(Undo, AtEofAbandonedFilesAreRemovedAndReleasedOnesKept) {
 // #15: a kept capture is the undo process's to remove until the result naming it is
 // written, so a runner killed in between leaves neither; once written, both stay.
 TEST_F(Undo, AKeptCaptureIsReleasedWhenItsResultIsWritten) {
-  std::string tmpl = testing::TempDir() + "crashlab-undo-XXXXXX";
-  ASSERT_NE(::mkdtemp(tmpl.data()), nullptr) << "mkdtemp " << tmpl;
-  const fs::path dir = tmpl;
-  for (const char* name : {"written.pcap", "unwritten.pcap"}) std::ofstream(dir / name) << "packets";
+  const fs::path dir = folder_with({"written.pcap", "unwritten.pcap"});
   UndoAgent agent;
   runner::CaseResult written;
   written.name = "x/written";
