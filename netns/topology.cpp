@@ -175,13 +175,15 @@ namespace {
 std::string partition_table(Role r) { return std::string("crashlab_partition_") + role_name(r); }
 }  // namespace
 
-void Topology::partition(Role r, Drop what) {
+void Topology::partition(Role r, Drop what, Direction dir) {
   if (!sw_) throw std::logic_error("a partition needs the switch topology");
   const std::string port = switch_port(r), match = what == Drop::Tcp ? " meta l4proto tcp" : "";
+  std::string rules;
+  // The bridge port's ingress is what the host sent; its egress is what reaches it.
+  if (dir != Direction::ToHost) rules += "    iifname \"" + port + "\"" + match + " drop\n";
+  if (dir != Direction::FromHost) rules += "    oifname \"" + port + "\"" + match + " drop\n";
   run_nft(sw_->ns(), "table bridge " + partition_table(r) + " {\n  chain forward {\n" +
-                         "    type filter hook forward priority 0; policy accept;\n" +
-                         "    iifname \"" + port + "\"" + match + " drop\n" +
-                         "    oifname \"" + port + "\"" + match + " drop\n  }\n}\n");
+                         "    type filter hook forward priority 0; policy accept;\n" + rules + "  }\n}\n");
 }
 
 void Topology::heal(Role r) {

@@ -56,11 +56,12 @@ class Topology {
   // A gratuitous ARP from the host (IPv4 only), as an interface coming up may send.
   void announce(Role r);
 
-  // Switch only: the switch drops the host's traffic in both directions (every
-  // frame, or only TCP so that ARP and ICMP still pass) while both hosts and all
-  // links stay up; heal() removes the rule. Rules live in the switch namespace.
+  // Switch only: the switch drops the host's traffic (every frame, or only TCP so
+  // that ARP and ICMP still pass) in both directions or only one, while both hosts
+  // and all links stay up; heal() removes the rule. Rules live in the switch namespace.
   enum class Drop { All, Tcp };
-  void partition(Role r, Drop what);
+  enum class Direction { Both, FromHost, ToHost };
+  void partition(Role r, Drop what, Direction dir = Direction::Both);
   void heal(Role r);
 
  private:

@@ -210,6 +210,7 @@ TEST(CaseSpec, ConnectAfterFaultNeedsTheServerHit) {
   EXPECT_EQ(error_of(j),
             "cases/x/y.json: connect: after_fault needs the fault to hit the server: the client is the one that connects");
   j["fault"]["target"] = "server";
+  j["expect"] = {{"client", {{"app", {"ECONNREFUSED"}}}}};
   EXPECT_TRUE(parse_case(j, "f", "x/y").connect_after_fault);
 }
 

@@ -7,12 +7,14 @@
 #include <filesystem>
 #include <fstream>
 
+#include "fixtures/temp_dir.hpp"
 #include "runner/case/case_files.hpp"
 #include "runner/case/case_parse.hpp"
 #include "runner/json/strict_json.hpp"
 
 using namespace crashlab;
 using namespace crashlab::runner;
+using crashlab::testing_values::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
@@ -34,19 +36,6 @@ std::string error_of(F&& f) {
     return e.what();
   }
 }
-
-// A fresh folder under the build's temp space, removed at the end.
-class TempDir : public testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("crashlab-hardening-" + std::to_string(::getpid()) + "-" +
-                                        testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
-};
 
 const char* kValidCase = R"({"description": "d", "fault": {"type": "process-crash", "target": "client"},
   "window_ms": 1000, "expect": {"server": {"app": ["EOF"]}}})";

@@ -90,7 +90,11 @@ std::string case_name_for(const std::string& file) {
 
 nlohmann::json read_case_json(const std::string& path) { return parse_strict_json(read_case_text(path), path); }
 
-CaseSpec load_case(const std::string& path) { return parse_case(read_case_json(path), path, case_name_for(path)); }
+CaseSpec load_case(const std::string& path) { return load_case_families(path).front(); }
+
+std::vector<CaseSpec> load_case_families(const std::string& path, const std::optional<std::string>& only) {
+  return parse_case_families(read_case_json(path), path, case_name_for(path), only);
+}
 
 std::vector<std::string> find_case_files(const std::string& path) {
   std::error_code ec;

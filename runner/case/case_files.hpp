@@ -1,5 +1,6 @@
 #pragma once
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -8,6 +9,8 @@
 namespace crashlab::runner {
 
 CaseSpec load_case(const std::string& path);
+// The file's parse_case_families (case_parse.hpp): one spec per address family.
+std::vector<CaseSpec> load_case_families(const std::string& path, const std::optional<std::string>& only = {});
 // The case file's JSON as load_case reads it (strictly), before any parsing into a CaseSpec.
 nlohmann::json read_case_json(const std::string& path);
 // Every *.json below `path` (or `path` itself), sorted.

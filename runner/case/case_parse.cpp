@@ -5,6 +5,7 @@
 #include "netns/tcp_state.hpp"
 #include "runner/json/fields.hpp"
 #include "runner/case/action_rules.hpp"
+#include "runner/case/expect_rules.hpp"
 #include "runner/case/program_rules.hpp"
 #include "runner/case/roles.hpp"
 #include "runner/case/sysctl_names.hpp"
@@ -129,7 +130,8 @@ SideExpect parse_expect(Fields f) {
   if (f.has("states")) e.states = list_of<int>(f, "states", state_value);
   if (f.has("app")) e.app = list_of<Outcome>(f, "app", outcome_value);
   if (f.has("detected_after_ms")) parse_detection_window(f, e);
-  if (auto s = f.opt_string("state_at_end")) e.state_at_end = state_value(f, "state_at_end", *s);
+  if (auto s = f.opt_string("state_at_end"))
+    e.state_at_end = *s == "gone" ? SideExpect::kGone : state_value(f, "state_at_end", *s);
   e.sends_nothing = f.opt_bool("sends_nothing");
   f.done();
   return e;
@@ -175,7 +177,7 @@ SocketOption socket_option_field(const Fields& f, const std::string& field, cons
   return *c.option;
 }
 
-CaseSpec parse_case(const nlohmann::json& j, const std::string& file, const std::string& name) {
+CaseSpec parse_one_family(const nlohmann::json& j, const std::string& file, const std::string& name) {
   Fields f(j, file, "");
   CaseSpec c;
   c.name = name;
@@ -223,7 +225,12 @@ CaseSpec parse_case(const nlohmann::json& j, const std::string& file, const std:
   f.done();
   check_action_rules(f, c);
   check_program_rules(f, c);
+  check_expect_rules(f, c);
   return c;
+}
+
+CaseSpec parse_case(const nlohmann::json& j, const std::string& file, const std::string& name) {
+  return parse_case_families(j, file, name).front();
 }
 
 }  // namespace crashlab::runner

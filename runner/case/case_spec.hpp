@@ -29,11 +29,12 @@ struct ModelTolerance {
 };
 
 struct SideExpect {
+  static constexpr int kGone = -1;  // state_at_end "gone": the socket no longer exists
   std::optional<std::vector<int>> states;        // ordered TCP states from the connection's first on
   std::optional<std::vector<Outcome>> app;       // what the application saw after the fault
   std::optional<std::pair<int64_t, int64_t>> detected_after_ms;  // window for the first EOF/error
   std::optional<ModelTolerance> detected_by_model;               // ... or the model's prediction
-  std::optional<int> state_at_end;               // still in this state when the window closes
+  std::optional<int> state_at_end;               // still in this state when the window closes (kGone: no socket)
   std::optional<bool> sends_nothing;             // sent no TCP segment after the fault
 };
 

@@ -1,6 +1,8 @@
 #pragma once
 // The cases a command works on: every case file under the given paths, with the
-// --set overrides applied. Throws CaseError naming the file and field.
+// --set overrides applied, one per address family it holds in (or only `ip`'s,
+// run --ip). Throws CaseError naming the file and field.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -9,6 +11,7 @@
 
 namespace crashlab::runner::cli {
 
-std::vector<CaseSpec> load_cases(const std::vector<std::string>& paths, const std::vector<std::string>& sets);
+std::vector<CaseSpec> load_cases(const std::vector<std::string>& paths, const std::vector<std::string>& sets,
+                                 const std::optional<std::string>& ip = {});
 
 }  // namespace crashlab::runner::cli

@@ -54,6 +54,9 @@ void define_run(CLI::App& app, Options& o) {
       ->type_name("ASSIGNMENT")
       ->allow_extra_args(false);
   window_option(run, o);
+  run->add_option("--ip", o.ip, "run every case in this address family only\n(default: each family its \"ip\" lists)")
+      ->check(CLI::IsMember({"ipv4", "ipv6"}))
+      ->type_name("FAMILY");
   run->add_option("--repeat", o.repeat, "run the whole list N times")->check(CLI::Range(1, 1000))->type_name("N");
   run->add_option("--jobs", o.jobs, "cases run at once (default: all of them)")
       ->check(CLI::Range(1, 1000))

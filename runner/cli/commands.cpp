@@ -40,8 +40,8 @@ std::string overrides_text(const std::vector<std::string>& sets) {
 // Every check that can refuse the run happens here, before anything is created
 // (apart from the --out folder itself, which the check creates).
 int run_command(const Options& o) {
-  const std::vector<CaseSpec> specs = load_cases(o.paths, o.sets);
-  const RunPlan planned = plan_run(specs, load_cases(o.paths, {}), o.window_ms, size_t(o.jobs), o.repeat);
+  const std::vector<CaseSpec> specs = load_cases(o.paths, o.sets, o.ip);
+  const RunPlan planned = plan_run(specs, load_cases(o.paths, {}, o.ip), o.window_ms, size_t(o.jobs), o.repeat);
   if (planned.problem) return invalid(*planned.problem + overrides_text(o.sets));
   if (auto problem = check_results_folder(o.out)) return invalid(*problem);
   if (o.junit && !std::ofstream(*o.junit, std::ios::app))
@@ -66,7 +66,11 @@ int list_command(const Options& o) {
   if (o.json) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& s : specs)
-      out.push_back({{"name", s.name}, {"file", s.file}, {"description", s.description}, {"window_ms", s.window_ms}});
+      out.push_back({{"name", s.name},
+                     {"file", s.file},
+                     {"ip", s.ipv6 ? "ipv6" : "ipv4"},
+                     {"description", s.description},
+                     {"window_ms", s.window_ms}});
     std::cout << out.dump(2) << "\n";
   } else {
     const size_t width = terminal_width(STDOUT_FILENO);

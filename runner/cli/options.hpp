@@ -20,6 +20,7 @@ struct Options {
   std::vector<std::string> paths;  // case files/folders, or (report) results/folders
   // run
   std::vector<std::string> sets;   // --set ROLE.sysctl.NAME=VALUE | ROLE.socket.OPTION=VALUE
+  std::optional<std::string> ip;   // --ip ipv4|ipv6: every case in that address family only
   int repeat = 1;
   std::optional<int64_t> window_ms;  // --window: the observation window after the fault
   int jobs = 0;                    // 0: every case at once (they mostly wait on kernel timers)

@@ -14,7 +14,7 @@ constexpr FaultType kFaultTypes[] = {
      "the host is back", "host down", parse_host_reboot},
     {FaultKind::LinkDrop, "link-drop", {}, "", "", "link down", parse_link_drop},
     // The switch drops the partitioned host's segments: they did leave it.
-    {FaultKind::Partition, "partition", {"drop", "heal_after_ms"}, "healed", "the partition heals", "", parse_partition},
+    {FaultKind::Partition, "partition", {"drop", "direction", "heal_after_ms"}, "healed", "the partition heals", "", parse_partition},
     {FaultKind::Freeze, "freeze", {}, "", "", "", parse_freeze},
 };
 }  // namespace

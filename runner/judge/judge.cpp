@@ -18,6 +18,9 @@ std::string list(const std::vector<T>& v, Name&& name) {
 }
 std::string state_list(const std::vector<int>& v) { return list(v, [](int s) { return tcp_state_name(s); }); }
 std::string outcome_list(const std::vector<Outcome>& v) { return list(v, [](const Outcome& o) { return o.name(); }); }
+std::string state_at_end_name(std::optional<int> s) {
+  return s && *s != SideExpect::kGone ? tcp_state_name(*s) : "gone";
+}
 
 std::string window_text(const ModelWindow& w) { return "[" + ms_text(w.lo) + ", " + ms_text(w.hi) + "]"; }
 
@@ -135,8 +138,8 @@ Judgement judge(const CaseSpec& spec, const Measurement& m, const Predictions& p
       judge_against_model(*e.detected_by_model, m, role, p == predicted.end() ? nullptr : &p->second, tick,
                           double(spec.window_ms) * time_scale(), j.expected_detection[role], fail);
     }
-    if (e.state_at_end && side.state_at_end != e.state_at_end)
-      fail("state_at_end", tcp_state_name(*e.state_at_end), side.state_at_end ? tcp_state_name(*side.state_at_end) : "gone");
+    if (e.state_at_end && side.state_at_end.value_or(SideExpect::kGone) != *e.state_at_end)
+      fail("state_at_end", state_at_end_name(e.state_at_end), state_at_end_name(side.state_at_end));
     if (e.sends_nothing && *e.sends_nothing) {
       if (!side.segments_sent_after_fault)
         fail("sends_nothing", "0 TCP segments", "not measurable (no interface)");

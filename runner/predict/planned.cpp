@@ -47,7 +47,7 @@ std::optional<PredictionInput> planned_input(const CaseSpec& spec, Role role, co
   in.not_modelled = peer.peer == PredictionInput::Peer::Other && peer.not_modelled.empty() ? "no rule for this fault"
                                                                                           : peer.not_modelled;
   in.kernel.hz = a.hz;
-  if (auto s = spec.sysctls.find(role); s != spec.sysctls.end()) apply_sysctls(s->second, in, false);
+  if (auto s = spec.sysctls.find(role); s != spec.sysctls.end()) apply_sysctls(s->second, in, spec.ipv6, false);
   in.socket = socket_params(spec.socket_options(role));
   plan_neighbour(spec.neighbour_at_fault(role), in.neighbour);
   if (auto at = spec.fault->recovery_after_ms(); at && peer.recovery != PeerAfterFault::Recovery::None) {

@@ -49,7 +49,7 @@ std::optional<PredictionInput> prediction_input(const CaseSpec& spec, const Meas
   in.not_modelled = peer.peer == PredictionInput::Peer::Other && peer.not_modelled.empty() ? "no rule for this fault"
                                                                                           : peer.not_modelled;
   in.kernel.hz = m.hz.value_or(250);
-  apply_sysctls(side.sysctls, in);
+  apply_sysctls(side.sysctls, in, spec.ipv6);
   if (const auto& n = side.neighbour_at_fault) {
     in.neighbour.known = true;
     in.neighbour.state = n->state;

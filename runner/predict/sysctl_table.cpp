@@ -2,6 +2,7 @@
 
 #include <climits>
 #include <optional>
+#include <string_view>
 
 namespace crashlab::runner {
 
@@ -44,6 +45,18 @@ const SysctlRow kSysctls[] = {
      [](PredictionInput& in, int64_t v) { in.neighbour.delay_first_probe_ms = double(v) * 1000; }, {}, kSeconds},
 };
 
+constexpr std::string_view kArpPrefix = "net.ipv4.neigh.", kNdpPrefix = "net.ipv6.neigh.";
+
+// The row's name in the run's family: IPv6's neighbour discovery has the same
+// settings (and defaults) under net.ipv6.neigh.
+std::string family_name(const SysctlRow& r, bool ipv6) {
+  std::string n = r.name;
+  if (ipv6 && n.compare(0, kArpPrefix.size(), kArpPrefix) == 0) n.replace(0, kArpPrefix.size(), kNdpPrefix);
+  return n;
+}
+
+bool is_neighbour_row(const SysctlRow& r) { return std::string_view(r.name).substr(0, kArpPrefix.size()) == kArpPrefix; }
+
 std::optional<int64_t> number(const std::map<std::string, std::string>& m, const std::string& key) {
   auto it = m.find(key);
   if (it == m.end()) return std::nullopt;
@@ -57,7 +70,7 @@ std::optional<int64_t> number(const std::map<std::string, std::string>& m, const
 
 std::optional<SysctlRange> model_sysctl_range(const std::string& name) {
   for (const SysctlRow& r : kSysctls)
-    if (name == r.name) return r.range;
+    if (name == r.name || name == family_name(r, true)) return r.range;
   return std::nullopt;
 }
 
@@ -71,13 +84,16 @@ std::vector<std::string> model_input_sysctls() {
 std::vector<std::string> reported_sysctls() {
   std::vector<std::string> out;
   for (const SysctlRow& r : kSysctls) out.emplace_back(r.name);
+  for (const SysctlRow& r : kSysctls)
+    if (is_neighbour_row(r)) out.push_back(family_name(r, true));
   return out;
 }
 
-void apply_sysctls(const std::map<std::string, std::string>& sysctls, PredictionInput& in, bool absent_is_old_kernel) {
+void apply_sysctls(const std::map<std::string, std::string>& sysctls, PredictionInput& in, bool ipv6,
+                   bool absent_is_old_kernel) {
   for (const SysctlRow& r : kSysctls) {
     if (!r.set) continue;
-    if (auto v = number(sysctls, r.name))
+    if (auto v = number(sysctls, family_name(r, ipv6)))
       r.set(in, *v);
     else if (r.when_absent && absent_is_old_kernel)
       r.set(in, *r.when_absent);

@@ -11,7 +11,8 @@ namespace crashlab::runner {
 
 // The one list of sysctls the model reads: every result reports them, and
 // apply_sysctls() feeds them to the model. Per-interface names use the test
-// host's eth0.
+// host's eth0; the neighbour settings are read under net.ipv4.neigh (ARP) or,
+// for an IPv6 case, net.ipv6.neigh (NDP), and both are reported.
 std::vector<std::string> reported_sysctls();
 // The ones of these that move the model's answer (apply_sysctls() reads them).
 std::vector<std::string> model_input_sysctls();
@@ -28,7 +29,7 @@ std::optional<SysctlRange> model_sysctl_range(const std::string& name);
 // an older kernel's behaviour (tcp_syn_linear_timeouts: 0 before 6.5).
 // absent_is_old_kernel=false: a name missing from `sysctls` keeps the model's
 // default (the case did not set it; a current kernel's default applies).
-void apply_sysctls(const std::map<std::string, std::string>& sysctls, PredictionInput& in,
+void apply_sysctls(const std::map<std::string, std::string>& sysctls, PredictionInput& in, bool ipv6,
                    bool absent_is_old_kernel = true);
 
 }  // namespace crashlab::runner

@@ -111,8 +111,19 @@ TEST(Binary, ListJsonHasEveryCase) {
   Ran r = run_crashlab({"list", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto j = nlohmann::json::parse(r.out);
-  EXPECT_EQ(j.size(), crashlab::runner::find_case_files(CRASHLAB_SOURCE_DIR "/cases").size());
+  // One entry per run: a case listing both address families is two.
+  size_t runs = 0, ipv6 = 0;
+  for (const std::string& f : crashlab::runner::find_case_files(CRASHLAB_SOURCE_DIR "/cases"))
+    for (const auto& spec : crashlab::runner::load_case_families(f)) {
+      ++runs;
+      ipv6 += spec.ipv6;
+    }
+  EXPECT_EQ(j.size(), runs);
   EXPECT_TRUE(j.at(0).contains("window_ms"));
+  size_t listed_ipv6 = 0;
+  for (const auto& c : j) listed_ipv6 += c.at("ip") == "ipv6";
+  EXPECT_EQ(listed_ipv6, ipv6);
+  EXPECT_GT(ipv6, 0u);
 }
 
 TEST(Binary, CheckedInCliDocsAreCurrent) {
