@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "fixtures/measurements.hpp"
+#include "runner/predict/prediction.hpp"
 #include "runner/predict/prediction_input.hpp"
 
 using namespace crashlab;
@@ -105,4 +106,38 @@ TEST(PredictionInput, AProgramThatSentAfterTheFaultIsNotModelled) {
   EXPECT_NE(p.not_modelled.find("the program sent data after the fault"), std::string::npos) << p.reason;
   EXPECT_NE(p.not_modelled.find("404.0 ms"), std::string::npos) << p.reason;
   EXPECT_FALSE(p.detected_after_ms);
+}
+
+// A survivor that closes after its peer died: tcp_orphan_retries bounds its FIN, the
+// zero is the close, no application sees the end, and the judge measures the socket's
+// CLOSE after the close.
+TEST(PredictionInput, AnOrphanIsBoundByTcpOrphanRetriesFromTheClose) {
+  CaseSpec spec = case_from(R"({"description": "d", "sysctls": {"server": {"net.ipv4.tcp_orphan_retries": 3}},
+    "fault": {"type": "host-crash", "target": "client"},
+    "after_fault": [{"role": "server", "do": "close", "delay_ms": 100}],
+    "window_ms": 9000, "expect": {"server": {"app": [], "detected_after_ms": "model"}}})");
+  Measurement m = measurement_of(spec);
+  SideMeasurement& server = m.sides[Role::Server];
+  server.sysctls["net.ipv4.tcp_orphan_retries"] = "3";
+  server.closed_t_ns = at_ms(100);
+  auto in = prediction_input(spec, m, Role::Server);
+  ASSERT_TRUE(in && in->close_ms);
+  EXPECT_DOUBLE_EQ(*in->close_ms, 100);
+  EXPECT_EQ(in->kernel.tcp_orphan_retries, 3);
+  const SidePrediction p = predict_side(*in);
+  ASSERT_TRUE(p.detected_after_ms) << p.reason;
+  // The same budget as host-crash/send's retries2=3, counted from the close: 6.6 s on.
+  EXPECT_GT(*p.detected_after_ms, 100 + 6600);
+  EXPECT_LT(*p.detected_after_ms, 100 + 6700);
+  EXPECT_EQ(p.error, "");  // nobody is left to read ETIMEDOUT
+  EXPECT_NE(p.time_zero.find("close()"), std::string::npos) << p.time_zero;
+
+  EXPECT_FALSE(detected_ns(server));  // the socket has not ended yet
+  add_state(server, 0, "ESTABLISHED");
+  add_state(server, 100, "FIN_WAIT1");
+  add_state(server, 6750, "CLOSE");
+  ASSERT_TRUE(detected_ns(server));
+  EXPECT_EQ(*detected_ns(server), at_ms(6750));
+  server.closed_t_ns.reset();  // a socket that closed without its application closing it first
+  EXPECT_FALSE(detected_ns(server));
 }

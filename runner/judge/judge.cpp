@@ -34,7 +34,7 @@ void judge_against_model(const ModelTolerance& tol, const Measurement& m, Role r
   if (!p->not_modelled.empty()) return fail("detected_after_ms", "a model prediction", "not modelled: " + p->not_modelled);
   auto d = detection(m.sides.at(role));
   std::optional<double> seen_ms;
-  if (d) seen_ms = m.ms_after_fault(d->t_ns);
+  if (auto t = detected_ns(m.sides.at(role))) seen_ms = m.ms_after_fault(*t);
   if (!p->detected_after_ms) {
     if (seen_ms) fail("detected_after_ms", "no detection (model: " + p->reason + ")", ms_text(*seen_ms));
     return;
@@ -129,8 +129,8 @@ Judgement judge(const CaseSpec& spec, const Measurement& m, const Predictions& p
     const std::vector<Outcome> app = folded_outcomes(side.app);
     if (e.app && *e.app != app) fail("app", outcome_list(*e.app), outcome_list(app));
     if (e.detected_after_ms) {
-      auto d = detection(side);
-      judge_window(*e.detected_after_ms, d ? std::optional(m.ms_after_fault(d->t_ns)) : std::nullopt,
+      auto t = detected_ns(side);
+      judge_window(*e.detected_after_ms, t ? std::optional(m.ms_after_fault(*t)) : std::nullopt,
                    j.expected_detection[role], fail);
     }
     if (e.detected_by_model) {

@@ -144,6 +144,14 @@ SidePrediction modelled_side(const PredictionInput& in) {
   if (in.connect_ms) {
     if (in.peer == PredictionInput::Peer::Silent && unresolved(in.neighbour)) return arp_failure(in, *in.connect_ms);
     s = from_model(model::predict_syn(in.kernel, in.socket), *in.connect_ms, "connect()");
+  } else if (in.close_ms) {
+    // Closed (after a send, or idle): the orphan's FIN, and any data before it, go
+    // unanswered; tcp_orphan_retries, not tcp_retries2, bounds it. No application
+    // is left to see the error, so the side's "detection" is its socket's end.
+    const bool sent_first = in.send_ms && *in.send_ms <= *in.close_ms;
+    s = from_model(model::predict_orphan_retransmission(in.kernel, in.socket, in.flight),
+                   sent_first ? *in.send_ms : *in.close_ms, sent_first ? "the first send after the fault" : "close()");
+    s.error.clear();
   } else if (in.send_ms) {
     s = from_model(model::predict_data_retransmission(in.kernel, in.socket, in.flight), *in.send_ms,
                    "the first send after the fault");
@@ -158,6 +166,7 @@ SidePrediction modelled_side(const PredictionInput& in) {
   // The first packet after the fault: the send or the SYN, else the first probe.
   const double first_tx = in.connect_ms   ? *in.connect_ms
                           : in.send_ms    ? *in.send_ms
+                          : in.close_ms   ? *in.close_ms
                           : s.schedule.empty() ? 0.0
                                                : s.schedule.front().at_ms;
   return within_neighbour_horizon(std::move(s), in, first_tx);

@@ -31,6 +31,7 @@ struct PredictionInput {
   std::optional<double> send_ms;        // data sent into silence (first send after the fault)
   std::optional<double> connect_ms;     // connect() to the silent peer
   std::optional<double> last_recv_ms;   // idle: the last segment received (negative: before the fault)
+  std::optional<double> close_ms;       // the application closed its socket: an orphan sending its FIN
 
   std::optional<double> recovery_ms;  // the peer is back (reboot) or reachable again (heal)
   bool recovery_answers_rst = false;  // back, but without the connection: it answers RST

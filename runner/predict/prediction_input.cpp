@@ -74,6 +74,7 @@ std::optional<PredictionInput> prediction_input(const CaseSpec& spec, const Meas
     in.flight.sack = ti.sack;
     in.last_recv_ms = m.ms_after_fault(ti.t_ns) - double(std::min(ti.last_data_recv_ms, ti.last_ack_recv_ms));
   }
+  if (side.closed_t_ns) in.close_ms = m.ms_after_fault(*side.closed_t_ns);
   for (const AppRecord& a : side.app)
     if (a.outcome.kind == Outcome::Kind::Sent) {
       in.send_ms = m.ms_after_fault(a.t_ns);

@@ -55,6 +55,8 @@ void assemble_result(const CaseSpec& spec, const Measurement& m, const Predictio
     if (auto d = detection(side)) {
       r.error = d->outcome;
       r.detected_after_ms = m.ms_after_fault(d->t_ns);
+    } else if (auto end = orphan_end_ns(side)) {
+      r.detected_after_ms = m.ms_after_fault(*end);  // the kernel's give-up; no application saw it
     }
     r.state_at_end = side.state_at_end;
     r.segments_sent_after_fault = side.segments_sent_after_fault;

@@ -123,7 +123,10 @@ RunStage measure(const CaseSpec& spec, const std::filesystem::path& capture_file
     m.connect_t_ns = clock.connected_t = monotonic_ns();
     connect_after_fault(w);
   }
-  for (const Step& s : after_fault_steps(spec)) m.steps.push_back(perform(w, clock, s));
+  for (const Step& s : after_fault_steps(spec)) {
+    m.steps.push_back(perform(w, clock, s));
+    if (s.action && s.action->op == Op::Close) m.sides[s.action->role].closed_t_ns = m.steps.back().started_ns;
+  }
   m.recovered_t_ns = clock.recovered_t;
   wait_world_until(w, [&] { return settled(w, m.fault_t_ns); }, clock.deadline);  // unsettled: the judge says what
   m.wakeup_late_max_ns = WakeupLateness::process().max_late_ns(m.fault_t_ns, monotonic_ns());

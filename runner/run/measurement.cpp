@@ -1,11 +1,25 @@
 #include "runner/run/measurement.hpp"
 
+#include "netns/tcp_state.hpp"
+
 namespace crashlab::runner {
 
 std::optional<AppRecord> detection(const SideMeasurement& side) {
   for (const AppRecord& a : side.app)
     if (a.outcome.detects()) return a;
   return std::nullopt;
+}
+
+std::optional<int64_t> orphan_end_ns(const SideMeasurement& side) {
+  if (!side.closed_t_ns || detection(side)) return std::nullopt;
+  for (const StateAt& s : side.states)
+    if (s.t_ns >= *side.closed_t_ns && s.state == tcp_state_from_name("CLOSE")) return s.t_ns;
+  return std::nullopt;
+}
+
+std::optional<int64_t> detected_ns(const SideMeasurement& side) {
+  if (auto d = detection(side)) return d->t_ns;
+  return orphan_end_ns(side);
 }
 
 std::vector<double> retransmissions_ms(const Measurement& m, Role role) {

@@ -74,6 +74,7 @@ struct SideMeasurement {
   std::vector<NeighbourEvent> neighbour_events;       // its entry for the peer's address, from netlink
   bool neighbour_events_lost = false;                 // the monitor's buffer overflowed
   std::optional<ProgramRecord> program;               // the side is a program, not the endpoint
+  std::optional<int64_t> closed_t_ns;  // its application closed the socket after the fault: an orphan from then
 };
 
 struct ObserverInfo {
@@ -112,6 +113,11 @@ struct Measurement {
 
 // The first EOF or error after the fault.
 std::optional<AppRecord> detection(const SideMeasurement& side);
+// A side that closed its socket after the fault and saw nothing: when the kernel
+// gave up on the orphan (its CLOSE after the close), which no application sees.
+std::optional<int64_t> orphan_end_ns(const SideMeasurement& side);
+// When the side noticed: its application's detection, or its orphan's end.
+std::optional<int64_t> detected_ns(const SideMeasurement& side);
 // The kernel's retransmissions of a side's connection after the fault, in ms after
 // it: those it sent. Since about 6.17 the tracepoint also fires for an attempt that
 // failed (its `err`: -EBUSY while the previous copy still waits in the host, e.g. in
