@@ -15,6 +15,7 @@ std::string to_string(KernelEvent::Kind kind) {
     case Kind::ReceiveReset: return "ReceiveReset";
     case Kind::SendReset: return "SendReset";
     case Kind::ErrorReport: return "ErrorReport";
+    case Kind::SynackRetransmit: return "SynackRetransmit";
   }
   return "Kind" + std::to_string(int(kind));
 }

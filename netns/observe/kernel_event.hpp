@@ -6,7 +6,7 @@ namespace crashlab {
 
 // One kernel TCP tracepoint hit, decoded.
 struct KernelEvent {
-  enum class Kind { StateChange, Retransmit, ReceiveReset, SendReset, ErrorReport };
+  enum class Kind { StateChange, Retransmit, ReceiveReset, SendReset, ErrorReport, SynackRetransmit };
   Kind kind;
   int64_t t_ns;                     // CLOCK_MONOTONIC, comparable with monotonic_ns()
   int oldstate = 0, newstate = 0;   // StateChange (kernel TCP state numbers)

@@ -7,6 +7,7 @@ namespace crashlab {
 namespace {
 const int kTimeWait = tcp_state_from_name("TIME_WAIT");
 const int kClose = tcp_state_from_name("CLOSE");
+const int kSynRecv = tcp_state_from_name("SYN_RECV");
 constexpr std::chrono::microseconds kSamplingPeriod(1000);  // without tracepoints
 
 bool is_fin_state(int s) {
@@ -56,6 +57,10 @@ std::vector<StateAt> Observation::traced_states(const ConnKey& side) {
   // A TIME_WAIT socket is a separate mini-socket: the tracepoint shows the full
   // socket going FIN_WAIT2 -> CLOSE at the moment the TIME_WAIT one replaced it.
   auto sampled = sampler_->states(side);
+  // A listener's request socket (SYN_RECV until the handshake completes) is not a
+  // full socket and never passes through inet_sock_set_state: sock_diag, sampled
+  // at each traced event (its SYN-ACK retransmissions), is all that shows it.
+  if (out.empty() && !sampled.empty() && sampled.front().state == kSynRecv) return sampled;
   bool saw_time_wait = false;
   for (const auto& s : sampled) saw_time_wait |= s.state == kTimeWait;
   if (saw_time_wait && out.size() >= 2 && out.back().state == kClose && is_fin_state(out[out.size() - 2].state))

@@ -25,6 +25,9 @@ inline constexpr TracepointSpec kTracepoints[] = {
     {"tcp:tcp_receive_reset", KernelEvent::Kind::ReceiveReset, false},
     {"tcp:tcp_send_reset", KernelEvent::Kind::SendReset, false},
     {"sock:inet_sk_error_report", KernelEvent::Kind::ErrorReport, false},
+    // A listener's request socket (SYN_RECV) resending its SYN-ACK: such a socket
+    // never passes through inet_sock_set_state.
+    {"tcp:tcp_retransmit_synack", KernelEvent::Kind::SynackRetransmit, false},
 };
 
 // Where one tracepoint keeps the fields we use (absent ones stay nullopt).
