@@ -92,7 +92,7 @@ std::string render_case(const CaseResult& r, const RowStyle& style) {
   std::string o;
   const std::string verdict = verdict_word(r);
   o += wrap("== " + r.name + "  [" + verdict + "]  " + std::string(fault_name(r.fault_kind)) + " of the " + role_name(r.fault_target) + "  (" +
-                ms_text(r.duration_ms) + ", " + window_text(r.window) + ", observer: " + r.observer + ")",
+                ms_text(r.duration_ms) + ", " + window_text(r.window) + (r.observer.empty() ? "" : ", observer: " + r.observer) + ")",
             w, 6);
   if (style.color) o = color_first(o, "[" + verdict + "]", verdict);
   if (!r.error.empty()) o += wrap("   error: " + r.error, w, 10);

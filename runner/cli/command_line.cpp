@@ -45,6 +45,10 @@ CLI::Option* window_option(CLI::App* sub, Options& o) {
       ->type_name("MS");
 }
 
+CLI::Option* ip_option(CLI::App* sub, Options& o, const char* what) {
+  return sub->add_option("--ip", o.ip, what)->check(CLI::IsMember({"ipv4", "ipv6"}))->type_name("FAMILY");
+}
+
 void define_run(CLI::App& app, Options& o) {
   CLI::App* run = app.add_subcommand("run", "Run cases, judge them, write a JSON result each.");
   paths_option(run, o, "case files or folders of them (default: cases)");
@@ -54,9 +58,7 @@ void define_run(CLI::App& app, Options& o) {
       ->type_name("ASSIGNMENT")
       ->allow_extra_args(false);
   window_option(run, o);
-  run->add_option("--ip", o.ip, "run every case in this address family only\n(default: each family its \"ip\" lists)")
-      ->check(CLI::IsMember({"ipv4", "ipv6"}))
-      ->type_name("FAMILY");
+  ip_option(run, o, "run every case in this address family only\n(default: each family its \"ip\" lists)");
   run->add_option("--repeat", o.repeat, "run the whole list N times")->check(CLI::Range(1, 1000))->type_name("N");
   run->add_option("--jobs", o.jobs, "cases run at once (default: all of them)")
       ->check(CLI::Range(1, 1000))
@@ -74,8 +76,9 @@ void define_sweep(CLI::App& app, Options& o) {
   CLI::App* sweep = app.add_subcommand("sweep", "Run one case over a grid of settings; plot it.");
   CLI::Option* case_file = sweep->add_option("CASE", o.paths, "the case file")->expected(1);
   CLI::Option* vary = sweep->add_option("--vary", o.vary,
-                                        "ROLE.sysctl.NAME=VALUES or ROLE.socket.OPTION=VALUES;\n"
-                                        "VALUES 3,5,8 or 1..8 or 1000..10000:1000;\n"
+                                        "ROLE.sysctl.NAME=VALUES or\n"
+                                        "ROLE.socket.OPTION=VALUES; VALUES 3,5,8 or 1..8\n"
+                                        "or 1000..10000:1000;\n"
                                         "several --vary make a grid")
                           ->type_name("ASSIGNMENT")
                           ->allow_extra_args(false);
@@ -83,6 +86,7 @@ void define_sweep(CLI::App& app, Options& o) {
       sweep->add_option("--set", o.sets, "as in run: fixed for every point")->type_name("ASSIGNMENT")->allow_extra_args(false);
   CLI::Option* repeat = sweep->add_option("--repeat", o.repeat, "runs per point")->check(CLI::Range(1, 1000))->type_name("N");
   CLI::Option* window = window_option(sweep, o);
+  CLI::Option* ip = ip_option(sweep, o, "the address family to sweep in (default: the\ncase's first: ipv4 for a case of both)");
   CLI::Option* jobs =
       sweep->add_option("--jobs", o.jobs, "runs at once (default: all of them)")->check(CLI::Range(1, 1000))->type_name("N");
   CLI::Option* shard = sweep
@@ -98,8 +102,9 @@ void define_sweep(CLI::App& app, Options& o) {
                                "run the K-th of N shares of the point x repeat\n"
                                "runs (K from 1): N machines, one command each")
                            ->type_name("K/N");
-  sweep->add_option("--out", o.sweep_out, "DIR/<point>/ results, DIR/sweep.json, DIR/summary\n"
-                                          ".json, .csv, DIR/sweep.html; the same sweep resumes")
+  sweep->add_option("--out", o.sweep_out, "DIR/<point>/ results, DIR/sweep.json,\n"
+                                          "DIR/summary.json and .csv, DIR/sweep.html;\n"
+                                          "the same sweep resumes")
       ->type_name("DIR")
       ->capture_default_str();
   CLI::Option* merge = sweep->add_option("--merge", o.merge,
@@ -110,7 +115,7 @@ void define_sweep(CLI::App& app, Options& o) {
   // Checked here rather than with excludes(), which would print "Excludes: --merge" on every option.
   sweep->parse_complete_callback([=] {
     if (merge->count() == 0) return;
-    for (CLI::Option* not_with_merge : {case_file, vary, set, repeat, window, jobs, shard})
+    for (CLI::Option* not_with_merge : {case_file, vary, set, repeat, window, ip, jobs, shard})
       if (not_with_merge->count() > 0) throw CLI::ExcludesError("--merge", not_with_merge->get_name());
   });
   sweep->add_flag("--allow-mixed", o.allow_mixed, "merge folders of other kernels, case content,\n--set or --window too")
@@ -167,9 +172,9 @@ void define_advise(CLI::App& app, Options& o) {
   duration_option(adv, "--survive-outage", o.advise.survive_outage_ms,
                   "a network outage this long must not end a healthy\nconnection (default 0: no such promise)");
   choice_option(adv, "--traffic", o.advise.traffic, kTraffic, "connections that sit idle, send (busy), or both", "both");
-  choice_option(adv, "--scope", o.advise.scope, kScopes, "per-socket options, or the network namespace's sysctls", "socket");
+  choice_option(adv, "--scope", o.advise.scope, kScopes, "per-socket options, or the namespace's sysctls", "socket");
   adv->add_flag("--verify", o.verify,
-                "run the proposal on this kernel: host crash idle and\nbusy, an outage healing in time; exit 1 if it fails");
+                "run the proposal on this kernel: host crash idle\nand busy, an outage healing in time; exit 1 if\nit fails");
   adv->add_option("--out", o.out, "--verify: results in DIR/<UTC timestamp>/")->type_name("DIR")->capture_default_str();
   choice_option(adv, "--format", o.format, kFormats, "text for a person, json (docs/advise.md)", "text");
   adv->footer(
@@ -187,7 +192,7 @@ void define_app(CLI::App& app, Options& o) {
   app.add_flag("--no-progress", o.no_progress, "no live progress line on stderr");
   app.add_option("--color", o.color,
                  "colour PASS/FAIL/ERROR; auto: on a terminal\n"
-                 "unless TERM=dumb; NO_COLOR set: never")
+                 "unless TERM=dumb or NO_COLOR is set")
       ->transform(CLI::CheckedTransformer(kColorModes, CLI::ignore_case).description(""))
       ->type_name("auto|always|never")
       ->default_str("auto");
@@ -196,7 +201,7 @@ void define_app(CLI::App& app, Options& o) {
   define_advise(app, o);
   CLI::App* list = app.add_subcommand("list", "List the cases with their descriptions.");
   paths_option(list, o, "case files or folders of them (default: cases)");
-  list->add_flag("--json", o.json, "JSON: [{name, file, description, window_ms}]");
+  list->add_flag("--json", o.json, "JSON: [{name, file, ip, description, window_ms}]");
   CLI::App* validate = app.add_subcommand("validate", "Parse and check case files without running them.");
   paths_option(validate, o, "case files or folders of them (default: cases)");
   CLI::App* report = app.add_subcommand("report", "Draw result files as one self-contained HTML page.");
@@ -282,7 +287,11 @@ ParseOutcome parse_command_line(int argc, const char* const* argv, std::ostream&
       }
       out << about->help(app.get_name());
     } else {
-      out << app.help();
+      // `app` has `help` selected, and CLI11 hands help() to the selected command.
+      Options unused;
+      CLI::App fresh{"", "crashlab"};
+      define_app(fresh, unused);
+      out << fresh.help();
     }
     return {std::nullopt, code(ExitCode::AllPassed)};
   }

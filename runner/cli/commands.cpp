@@ -43,10 +43,11 @@ int run_command(const Options& o) {
   const std::vector<CaseSpec> specs = load_cases(o.paths, o.sets, o.ip);
   const RunPlan planned = plan_run(specs, load_cases(o.paths, {}, o.ip), o.window_ms, size_t(o.jobs), o.repeat);
   if (planned.problem) return invalid(*planned.problem + overrides_text(o.sets));
+  // Before anything is created (the results folder, the JUnit file).
+  if (auto problem = namespace_privilege_problem()) return invalid(*problem);
   if (auto problem = check_results_folder(o.out)) return invalid(*problem);
   if (o.junit && !std::ofstream(*o.junit, std::ios::app))
     return invalid("--junit " + *o.junit + ": cannot write the file");
-  if (auto problem = namespace_privilege_problem()) return invalid(*problem);
   std::string folder;
   try {
     folder = start_run_folder(o.out);

@@ -13,7 +13,7 @@ std::optional<std::string> namespace_privilege_problem() {
   std::thread probe([&err] { err = ::unshare(CLONE_NEWNET) == 0 ? 0 : errno; });
   probe.join();
   if (err == 0) return std::nullopt;
-  return std::string("crashlab: needs root or a user namespace (unshare(CLONE_NEWNET): ") + std::strerror(err) +
+  return std::string("needs root or a user namespace (unshare(CLONE_NEWNET): ") + std::strerror(err) +
          "): run as root, or as `unshare -Urn crashlab ...`; see README";
 }
 

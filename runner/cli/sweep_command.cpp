@@ -73,9 +73,11 @@ int sweep_command(const Options& o) {
   if (!o.merge.empty()) return merge_command(o);
   if (o.paths.empty()) return invalid("CASE is required (or --merge DIR... to merge a sweep's shards)");
   if (o.vary.empty()) return invalid("--vary is required");
-  const std::vector<CaseSpec> specs = load_cases(o.paths, o.sets);
+  std::vector<CaseSpec> specs = load_cases(o.paths, o.sets, o.ip);
+  // A case that holds in both families sweeps its IPv4 run unless --ip picks.
+  if (specs.size() == 2 && specs[0].file == specs[1].file) specs.resize(1);
   if (specs.size() != 1) return invalid("CASE must name one case file (" + std::to_string(specs.size()) + " found)");
-  const CaseSpec as_written = load_cases(o.paths, {}).front();
+  const CaseSpec as_written = load_cases(o.paths, {}, o.ip).front();
   std::vector<Vary> varies;
   for (const std::string& v : o.vary) varies.push_back(parse_vary(v));
   const Shard shard = o.shard.value_or(Shard{});
@@ -86,8 +88,8 @@ int sweep_command(const Options& o) {
       plan_run(share.as_run, std::vector<CaseSpec>(share.as_run.size(), as_written), o.window_ms, jobs, 1);
   if (planned.problem) return invalid(*planned.problem);
   const SweepIdentity id = identity_of(o, specs[0], varies);
-  if (auto problem = sweep_out_problem(o.sweep_out, id, std::cerr)) return invalid(*problem);
   if (auto problem = namespace_privilege_problem()) return invalid(*problem);
+  if (auto problem = sweep_out_problem(o.sweep_out, id, std::cerr)) return invalid(*problem);
   if (!o.quiet) std::cerr << expected_duration_note(planned.expected_wall_ms);
   try {
     start_sweep_folder(o.sweep_out, id);

@@ -32,8 +32,8 @@ size_t terminal_width(int fd) {
 bool can_redraw(int fd) { return ::isatty(fd) && !dumb_terminal(); }
 
 bool use_color(ColorMode mode, int fd) {
+  if (mode == ColorMode::Always) return true;  // an explicit flag beats the environment (no-color.org)
   if (env_set("NO_COLOR")) return false;
-  if (mode == ColorMode::Always) return true;
   return mode == ColorMode::Auto && can_redraw(fd);
 }
 

@@ -60,10 +60,20 @@ TEST(Binary, HelpAndVersionOnStdoutWithExitZero) {
 }
 
 // On an 80-column terminal no line of the tool's own help wraps.
-TEST(Binary, TopLevelHelpFitsEightyColumns) {
-  Ran r = run_crashlab({"--help"});
-  std::istringstream lines(r.out);
-  for (std::string line; std::getline(lines, line);) EXPECT_LE(line.size(), 80u) << line;
+TEST(Binary, EveryHelpFitsEightyColumns) {
+  for (const char* command : {"", "run", "sweep", "advise", "list", "validate", "report"}) {
+    Ran r = *command ? run_crashlab({command, "--help"}) : run_crashlab({"--help"});
+    std::istringstream lines(r.out);
+    for (std::string line; std::getline(lines, line);) EXPECT_LE(line.size(), 80u) << command << ": " << line;
+  }
+}
+
+// `crashlab help` is the tool's help (CLI11 would print the help command's own).
+TEST(Binary, HelpAloneIsTheToolsHelp) {
+  Ran r = run_crashlab({"help"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out, run_crashlab({"--help"}).out);
+  EXPECT_NE(r.out.find("Subcommands:"), std::string::npos) << r.out;
 }
 
 // Descriptions break between words at the terminal's width ($COLUMNS when piped).
@@ -147,9 +157,10 @@ TEST(Binary, WithoutNamespacePrivilegesOneLineAndExitTwo) {
   EXPECT_EQ(r.out, "");
 }
 
-TEST(Terminal, NoColorWinsAndWidthFallsBackToColumns) {
+// no-color.org: NO_COLOR turns the default off; an explicit --color=always still wins.
+TEST(Terminal, AnExplicitColorBeatsNoColorAndWidthFallsBackToColumns) {
   ::setenv("NO_COLOR", "1", 1);
-  EXPECT_FALSE(crashlab::runner::cli::use_color(crashlab::runner::cli::ColorMode::Always, STDOUT_FILENO));
+  EXPECT_TRUE(crashlab::runner::cli::use_color(crashlab::runner::cli::ColorMode::Always, STDOUT_FILENO));
   ::unsetenv("NO_COLOR");
   EXPECT_TRUE(crashlab::runner::cli::use_color(crashlab::runner::cli::ColorMode::Always, STDOUT_FILENO));
   EXPECT_FALSE(crashlab::runner::cli::use_color(crashlab::runner::cli::ColorMode::Never, STDOUT_FILENO));
