@@ -60,10 +60,10 @@ void define_run(CLI::App& app, Options& o) {
   window_option(run, o);
   ip_option(run, o, "run every case in this address family only\n(default: each family its \"ip\" lists)");
   run->add_option("--repeat", o.repeat, "run the whole list N times")->check(CLI::Range(1, 1000))->type_name("N");
-  run->add_option("--jobs", o.jobs, "cases run at once (default: all of them)")
+  run->add_option("-j,--jobs", o.jobs, "cases run at once (default: all of them)")
       ->check(CLI::Range(1, 1000))
       ->type_name("N");
-  run->add_option("--out", o.out, "results: DIR/<UTC timestamp>/, DIR/latest -> it")
+  run->add_option("-o,--out", o.out, "results: DIR/<UTC timestamp>/, DIR/latest -> it")
       ->type_name("DIR")
       ->capture_default_str();
   run->add_flag("--pcap", o.pcap, "keep every capture (a failed case keeps its own)");
@@ -88,7 +88,7 @@ void define_sweep(CLI::App& app, Options& o) {
   CLI::Option* window = window_option(sweep, o);
   CLI::Option* ip = ip_option(sweep, o, "the address family to sweep in (default: the\ncase's first: ipv4 for a case of both)");
   CLI::Option* jobs =
-      sweep->add_option("--jobs", o.jobs, "runs at once (default: all of them)")->check(CLI::Range(1, 1000))->type_name("N");
+      sweep->add_option("-j,--jobs", o.jobs, "runs at once (default: all of them)")->check(CLI::Range(1, 1000))->type_name("N");
   CLI::Option* shard = sweep
                            ->add_option_function<std::string>(
                                "--shard",
@@ -190,12 +190,10 @@ void define_app(CLI::App& app, Options& o) {
   app.set_version_flag("--version", version_text(), "print the version and git revision, then exit");
   app.add_flag("-q,--quiet", o.quiet, "print only the summary (run) and errors");
   app.add_flag("--no-progress", o.no_progress, "no live progress line on stderr");
-  app.add_option("--color", o.color,
-                 "colour PASS/FAIL/ERROR; auto: on a terminal\n"
-                 "unless TERM=dumb or NO_COLOR is set")
-      ->transform(CLI::CheckedTransformer(kColorModes, CLI::ignore_case).description(""))
-      ->type_name("auto|always|never")
-      ->default_str("auto");
+  choice_option(&app, "--color", o.color, kColorModes,
+                "colour PASS/FAIL/ERROR; auto: on a terminal\n"
+                "unless TERM=dumb or NO_COLOR is set",
+                "auto");
   define_run(app, o);
   define_sweep(app, o);
   define_advise(app, o);

@@ -23,8 +23,9 @@ std::string junit_xml(const std::vector<std::string>& names, const std::vector<c
   std::string cases;
   for (size_t i = 0; i < names.size(); ++i) {
     const CaseResult* r = results[i];
-    std::string at = names[i].find('/') == std::string::npos ? "" : names[i].substr(0, names[i].find('/'));
-    cases += "    <testcase classname=\"crashlab." + xml_escape(at) + "\" name=\"" + xml_escape(names[i]) +
+    // The case's folder ("crashlab.host-crash"), or just "crashlab" for a case outside one.
+    std::string at = names[i].find('/') == std::string::npos ? "" : "." + names[i].substr(0, names[i].find('/'));
+    cases += "    <testcase classname=\"crashlab" + xml_escape(at) + "\" name=\"" + xml_escape(names[i]) +
              "\" time=\"" + seconds(r ? r->duration_ms / 1000 : 0) + "\"";
     if (r && r->passed()) {
       cases += "/>\n";

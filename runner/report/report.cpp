@@ -1,5 +1,7 @@
 #include "runner/report/report.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -60,6 +62,16 @@ int report_command(const std::vector<std::string>& paths, const std::string& out
     err << "crashlab report: no result files (*.json) in the given paths\n";
     return 2;
   }
+  const fs::path& first = read_from.front();
+  const std::string out = !out_path.empty()            ? out_path
+                          : fs::is_directory(first) ? (first / "report.html").string()
+                                                    : (first.parent_path() / "report.html").string();
+  // An unusable --out is invalid input, refused before the work, without creating it.
+  const fs::path folder = fs::path(out).parent_path().empty() ? fs::path(".") : fs::path(out).parent_path();
+  if (fs::exists(out) ? ::access(out.c_str(), W_OK) != 0 : ::access(folder.c_str(), W_OK | X_OK) != 0) {
+    err << "crashlab report: cannot write " << out << "\n";
+    return 2;
+  }
   std::vector<json> results;
   for (const auto& f : files) {
     std::ifstream in(f);
@@ -79,10 +91,6 @@ int report_command(const std::vector<std::string>& paths, const std::string& out
     err << "crashlab report: " << e.what() << "\n";
     return 2;
   }
-  const fs::path& first = read_from.front();
-  std::string out = !out_path.empty() ? out_path
-                    : fs::is_directory(first) ? (first / "report.html").string()
-                                              : (first.parent_path() / "report.html").string();
   std::ofstream o(out);
   o << html;
   if (!o.flush()) {

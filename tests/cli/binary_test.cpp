@@ -108,12 +108,13 @@ TEST(Binary, UnusableOutFolderIsRefusedBeforeAnythingRuns) {
   EXPECT_EQ(r.out, "");  // no banner: nothing ran
 }
 
-TEST(Binary, AReportThatCannotBeWrittenExitsOne) {
+TEST(Binary, AReportThatCannotBeWrittenIsInvalidInput) {
   // A valid result (one that could not run), so only the page's folder is wrong.
   const std::string result = testing::TempDir() + "crashlab-error-result-" + std::to_string(::getpid()) + ".json";
   std::ofstream(result) << R"({"case": "x/y", "verdict": "error", "error": "boom", "sides": {}})";
   Ran r = run_crashlab({"report", result, "--out", "/proc/nope/report.html"});
-  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("cannot write /proc/nope/report.html"), std::string::npos) << r.err;
   std::remove(result.c_str());
 }
 
