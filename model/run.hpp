@@ -33,6 +33,11 @@ struct Run {
   int64_t prev_fire_j = -1;           // the last firing that survived its check
   int64_t prev_elapsed_us = -1;       // ... and the elapsed time it compared
   int64_t stamp_j = -1;               // retrans_stamp, where it applies
+  // A failed neighbour entry (NeighbourFailure): what its ICMPs did before the give-up.
+  const char* soft_error = nullptr;   // sk_err_soft an ICMP left (tcp_write_err() reports it)
+  int reverts = 0;                    // tcp_ld_RTO_revert() re-arms
+  int64_t first_icmp_j = -1;          // the first ICMP host-unreachable
+  int64_t revert_rto_j = -1;          // the RTO the last revert left
 };
 
 // Simulates one jiffy phase: j0 is the absolute jiffy of time zero. bias

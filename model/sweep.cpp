@@ -151,7 +151,7 @@ Prediction assemble(const Simulator& sim, int hz, bool wheel_on, AlternativePoli
 
   p.give_up_us = jiffies_to_usecs(g.give_min, hz);
   p.give_up_late_max_us = jiffies_to_usecs(g.give_max - g.give_min, hz);
-  p.error = error;
+  p.error = g.earliest.soft_error ? g.earliest.soft_error : error;
   if (wheel_on) p.reason += wheel_note(g, total, hz);
   const Alternative alt = pick_alternative(sim, wheel, period, exact, best->first, policy);
   if (alt.give_up_j >= 0) {

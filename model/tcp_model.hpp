@@ -78,6 +78,25 @@ struct FlightParams {
 Prediction predict_data_retransmission(const KernelParams&, const SocketParams&, int64_t initial_rto_us);
 Prediction predict_data_retransmission(const KernelParams&, const SocketParams&, const FlightParams&);
 
+// Extension: the survivor's neighbour (ARP) entry for the silent peer is FAILED
+// from `from_us` on (net/core/neighbour.c). A retransmission sent then does not
+// leave the host: it waits in a fresh INCOMPLETE entry while `probes`
+// (mcast_solicit) broadcast probes go out, each re-arming the neighbour timer
+// `probe_delay_us` (max(retrans_time, HZ/100)) ahead; at the last timer the entry
+// fails and the queued segment becomes an ICMP host-unreachable. tcp_v4_err()
+// leaves sk_err_soft = EHOSTUNREACH (the give-up reports it) and
+// tcp_ld_RTO_revert() (RFC 6069) takes one step of backoff back and re-arms the
+// timer for the segment's send time + the reverted RTO, without
+// tcp_clamp_rto_to_user_timeout(). A firing while the segment still waits sends
+// nothing (__tcp_retransmit_skb(): -EBUSY) but backs off all the same.
+struct NeighbourFailure {
+  int64_t from_us = 0;  // model time: every retransmission at or after it waits for ARP
+  int probes = 3;
+  int64_t probe_delay_us = 1000000;
+};
+Prediction predict_data_retransmission(const KernelParams&, const SocketParams&, const FlightParams&,
+                                       const NeighbourFailure&);
+
 // Idle connection, peer silent. Time zero = the last segment received from the peer.
 Prediction predict_keepalive(const KernelParams&, const SocketParams&);
 

@@ -14,10 +14,14 @@ namespace {
 constexpr int kMaxFirings = 200000;
 
 struct State {
-  int64_t now = 0;               // absolute jiffy of the current firing
+  int64_t now = 0;               // absolute jiffy of the current (or next armed) firing
   int64_t rto = 0;               // icsk_rto
+  int backoff = 0;               // icsk_backoff
   int retransmits = 0;           // icsk_retransmits (equal to total_rto here)
   std::optional<int64_t> stamp;  // retrans_stamp
+  // A failed neighbour entry (WriteTimerSetup::arp):
+  int64_t sent_at = 0;             // the head segment's last transmission (tcp_skb_timestamp_us())
+  std::optional<int64_t> icmp_at;  // it waits for ARP, whose failure then sends ICMP host-unreachable
 };
 
 struct Check {
@@ -66,7 +70,10 @@ int64_t clamp_rto_to_user_timeout(const WriteTimerSetup& s, const State& st) {
 // tcp_retransmit_timer() after a retransmission: exponential backoff (except
 // SYN_SENT while total_rto <= tcp_syn_linear_timeouts), then re-arm.
 int64_t backoff_and_rearm_delay(const WriteTimerSetup& s, State& st) {
-  if (!s.syn_sent || st.retransmits > s.syn_linear) st.rto = std::min(st.rto * 2, s.rto_max_j);
+  if (!s.syn_sent || st.retransmits > s.syn_linear) {
+    st.rto = std::min(st.rto * 2, s.rto_max_j);
+    ++st.backoff;
+  }
   // inet_csk_reset_xmit_timer() caps any delay at tcp_rto_max(sk).
   return std::min(clamp_rto_to_user_timeout(s, st), s.rto_max_j);
 }
@@ -74,6 +81,39 @@ int64_t backoff_and_rearm_delay(const WriteTimerSetup& s, State& st) {
 int64_t arm(Run& run, const TimerWheel& w, int64_t now, int64_t delay, ArmedFrom from) {
   run.arm_delays_j.push_back(delay);
   return w.fires_at(now, delay, from);
+}
+
+// inet_csk_rto_backoff(): the base RTO shifted by the backoff, capped at tcp_rto_max(sk).
+int64_t backed_off_rto(const WriteTimerSetup& s, int backoff) {
+  int64_t rto = std::min(s.rto_j, s.rto_max_j);
+  for (int i = 0; i < backoff && rto < s.rto_max_j; ++i) rto *= 2;
+  return std::min(rto, s.rto_max_j);
+}
+
+// __neigh_event_send() probes at once and arms the neighbour timer from the TCP
+// timer's callback; neigh_timer_handler() probes and re-arms until the last
+// timer, which fails the entry (neigh_invalidate(): the queued segment's ICMP).
+int64_t arp_fails_at(const WriteTimerSetup::Arp& a, Run& run, const TimerWheel& w, int64_t sent) {
+  int64_t t = sent;
+  for (int i = 0; i < a.probes; ++i) t = arm(run, w, t, a.probe_delay_j, ArmedFrom::timer_callback);
+  return t;
+}
+
+// tcp_v4_err() for the ICMP host-unreachable: sk_err_soft, then tcp_ld_RTO_revert()
+// (RFC 6069): one step of backoff back, the timer re-armed for the segment's send
+// time + that RTO (tcp_reset_xmit_timer(), not clamped to the user timeout), or the
+// retransmission at once when that time has passed.
+void icmp_host_unreachable(const WriteTimerSetup& s, State& st, Run& run, const TimerWheel& w, int64_t j0) {
+  const int64_t at = *st.icmp_at;
+  st.icmp_at.reset();
+  run.soft_error = "EHOSTUNREACH";
+  if (run.first_icmp_j < 0) run.first_icmp_j = at - j0;
+  if (st.retransmits == 0 || st.backoff == 0) return;  // nothing to revert: the timer stays
+  st.rto = backed_off_rto(s, --st.backoff);
+  ++run.reverts;
+  run.revert_rto_j = st.rto;
+  const int64_t remaining = st.rto - (at - st.sent_at);
+  st.now = remaining > 0 ? arm(run, w, at, remaining, ArmedFrom::timer_callback) : at;
 }
 
 void finish(Run& run, const Check& c, const State& st, const WriteTimerSetup& s, int64_t j0) {
@@ -105,6 +145,11 @@ Run simulate_write_timer(const WriteTimerSetup& s, const TimerWheel& w, int64_t 
   }
   st.now = arm(run, w, st.now, st.rto, from);
   for (int firing = 0; firing < kMaxFirings; ++firing) {
+    // The ICMP comes from the network softirq after the timers of its jiffy ran.
+    if (st.icmp_at && *st.icmp_at < st.now) {
+      icmp_host_unreachable(s, st, run, w, j0);
+      continue;
+    }
     const Check c = write_timeout(s, st, bias);
     if (c.expired) {
       finish(run, c, st, s, j0);
@@ -116,7 +161,12 @@ Run simulate_write_timer(const WriteTimerSetup& s, const TimerWheel& w, int64_t 
     }
     ++st.retransmits;
     if (!st.stamp) st.stamp = st.now;  // tcp_retransmit_skb(): stamp of the first retransmission
-    run.events.push_back({st.now - j0, s.kind, st.retransmits});
+    // A segment still waiting for ARP is not sent again (skb_still_in_host_queue()).
+    if (!st.icmp_at) {
+      run.events.push_back({st.now - j0, s.kind, st.retransmits});
+      st.sent_at = st.now;
+      if (s.arp && s.arp->probes > 0 && st.now - j0 >= s.arp->from_j) st.icmp_at = arp_fails_at(*s.arp, run, w, st.now);
+    }
     st.now = arm(run, w, st.now, backoff_and_rearm_delay(s, st), ArmedFrom::timer_callback);
   }
   throw std::domain_error("retransmission chain longer than " + std::to_string(kMaxFirings) + " firings");

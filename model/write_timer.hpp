@@ -24,6 +24,13 @@ struct WriteTimerSetup {
   // retransmits_timed_out()'s boundary for the current icsk_rto (orphans depend on it).
   std::function<int(int64_t rto_j)> boundary;
   const char* kind = "retransmit";
+  // NeighbourFailure (tcp_model.hpp) in jiffies: from_j relative to time zero.
+  struct Arp {
+    int64_t from_j = 0;
+    int probes = 3;
+    int64_t probe_delay_j = 0;
+  };
+  std::optional<Arp> arp;
 };
 
 Run simulate_write_timer(const WriteTimerSetup&, const TimerWheel&, int64_t j0, int bias);

@@ -3,6 +3,7 @@
 // the entry. Pure: PredictionInput values by hand.
 #include <gtest/gtest.h>
 
+#include "fixtures/send_into_silence.hpp"
 #include "runner/predict/neighbour.hpp"
 #include "runner/predict/prediction.hpp"
 
@@ -18,16 +19,9 @@ PredictionInput connect_to_dead_neighbour() {
 }
 
 PredictionInput data_into_silence(int retries2) {
-  PredictionInput in;
-  in.peer = PredictionInput::Peer::Silent;
-  in.send_ms = 20;
-  in.kernel.tcp_retries2 = retries2;
-  in.flight.rto_us = 204000;
-  in.flight.srtt_us = 100;
-  in.flight.sack = true;
   // As the handshake leaves it: STALE, so the first send starts DELAY.
-  in.neighbour.known = true;
-  in.neighbour.state = NudState::Stale;
+  PredictionInput in = crashlab::testing_values::send_into_silence(20, NudState::Stale);
+  in.kernel.tcp_retries2 = retries2;
   return in;
 }
 }  // namespace

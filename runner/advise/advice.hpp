@@ -22,6 +22,6 @@ struct Advice {
 Advice advice_for(const Request& r);
 
 // The rules a candidate's numbers rest on (docs/model.md), for the explanation.
-std::vector<std::string> rules_relied_on(const Settings& s, const Request& r);
+std::vector<std::string> rules_relied_on(const Candidate& c, const Request& r);
 
 }  // namespace crashlab::runner::advise

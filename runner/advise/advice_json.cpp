@@ -16,6 +16,16 @@ nlohmann::json request_json(const Request& r) {
           {"scope", scope_name(r.scope)},
           {"hz", r.hz}};
 }
+nlohmann::json neighbour_json(const std::optional<NeighbourFailureRisk>& n) {
+  if (!n) return nullptr;
+  return {{"fails_from_ms", ms(n->fails_from_ms)},
+          {"why", n->why},
+          {"arp_wait_ms", ms(n->arp_wait_ms)},
+          {"error", n->error},
+          {"earliest_ms", ms(n->earliest_ms)},
+          {"worst_ms", ms(n->worst_ms)},
+          {"chains", n->chains}};
+}
 }  // namespace
 
 nlohmann::json side_json(const SideOutcome& o, const Request& r) {
@@ -26,7 +36,8 @@ nlohmann::json side_json(const SideOutcome& o, const Request& r) {
           {"reason", o.detection.reason},
           {"tolerated_outage_ms", ms(o.tolerated_ms)},
           {"packets_before_give_up", o.probes},
-          {"meets", side_meets(o, r)}};
+          {"meets", side_meets(o, r)},
+          {"neighbour", neighbour_json(o.detection.neighbour)}};
 }
 
 nlohmann::json candidate_json(const Candidate& c, const Request& r) {

@@ -32,7 +32,9 @@ std::string side_line(const char* name, const SideOutcome& o) {
   std::string t = std::string(name) + ": ";
   const Detection& d = o.detection;
   if (!d.worst_ms) return t + "never notices a dead peer";
-  t += "notices " + seconds_text(*d.earliest_ms) + " to " + seconds_text(*d.worst_ms) + " after the crash (" + d.error + ")";
+  t += "notices " + seconds_text(*d.earliest_ms) + " to " + seconds_text(*d.worst_ms) + " after the crash (" + d.error;
+  if (d.neighbour && d.neighbour->error != d.error) t += ", or " + d.neighbour->error + " once the neighbour entry has failed";
+  t += ")";
   t += o.tolerated_ms ? "; survives outages up to " + seconds_text(*o.tolerated_ms) : "; survives any outage";
   return t;
 }

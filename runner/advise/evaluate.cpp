@@ -2,14 +2,12 @@
 
 #include <algorithm>
 
+#include "runner/advise/same_link.hpp"
 #include "runner/predict/planned.hpp"
 
 namespace crashlab::runner::advise {
 
-namespace {
-bool is_probe(const model::Firing& f) { return f.kind == "keepalive_probe"; }
-
-Detection detection(const model::Prediction& p) {
+Detection detection_of(const model::Prediction& p) {
   Detection d;
   d.reason = p.reason;
   d.error = p.error;
@@ -25,6 +23,9 @@ Detection detection(const model::Prediction& p) {
   return d;
 }
 
+namespace {
+bool is_probe(const model::Firing& f) { return f.kind == "keepalive_probe"; }
+
 // The earliest moment the chain may give up, over both outcomes.
 double earliest_give_up_us(const model::Prediction& p) {
   double g = double(p.give_up_us);
@@ -35,13 +36,21 @@ double earliest_give_up_us(const model::Prediction& p) {
 
 double assumed_round_trip_ms() { return PlanAssumptions{}.round_trip_ms; }
 
+model::FlightParams assumed_flight(const model::KernelParams& k) {
+  model::FlightParams f;
+  f.srtt_us = int64_t(assumed_round_trip_ms() * 1000);
+  f.rto_us = k.tcp_rto_min_us + *f.srtt_us;
+  f.sack = true;
+  return f;
+}
+
 // Keepalive: the outage starts just before the first probe (starting earlier leaves
 // more of the idle time inside it; after an answered probe the idle time restarts).
 // The last probe that is sent in every timer-wheel phase before the earliest give-up
 // must come after the outage; the first may be late by its whole spread.
 SideOutcome evaluate_idle(const Settings& s, int hz) {
   const model::Prediction p = model::predict_keepalive(kernel_params(s, hz), socket_params(s));
-  SideOutcome o{detection(p), std::nullopt};
+  SideOutcome o{detection_of(p), std::nullopt};
   o.probes = int(std::count_if(p.schedule.begin(), p.schedule.end(), is_probe));
   if (p.give_up_us < 0) return o;
   const double give_up = earliest_give_up_us(p);
@@ -56,24 +65,43 @@ SideOutcome evaluate_idle(const Settings& s, int hz) {
   return o;
 }
 
+namespace {
 // Data in flight: the outage starts with the send. Any retransmission (or tail loss
 // probe) at or after the heal and before the earliest give-up gets through.
-SideOutcome evaluate_busy(const Settings& s, int hz) {
+struct BusyChain {
+  model::FlightParams flight;
+  model::Prediction prediction;
+  SideOutcome outcome;
+};
+
+BusyChain busy_chain(const Settings& s, int hz) {
   const model::KernelParams k = kernel_params(s, hz);
-  model::FlightParams f;
-  f.srtt_us = int64_t(assumed_round_trip_ms() * 1000);
-  f.rto_us = k.tcp_rto_min_us + *f.srtt_us;
-  f.sack = true;
-  const model::Prediction p = model::predict_data_retransmission(k, socket_params(s), f);
-  SideOutcome o{detection(p), std::nullopt};
+  BusyChain c{assumed_flight(k), {}, {}};
+  c.prediction = model::predict_data_retransmission(k, socket_params(s), c.flight);
+  const model::Prediction& p = c.prediction;
+  SideOutcome& o = c.outcome;
+  o.detection = detection_of(p);
   o.probes = int(p.schedule.size());
-  if (p.give_up_us < 0) return o;
+  if (p.give_up_us < 0) return c;
   const double give_up = earliest_give_up_us(p);
   double tolerated = 0;
   for (const model::Firing& x : p.schedule)
     if (double(x.at_us) < give_up) tolerated = std::max(tolerated, double(x.at_us) / 1e3);
   o.tolerated_ms = tolerated;
-  return o;
+  return c;
+}
+}  // namespace
+
+SideOutcome evaluate_busy_chain(const Settings& s, int hz) { return busy_chain(s, hz).outcome; }
+
+// The outage keeps the chain's own tolerance: the reverts of an entry that fails
+// during it only add firings (each firing of the chain before its deadline, the user
+// timeout or tcp_retries2's budget, is also one of the reverted chain's, which gives
+// up no earlier than that deadline).
+SideOutcome evaluate_busy(const Settings& s, int hz) {
+  BusyChain c = busy_chain(s, hz);
+  if (c.prediction.give_up_us >= 0) cover_same_link(c.outcome.detection, s, hz, c.flight, c.prediction);
+  return c.outcome;
 }
 
 Evaluation evaluate(const Settings& s, int hz) { return {evaluate_idle(s, hz), evaluate_busy(s, hz), s.probes_per_hour()}; }

@@ -96,10 +96,16 @@ void side_shortfalls(const char* name, const SideOutcome& o, const Request& r, s
     out.push_back(std::string(name) + ": never notices");
     return;
   }
-  if (*d.worst_ms > double(r.detect_within_ms))
-    out.push_back(std::string(name) + ": notices after " + seconds_text(*d.earliest_ms) + " to " + seconds_text(*d.worst_ms) +
-                  ", past the " + duration_text(double(r.detect_within_ms)) + " deadline");
-  if (o.tolerated_ms && r.survive_outage_ms > 0 && !side_meets(SideOutcome{Detection{0.0, 0.0, "", ""}, o.tolerated_ms}, r))
+  if (*d.worst_ms > double(r.detect_within_ms)) {
+    std::string why = std::string(name) + ": notices after " + seconds_text(*d.earliest_ms) + " to " +
+                      seconds_text(*d.worst_ms) + ", past the " + duration_text(double(r.detect_within_ms)) + " deadline";
+    if (d.neighbour && d.neighbour->worst_ms >= *d.worst_ms)
+      why += " (the latest when the peer's neighbour entry fails mid-chain: the RFC 6069 revert)";
+    out.push_back(why);
+  }
+  Detection in_time;
+  in_time.earliest_ms = in_time.worst_ms = 0.0;
+  if (o.tolerated_ms && r.survive_outage_ms > 0 && !side_meets(SideOutcome{in_time, o.tolerated_ms}, r))
     out.push_back(std::string(name) + ": an outage of " + duration_text(double(r.survive_outage_ms)) +
                   " kills a healthy connection (it survives " + seconds_text(*o.tolerated_ms) + " at most)");
 }

@@ -27,7 +27,11 @@ class Searcher {
     const std::vector<Settings> bases = busy_bases();
     if (!r_.wants_idle()) {
       // No keepalive at all: nothing is sent on a healthy connection.
-      if (!bases.empty()) out_.proposal = candidate(bases.front(), idle_of(bases.front()));
+      for (const Settings& b : bases)
+        if (busy_meets(b)) {
+          out_.proposal = candidate(b, idle_of(b));
+          break;
+        }
       return out_;
     }
     const int step = out_.keepalive_step_s;
@@ -62,15 +66,31 @@ class Searcher {
   }
 
   // The busy side depends only on TCP_USER_TIMEOUT or tcp_retries2.
+  static std::pair<int, int> busy_key(const Settings& s) { return {s.user_timeout_ms.value_or(-1), s.tcp_retries2}; }
+
   const SideOutcome& busy_of(const Settings& s) {
-    const auto key = std::pair{s.user_timeout_ms.value_or(-1), s.tcp_retries2};
-    auto it = busy_cache_.find(key);
+    auto it = busy_cache_.find(busy_key(s));
     if (it == busy_cache_.end()) {
-      ++out_.model_calls;
-      it = busy_cache_.emplace(key, evaluate_busy(s, r_.hz)).first;
+      it = busy_cache_.emplace(busy_key(s), evaluate_busy(s, r_.hz)).first;
+      const auto& n = it->second.detection.neighbour;
+      out_.model_calls += 1 + (n ? n->chains : 0);
     }
     return it->second;
   }
+
+  // Its tolerated outage (and packets) only: the chain alone, one model run.
+  std::optional<double> busy_tolerance_of(const Settings& s) {
+    if (auto full = busy_cache_.find(busy_key(s)); full != busy_cache_.end()) return full->second.tolerated_ms;
+    auto it = chain_cache_.find(busy_key(s));
+    if (it == chain_cache_.end()) {
+      ++out_.model_calls;
+      it = chain_cache_.emplace(busy_key(s), evaluate_busy_chain(s, r_.hz).tolerated_ms).first;
+    }
+    return it->second;
+  }
+
+  // The settings a busy connection depends on meet the request (or only idle is asked).
+  bool busy_meets(const Settings& s) { return !r_.wants_busy() || side_meets(busy_of(s), r_); }
 
   Candidate candidate(const Settings& s, const SideOutcome& idle) {
     return {s, Evaluation{idle, busy_of(s), s.probes_per_hour()}};
@@ -106,11 +126,14 @@ class Searcher {
     if (r_.wants_busy()) {
       // Detection gets later and the tolerated outage longer as the user timeout grows:
       // the largest that meets the deadline and the smallest that survives the outage.
+      // (Not strictly: past the neighbour horizon a chain whose clamped firing beats the
+      // ICMP of its last retransmission gives up on time, one that does not a reverted
+      // RTO later. So these find a user timeout that meets it, not always the largest.)
       hi = last_true(1, n, [&](int i) { return busy_of(at(i)).detection.worst_ms.value_or(kNever) <= double(r_.detect_within_ms); });
       lo = first_true(1, hi, [&](int i) { return side_meets(busy_of(at(i)), r_); });
     }
-    for (int i = hi; i >= lo && i >= 1; --i)
-      if (!r_.wants_busy() || side_meets(busy_of(at(i)), r_)) out.push_back(at(i));
+    // Each is checked when the keepalive search reaches it (busy_meets): most never are.
+    for (int i = hi; i >= lo && i >= 1; --i) out.push_back(at(i));
     // The system default first only when nothing else is needed; otherwise the longest user timeout first.
     std::stable_sort(out.begin(), out.end(), [](const Settings& a, const Settings& b) {
       return a.user_timeout_ms.value_or(std::numeric_limits<int>::max()) > b.user_timeout_ms.value_or(std::numeric_limits<int>::max());
@@ -161,7 +184,7 @@ class Searcher {
   // Keepalive with TCP_KEEPCNT deciding: the most probes that still meet the deadline.
   std::optional<Candidate> with_count(Settings s, double must_exceed) {
     const double d = double(r_.detect_within_ms), tick = r_.tick_ms(), i_ms = s.keepintvl_s * 1000.0;
-    const double busy_tol = tolerance_or_never(busy_of(s).tolerated_ms);
+    const double busy_tol = tolerance_or_never(busy_tolerance_of(s));
     // The first timer alone is up to its wheel granularity late in some phase, and the
     // chain after it only later: idle + that + intvl x cnt is a floor for the worst case.
     const int c_max = std::min<int>(kMaxKeepcnt, int((d - first_timer_ms(s)) / i_ms));
@@ -185,10 +208,10 @@ class Searcher {
     const double d = double(r_.detect_within_ms), tick = r_.tick_ms();
     const double k_ms = s.keepidle_s * 1000.0, i_ms = s.keepintvl_s * 1000.0, u = *s.user_timeout_ms;
     const int probes = std::max(1, int(std::ceil((u - k_ms) / i_ms)));
-    if (k_ms + probes * i_ms > d || first_timer_ms(s) + i_ms > d) return std::nullopt;
-    if (!tolerance_possible((probes - 1) * stretched_ms(i_ms, tick), tolerance_or_never(busy_of(s).tolerated_ms), must_exceed))
+    if (k_ms + probes * i_ms > d || first_timer_ms(s) + i_ms > d || u > cap) return std::nullopt;
+    if (!tolerance_possible((probes - 1) * stretched_ms(i_ms, tick), tolerance_or_never(busy_tolerance_of(s)), must_exceed) ||
+        !busy_meets(s))
       return std::nullopt;
-    if (u > cap) return std::nullopt;
     Candidate cand = candidate(s, idle_of(s));
     if (!acceptable(cand, must_exceed)) {
       // A miss that a shorter user timeout did not shrink is the first probe's lateness: give up on this pair.
@@ -220,7 +243,7 @@ class Searcher {
           s.keepidle_s = idle;
           s.keepintvl_s = intvl;
           if (!s.user_timeout_ms) {
-            consider(with_count(s, must_exceed));
+            if (busy_meets(s)) consider(with_count(s, must_exceed));
             continue;
           }
           // Bases come longest user timeout first: the first that fits is the most tolerant.
@@ -239,6 +262,7 @@ class Searcher {
   SearchResult out_;
   int calls_at_proposal_ = 0;
   std::map<std::pair<int, int>, SideOutcome> busy_cache_;
+  std::map<std::pair<int, int>, std::optional<double>> chain_cache_;
 };
 }  // namespace
 

@@ -18,8 +18,14 @@ Request both(int64_t d, int64_t s) {
 }
 
 void expect_side_schema(const nlohmann::json& s) {
-  for (const char* k : {"detected", "earliest_ms", "worst_ms", "error", "reason", "tolerated_outage_ms", "packets_before_give_up", "meets"})
+  for (const char* k : {"detected", "earliest_ms", "worst_ms", "error", "reason", "tolerated_outage_ms", "packets_before_give_up", "meets",
+                        "neighbour"})
     EXPECT_TRUE(s.contains(k)) << k << " in " << s.dump();
+  if (!s["neighbour"].is_null()) {
+    for (const char* k : {"fails_from_ms", "why", "arp_wait_ms", "error", "earliest_ms", "worst_ms", "chains"})
+      EXPECT_TRUE(s["neighbour"].contains(k)) << k << " in " << s["neighbour"].dump();
+    EXPECT_LE(s["neighbour"]["worst_ms"].get<double>(), s["worst_ms"].get<double>());
+  }
   EXPECT_TRUE(s["detected"].is_boolean());
   EXPECT_TRUE(s["meets"].is_boolean());
   if (s["detected"].get<bool>()) {
@@ -164,4 +170,19 @@ TEST(AdviseText, ExplainsTheProposalAndTheRules) {
   EXPECT_NE(t.find("TCP_USER_TIMEOUT=10000 alone: fails"), std::string::npos);
   EXPECT_NE(t.find("Rules relied on"), std::string::npos);
   EXPECT_NE(t.find("setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT"), std::string::npos);
+  // The 10 s chain ends before the neighbour entry can fail, and says so.
+  EXPECT_NE(t.find("so the model's timers decide alone"), std::string::npos) << t;
+}
+
+TEST(AdviseText, ABusyChainPastTheNeighbourHorizonSaysWhatTheRevertDoes) {
+  const Advice a = advice_for(both(120000, 30000));
+  ASSERT_TRUE(a.search.proposal);
+  const std::string t = to_text(a);
+  EXPECT_NE(t.find("or EHOSTUNREACH once the neighbour entry has failed"), std::string::npos) << t;
+  EXPECT_NE(t.find("tcp_ld_RTO_revert"), std::string::npos) << t;
+  const nlohmann::json j = to_json(a);
+  ASSERT_TRUE(j["proposal"]["busy"]["neighbour"].is_object()) << j["proposal"]["busy"].dump();
+  EXPECT_TRUE(j["proposal"]["idle"]["neighbour"].is_null());
+  EXPECT_EQ(j["proposal"]["busy"]["neighbour"]["error"], "EHOSTUNREACH");
+  EXPECT_GE(j["proposal"]["busy"]["neighbour"]["chains"].get<int>(), 1);
 }
