@@ -1,6 +1,6 @@
 #!/bin/bash
 # Captures the tracefs files the trace parser tests read (tests/data/tracefs/):
-# the five tracepoints' format files, events/header_page, and the raw per-CPU
+# the six tracepoints' format files, events/header_page, and the raw per-CPU
 # trace_pipe_raw pages of a private ftrace instance (trace_clock mono) while known
 # TCP traffic ran in a throwaway network namespace:
 #   IPv4  10.77.0.2:7101 -> 10.77.0.1:7001  connect, 5 bytes each way, close
@@ -19,7 +19,7 @@ export OUT="$out"
 exec unshare --mount --propagation private bash -euo pipefail -c '
 T=/sys/kernel/tracing
 mount -t tracefs nodev $T
-events="sock/inet_sock_set_state tcp/tcp_retransmit_skb tcp/tcp_receive_reset tcp/tcp_send_reset sock/inet_sk_error_report"
+events="sock/inet_sock_set_state tcp/tcp_retransmit_skb tcp/tcp_receive_reset tcp/tcp_send_reset sock/inet_sk_error_report tcp/tcp_retransmit_synack"
 for e in $events; do mkdir -p "$OUT/$e"; cat $T/events/$e/format > "$OUT/$e/format"; done
 cat $T/events/header_page > "$OUT/header_page"  # cat: tracefs files are 0440
 I=$T/instances/crashlab-capture-$$
