@@ -41,6 +41,22 @@ TEST(Unjudgeable, AModelSideTheModelDoesNotCoverHere) {
   EXPECT_FALSE(refusal(written, "server.sysctl.net.ipv4.tcp_retries2=6"));
 }
 
+// The plan knows a side that closes after the fault is an orphan, bounded by
+// tcp_orphan_retries: 0 means 8, whose FIN retransmissions outlive the entry.
+TEST(Unjudgeable, AnOrphanPastTheNeighbourHorizon) {
+  CaseSpec written = case_from(R"({"description": "d", "sysctls": {"server": {"net.ipv4.tcp_orphan_retries": 3}},
+    "fault": {"type": "host-crash", "target": "client"},
+    "after_fault": [{"role": "server", "do": "close"}],
+    "window_ms": 9000, "expect": {"server": {"app": [], "detected_after_ms": "model"}}})");
+  const Predictions planned = plan(written);
+  ASSERT_TRUE(planned.at(crashlab::Role::Server).detected_after_ms) << planned.at(crashlab::Role::Server).reason;
+  EXPECT_NEAR(*planned.at(crashlab::Role::Server).detected_after_ms, 6640, 60);
+  EXPECT_FALSE(refusal(written, "server.sysctl.net.ipv4.tcp_orphan_retries=4"));
+  auto why = refusal(written, "server.sysctl.net.ipv4.tcp_orphan_retries=0");
+  ASSERT_TRUE(why);
+  EXPECT_NE(why->find("does not cover this run"), std::string::npos) << *why;
+}
+
 TEST(Unjudgeable, HandWrittenExpectationsOfAnOutcomeTheOverrideChanges) {
   CaseSpec written = heal_after_timeout();
   EXPECT_FALSE(refusal(written, "server.sysctl.net.ipv4.tcp_retries2=2"));  // gives up sooner: same story

@@ -1,5 +1,7 @@
 #include "netns/observe/observation.hpp"
 
+#include <algorithm>
+
 #include "netns/tcp_state.hpp"
 
 namespace crashlab {
@@ -59,8 +61,13 @@ std::vector<StateAt> Observation::traced_states(const ConnKey& side) {
   auto sampled = sampler_->states(side);
   // A listener's request socket (SYN_RECV until the handshake completes) is not a
   // full socket and never passes through inet_sock_set_state: sock_diag, sampled
-  // at each traced event (its SYN-ACK retransmissions), is all that shows it.
-  if (out.empty() && !sampled.empty() && sampled.front().state == kSynRecv) return sampled;
+  // at each traced event (its SYN-ACK retransmissions), is all that shows it. Its
+  // end is seen only if some later event makes the sampler look, so it is left to
+  // the state at the end (gone) rather than reported at a time that depends on that.
+  if (out.empty() && !sampled.empty() && sampled.front().state == kSynRecv) {
+    std::erase_if(sampled, [](const StateAt& s) { return s.state == kClose; });
+    return sampled;
+  }
   bool saw_time_wait = false;
   for (const auto& s : sampled) saw_time_wait |= s.state == kTimeWait;
   if (saw_time_wait && out.size() >= 2 && out.back().state == kClose && is_fin_state(out[out.size() - 2].state))

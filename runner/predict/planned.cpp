@@ -9,11 +9,12 @@ namespace crashlab::runner {
 namespace {
 constexpr int64_t kMss = 1448;
 
-// The first send by `role` after the fault whose moment the spec fixes.
-std::optional<std::pair<double, int64_t>> first_send(const CaseSpec& spec, Role role) {
+// The first `op` (send, close) by `role` after the fault whose moment the spec fixes,
+// with its bytes.
+std::optional<std::pair<double, int64_t>> first_action(const CaseSpec& spec, Role role, Op op) {
   const auto recovery = spec.fault->recovery_after_ms();
   for (const Action& a : spec.after_fault) {
-    if (a.role != role || a.op != Op::Send) continue;
+    if (a.role != role || a.op != op) continue;
     if (a.when == Trigger::Fault) return std::pair{double(a.delay_ms), a.bytes};
     if (a.when == Trigger::Recovered && recovery) return std::pair{double(*recovery + a.delay_ms), a.bytes};
     return std::nullopt;  // after a detection or a state: no time the spec can fix
@@ -64,7 +65,8 @@ std::optional<PredictionInput> planned_input(const CaseSpec& spec, Role role, co
   in.flight.rto_us = in.kernel.tcp_rto_min_us + int64_t(a.round_trip_ms * 1000);
   in.flight.srtt_us = int64_t(a.round_trip_ms * 1000);
   in.flight.sack = true;  // net.ipv4.tcp_sack defaults to 1 on both ends
-  if (auto send = first_send(spec, role)) {
+  if (auto close = first_action(spec, role, Op::Close)) in.close_ms = close->first;  // an orphan from then
+  if (auto send = first_action(spec, role, Op::Send)) {
     in.send_ms = send->first;
     in.flight.packets_out = int(std::clamp<int64_t>((send->second + kMss - 1) / kMss, 1, 10));
   } else {
