@@ -12,6 +12,17 @@ const int kClose = tcp_state_from_name("CLOSE");
 const int kSynRecv = tcp_state_from_name("SYN_RECV");
 constexpr std::chrono::microseconds kSamplingPeriod(1000);  // without tracepoints
 
+// A listener's request socket (SYN_RECV until the handshake completes), as sock_diag shows it.
+bool is_request_socket(const std::vector<StateAt>& sampled) { return !sampled.empty() && sampled.front().state == kSynRecv; }
+
+// Its end is seen only when the sampler happens to look (every millisecond, or with
+// tracepoints only at a later event), so it is left to the state at the end (gone)
+// rather than reported at a time, or not at all, depending on the observer.
+std::vector<StateAt> without_end(std::vector<StateAt> sampled) {
+  std::erase_if(sampled, [](const StateAt& s) { return s.state == kClose; });
+  return sampled;
+}
+
 bool is_fin_state(int s) {
   static const int fw1 = tcp_state_from_name("FIN_WAIT1"), fw2 = tcp_state_from_name("FIN_WAIT2"),
                    closing = tcp_state_from_name("CLOSING");
@@ -59,15 +70,10 @@ std::vector<StateAt> Observation::traced_states(const ConnKey& side) {
   // A TIME_WAIT socket is a separate mini-socket: the tracepoint shows the full
   // socket going FIN_WAIT2 -> CLOSE at the moment the TIME_WAIT one replaced it.
   auto sampled = sampler_->states(side);
-  // A listener's request socket (SYN_RECV until the handshake completes) is not a
-  // full socket and never passes through inet_sock_set_state: sock_diag, sampled
-  // at each traced event (its SYN-ACK retransmissions), is all that shows it. Its
-  // end is seen only if some later event makes the sampler look, so it is left to
-  // the state at the end (gone) rather than reported at a time that depends on that.
-  if (out.empty() && !sampled.empty() && sampled.front().state == kSynRecv) {
-    std::erase_if(sampled, [](const StateAt& s) { return s.state == kClose; });
-    return sampled;
-  }
+  // A listener's request socket never passes through inet_sock_set_state:
+  // sock_diag, sampled at each traced event (its SYN-ACK retransmissions), is all
+  // that shows it.
+  if (out.empty() && is_request_socket(sampled)) return without_end(std::move(sampled));
   bool saw_time_wait = false;
   for (const auto& s : sampled) saw_time_wait |= s.state == kTimeWait;
   if (saw_time_wait && out.size() >= 2 && out.back().state == kClose && is_fin_state(out[out.size() - 2].state))
@@ -99,7 +105,9 @@ std::vector<std::string> Observation::kernel_timeline() {
 std::vector<KernelEvent> Observation::kernel_events() { return trace_ ? trace_->events() : std::vector<KernelEvent>{}; }
 
 std::vector<StateAt> Observation::states(const ConnKey& side) {
-  return trace_ ? traced_states(side) : sampler_->states(side);
+  if (trace_) return traced_states(side);
+  std::vector<StateAt> sampled = sampler_->states(side);
+  return is_request_socket(sampled) ? without_end(std::move(sampled)) : sampled;
 }
 
 std::optional<std::string> Observation::current_state(const ConnKey& side) {
