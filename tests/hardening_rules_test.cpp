@@ -18,15 +18,7 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 namespace {
-json base() {
-  return json::parse(R"({
-    "description": "d",
-    "fault": {"type": "host-crash", "target": "client"},
-    "after_fault": [{"role": "server", "do": "send", "bytes": 100}],
-    "window_ms": 5000,
-    "expect": {"server": {"app": ["SENT", "ETIMEDOUT"]}}
-  })");
-}
+json base() { return testing_values::host_crash_send_json(); }
 
 std::string error_of(const json& j) { return testing_values::case_error_of(j, "c.json", "c"); }
 

@@ -10,15 +10,7 @@ using namespace crashlab::runner;
 using nlohmann::json;
 
 namespace {
-json host_crash() {
-  return json::parse(R"({
-    "description": "d",
-    "fault": {"type": "host-crash", "target": "client"},
-    "after_fault": [{"role": "server", "do": "send", "bytes": 100}],
-    "window_ms": 5000,
-    "expect": {"server": {"app": ["SENT", "ETIMEDOUT"]}}
-  })");
-}
+json host_crash() { return testing_values::host_crash_send_json(); }
 
 json dead_host_connect() {
   return json::parse(R"({
