@@ -21,13 +21,15 @@ std::string results_dir() {
   return d ? d : CRASHLAB_BUILD_RESULTS;
 }
 
-constexpr const char* kIpv6Run = "@ipv6";
+constexpr std::string_view kIpv6Run = "@ipv6";
 
 bool is_ipv6_run(const std::string& param) {
-  return param.size() > 5 && param.compare(param.size() - 5, 5, kIpv6Run) == 0;
+  return param.size() > kIpv6Run.size() && param.compare(param.size() - kIpv6Run.size(), kIpv6Run.size(), kIpv6Run) == 0;
 }
 
-std::string file_of(const std::string& param) { return is_ipv6_run(param) ? param.substr(0, param.size() - 5) : param; }
+std::string file_of(const std::string& param) {
+  return is_ipv6_run(param) ? param.substr(0, param.size() - kIpv6Run.size()) : param;
+}
 
 // A case that cannot be read still gets its test, which reports the error.
 std::vector<std::string> case_runs() {
@@ -36,7 +38,7 @@ std::vector<std::string> case_runs() {
     runs.push_back(file);
     try {
       for (const CaseSpec& spec : load_case_families(file))
-        if (spec.ipv6 && spec.name != case_name_for(file)) runs.push_back(file + kIpv6Run);
+        if (spec.ipv6 && spec.name != case_name_for(file)) runs.push_back(file + std::string(kIpv6Run));
     } catch (const std::exception&) {
     }
   }

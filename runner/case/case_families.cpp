@@ -8,8 +8,9 @@ namespace crashlab::runner {
 std::vector<CaseSpec> parse_case_families(const nlohmann::json& j, const std::string& file, const std::string& name,
                                           const std::optional<std::string>& only) {
   if (!j.is_object()) return {parse_one_family(j, file, name)};  // which names the problem
-  std::vector<std::string> families{"ipv4"};
   const bool listed = j.contains("ip") && j["ip"].is_array();
+  const bool ipv6_only = j.contains("ip") && j["ip"] == "ipv6";
+  std::vector<std::string> families{ipv6_only ? "ipv6" : "ipv4"};
   if (listed) {
     Fields f(j, file, "");
     families.clear();
@@ -21,11 +22,8 @@ std::vector<CaseSpec> parse_case_families(const nlohmann::json& j, const std::st
     }
     if (families.empty()) f.fail("ip", "lists no family");
     std::sort(families.begin(), families.end());  // ipv4 first: the run under the case's own name
-  } else if (j.contains("ip") && j["ip"] == "ipv6") {
-    families = {"ipv6"};
   }
   if (only) families = {*only};
-  const bool ipv6_only = j.contains("ip") && j["ip"] == "ipv6";
   std::vector<CaseSpec> specs;
   for (const std::string& family : families) {
     nlohmann::json one = j;
