@@ -106,7 +106,8 @@ std::string render_case(const CaseResult& r, const RowStyle& style) {
     if (std::string m = model_line(s); !m.empty()) o += wrap(indent + m, w, kSideIndent + 2);
     if (std::string p = program_line(s, r.fault_t_ns); !p.empty()) o += wrap(indent + p, w, kSideIndent + 2);
   }
-  for (const auto& f : r.failures) o += wrap("   FAILED " + f.text(), w, 10);
+  // A failure a distortion can have caused was not judged; one it cannot stays FAILED.
+  for (const auto& f : r.failures) o += wrap(std::string(f.explained ? "   NOT JUDGED " : "   FAILED ") + f.text(), w, 10);
   for (const auto& d : r.distortions) o += wrap("   runner: " + d, w, 11);
   return o;
 }
@@ -121,9 +122,13 @@ std::string render_summary(const RunSummary& s, const RowStyle& style) {
     }
     const bool errored = r->verdict == Verdict::Error, was_distorted = r->verdict == Verdict::Distorted;
     (errored ? error : was_distorted ? distorted : fail)++;
-    std::string why = errored ? r->error : r->failures.empty() ? "failed" : r->failures.front().text();
+    // A failed run leads with a failure no distortion explains.
+    auto first = std::find_if(r->failures.begin(), r->failures.end(), [&](const Failure& f) { return was_distorted || !f.explained; });
+    std::string why = errored ? r->error : first == r->failures.end() ? "failed" : first->text();
     if (!errored && r->failures.size() > 1) why += " (+" + std::to_string(r->failures.size() - 1) + " more)";
     if (was_distorted) why = r->distortions.front() + "; so not judged: " + why;
+    else if (!errored && !r->distortions.empty())
+      why += " (the run was distorted too, which cannot cause this: " + r->distortions.front() + ")";
     std::string word = errored ? "ERROR" : was_distorted ? "DISTORTED" : "FAILED";
     std::string line = cli::wrap(word + " " + r->name + ": " + why, style.width, 4);
     o += style.color ? color_first(line, word, word) : line;

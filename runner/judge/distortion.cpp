@@ -24,31 +24,86 @@ DistortionLimits distortion_limits(std::optional<int> hz) {
   return l;
 }
 
-std::vector<std::string> distortions(const Measurement& m, const DistortionLimits& limits) {
-  std::vector<std::string> out;
+std::vector<Distortion> distortions(const Measurement& m, const DistortionLimits& limits) {
+  std::vector<Distortion> out;
   auto fault = std::find_if(m.steps.begin(), m.steps.end(), [](const StepTiming& s) { return s.what == "fault"; });
   if (fault != m.steps.end()) {
     if (fault->took_ms() > limits.fault_took_ms)
-      out.push_back("the fault took " + ms_text(fault->took_ms()) + " to inject (limit " + ms_text(limits.fault_took_ms) + ")");
+      out.push_back({DistortionKind::SlowFault, "the fault took " + ms_text(fault->took_ms()) + " to inject (limit " + ms_text(limits.fault_took_ms) + ")"});
     // Steps run one after another on one thread: one due while the step before it
     // still ran is late from that step's end, which that step's own limit covers.
     for (auto s = fault + 1; s != m.steps.end(); ++s) {
       const double late_ms = double(s->started_ns - std::max(s->due_ns, (s - 1)->done_ns)) / 1e6;
       if (late_ms > limits.step_late_ms)
-        out.push_back("the " + s->what + " due at " + ms_text(m.ms_after_fault(s->due_ns)) + " started " +
-                      ms_text(late_ms) + " late (limit " + ms_text(limits.step_late_ms) + ")");
+        out.push_back({DistortionKind::LateStep, "the " + s->what + " due at " + ms_text(m.ms_after_fault(s->due_ns)) + " started " +
+                      ms_text(late_ms) + " late (limit " + ms_text(limits.step_late_ms) + ")"});
     }
   }
   if (m.wakeup_late_max_ns && double(*m.wakeup_late_max_ns) / 1e6 > limits.wakeup_late_ms)
-    out.push_back("kernel timers ran up to " + ms_text(double(*m.wakeup_late_max_ns) / 1e6) +
+    out.push_back({DistortionKind::LateTimers, "kernel timers ran up to " + ms_text(double(*m.wakeup_late_max_ns) / 1e6) +
                   " late during the window (the runner's 20 ms probe; limit " + ms_text(limits.wakeup_late_ms) +
-                  ", one tick): the machine was too loaded to keep TCP's timers on time");
+                  ", one tick): the machine was too loaded to keep TCP's timers on time"});
   if (m.observer.lost > 0)
-    out.push_back("the observer (" + m.observer.name + ") lost " + std::to_string(m.observer.lost) + " kernel events");
+    out.push_back({DistortionKind::LostKernelEvents,
+                   "the observer (" + m.observer.name + ") lost " + std::to_string(m.observer.lost) + " kernel events"});
   for (const auto& [role, side] : m.sides)
     if (side.neighbour_events_lost)
-      out.push_back(std::string("the ") + role_name(role) + "'s neighbour monitor lost events");
+      out.push_back({DistortionKind::LostNeighbourEvents, std::string("the ") + role_name(role) + "'s neighbour monitor lost events"});
   return out;
+}
+
+namespace {
+// What a failure is about, from the judge's field names (runner/judge/judge.cpp).
+enum class Aspect { Timing, Errno, App, States, Wire, Prediction, Other };
+
+struct FieldAspect {
+  const char* field;
+  Aspect aspect;
+};
+constexpr FieldAspect kFieldAspects[] = {
+    {"detected_after_ms", Aspect::Timing}, {"retransmissions", Aspect::Timing}, {"error", Aspect::Errno},
+    {"app", Aspect::App},                  {"states", Aspect::States},          {"state_at_end", Aspect::States},
+    {"sends_nothing", Aspect::Wire},       {"prediction", Aspect::Prediction},
+};
+
+Aspect aspect_of(const std::string& field) {
+  const std::string base = field.substr(0, field.find('['));  // "retransmissions[3]"
+  for (const FieldAspect& f : kFieldAspects)
+    if (base == f.field) return f.aspect;
+  return Aspect::Other;
+}
+}  // namespace
+
+bool can_explain(DistortionKind kind, const Failure& f) {
+  const Aspect a = aspect_of(f.field);
+  switch (kind) {
+    // The scenario was not the one the case describes (a heal that came late can turn a
+    // recovery into a timeout, a late send starts another chain): any judged fact may
+    // follow from it. A prediction is made before the run, so never that.
+    case DistortionKind::SlowFault:
+    case DistortionKind::LateStep: return a != Aspect::Prediction;
+    // TCP's timers fired late: a firing or the give-up after its window, or the end not
+    // reached when the watch ended. Something early, or a different end (ECONNRESET for
+    // ETIMEDOUT, segments where none were expected), is not lateness.
+    case DistortionKind::LateTimers: return f.late;
+    // States and firings come from the events; the application's errno and outcomes,
+    // and the wire's counters, do not.
+    case DistortionKind::LostKernelEvents: return a == Aspect::Timing || a == Aspect::States;
+    // Nothing judged comes from the neighbour monitor: the entry at the fault is read
+    // back directly. Its loss is reported, and explains no failure.
+    case DistortionKind::LostNeighbourEvents: return false;
+  }
+  return false;
+}
+
+Verdict judge_distorted(std::vector<Failure>& failures, const std::vector<Distortion>& found) {
+  bool all = true;
+  for (Failure& f : failures) {
+    f.explained = std::any_of(found.begin(), found.end(), [&](const Distortion& d) { return can_explain(d.kind, f); });
+    all = all && f.explained;
+  }
+  if (failures.empty()) return Verdict::Pass;
+  return all ? Verdict::Distorted : Verdict::Fail;
 }
 
 }  // namespace crashlab::runner

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "runner/result/case_result.hpp"
 #include "runner/run/measurement.hpp"
 
 namespace crashlab::runner {
@@ -17,9 +18,33 @@ struct DistortionLimits {
 // From the kernel's tick (nullopt: unknown, the coarsest) and the CRASHLAB_TIME_SCALE.
 DistortionLimits distortion_limits(std::optional<int> hz);
 
-// What distorted the run, one sentence each; empty when nothing did. Pure.
-// Covers the steps from the fault on, the observers' losses and the runner's
-// wake-up lateness over the window.
-std::vector<std::string> distortions(const Measurement& m, const DistortionLimits& limits);
+enum class DistortionKind {
+  SlowFault,            // the fault's injection took longer than its limit
+  LateStep,             // an action or the recovery after the fault started late
+  LateTimers,           // the runner's timer wake-ups ran later than a tick
+  LostKernelEvents,     // the TCP observer lost events
+  LostNeighbourEvents,  // a neighbour monitor lost events
+};
+
+struct Distortion {
+  DistortionKind kind;
+  std::string text;  // one sentence: what, how much, against which limit
+};
+
+// What distorted the run; empty when nothing did. Pure. Covers the steps from the
+// fault on, the observers' losses and the runner's wake-up lateness over the window.
+std::vector<Distortion> distortions(const Measurement& m, const DistortionLimits& limits);
+
+// Whether a distortion of this kind can have caused this failure: a late step or a
+// slow fault, any (the scenario was not the one the case describes); late timers,
+// what came late or not yet (Failure::late), never a different end; lost kernel events,
+// states and firings, never what the application saw. The table in distortion.cpp
+// gives each reason.
+bool can_explain(DistortionKind kind, const Failure& f);
+
+// Marks each failure a distortion can explain; Distorted when there were failures and
+// every one is explained, Fail when one is not (a wrong errno stays a failure however
+// loaded the machine was), Pass when none.
+Verdict judge_distorted(std::vector<Failure>& failures, const std::vector<Distortion>& found);
 
 }  // namespace crashlab::runner

@@ -22,16 +22,41 @@ std::string state_at_end_name(std::optional<int> s) {
   return s && *s != SideExpect::kGone ? tcp_state_name(*s) : "gone";
 }
 
+// Gone, or CLOSE: where a side that gives up ends.
+bool ended(std::optional<int> s) { return !s || *s == SideExpect::kGone || *s == tcp_state_from_name("CLOSE"); }
+
 std::string window_text(const ModelWindow& w) { return "[" + ms_text(w.lo) + ", " + ms_text(w.hi) + "]"; }
 
-using Fail = std::function<void(std::string field, std::string expected, std::string seen)>;
+// Records one failed expectation of one side; `late` when what was expected came after
+// its window or not yet (Failure::late).
+class Fail {
+ public:
+  Fail(Judgement& j, Role role) : j_(j), role_(role) {}
+  void operator()(std::string field, std::string expected, std::string seen, bool late = false) const {
+    j_.failures.push_back({role_, std::move(field), std::move(expected), std::move(seen), late});
+  }
+
+ private:
+  Judgement& j_;
+  Role role_;
+};
+
+// True when `seen` stops short of `expected`: it matches one of its proper beginnings.
+bool stops_short(const std::vector<int>& expected, const std::vector<int>& seen, bool exact) {
+  for (size_t n = 1; n < expected.size(); ++n)
+    if (states_match({expected.begin(), expected.begin() + long(n)}, seen, exact)) return true;
+  return false;
+}
+bool stops_short(const std::vector<Outcome>& expected, const std::vector<Outcome>& seen) {
+  return seen.size() < expected.size() && std::equal(seen.begin(), seen.end(), expected.begin());
+}
 
 // One side against the model: its detection, its error, and (where the tracepoints
 // show them) each retransmission against its predicted firing.
 void judge_against_model(const ModelTolerance& tol, const Measurement& m, Role role, const SidePrediction* p,
                          double tick, double watched_ms, std::string& expected_detection, const Fail& fail) {
-  if (!p) return fail("detected_after_ms", "a model prediction", "none: this side was hit by the fault");
-  if (!p->not_modelled.empty()) return fail("detected_after_ms", "a model prediction", "not modelled: " + p->not_modelled);
+  if (!p) return fail("prediction", "a model prediction", "none: this side was hit by the fault");
+  if (!p->not_modelled.empty()) return fail("prediction", "a model prediction", "not modelled: " + p->not_modelled);
   auto d = detection(m.sides.at(role));
   std::optional<double> seen_ms;
   if (auto t = detected_ns(m.sides.at(role))) seen_ms = m.ms_after_fault(*t);
@@ -45,13 +70,14 @@ void judge_against_model(const ModelTolerance& tol, const Measurement& m, Role r
   // The run stopped before the model's moment: nothing after it can be judged.
   if (!seen_ms && w.lo > watched_ms)
     return fail("detected_after_ms", expected,
-                "not reached within the window of " + ms_text(watched_ms) + " (predicted " + ms_text(*p->detected_after_ms) + ")");
+                "not reached within the window of " + ms_text(watched_ms) + " (predicted " + ms_text(*p->detected_after_ms) + ")",
+                true);
   if (!seen_ms)
-    fail("detected_after_ms", expected, "no detection in the window");
+    fail("detected_after_ms", expected, "no detection in the window", true);
   else if (*seen_ms < w.lo || *seen_ms > w.hi)
-    fail("detected_after_ms", expected, ms_text(*seen_ms));
+    fail("detected_after_ms", expected, ms_text(*seen_ms), *seen_ms > w.hi);
   const std::string seen_error = d ? d->outcome.name() : "none";
-  if (!p->error.empty() && seen_error != p->error) fail("error", "model " + p->error, seen_error);
+  if (!p->error.empty() && seen_error != p->error) fail("error", "model " + p->error, seen_error, !d);
   if (!m.observer.exact) return;  // retransmissions are only seen through the tracepoint
   const std::vector<PredictedFiring> firings = predicted_retransmissions(*p);
   const std::vector<double> seen = retransmissions_ms(m, role);
@@ -63,13 +89,19 @@ void judge_against_model(const ModelTolerance& tol, const Measurement& m, Role r
   if (seen.size() + optional < firings.size() || seen.size() > firings.size())
     fail("retransmissions",
          std::to_string(firings.size() - optional) + (optional ? " to " + std::to_string(firings.size()) : "") + " (model)",
-         std::to_string(seen.size()));
+         std::to_string(seen.size()), seen.size() < firings.size());
+  std::vector<bool> paired(seen.size(), false);
+  for (int k : pairs)
+    if (k >= 0) paired[size_t(k)] = true;
   for (size_t i = 0; i < firings.size(); ++i)
     if (pairs[i] < 0 && !firings[i].optional) {
       ModelWindow fw = model_window(firings[i].at_ms, firings[i].late_max_ms, tol, tick);
+      // Late, unless an unpaired firing came before its window: that one was early.
+      bool early = false;
+      for (size_t k = 0; k < seen.size(); ++k) early = early || (!paired[k] && seen[k] < fw.lo);
       fail("retransmissions[" + std::to_string(i) + "]",
            firings[i].kind + " #" + std::to_string(firings[i].n) + " at " + ms_text(firings[i].at_ms) + " in " + window_text(fw),
-           "none there");
+           "none there", !early);
     }
 }
 
@@ -80,9 +112,9 @@ void judge_window(const std::pair<int64_t, int64_t>& window, const std::optional
   expected_detection = "[" + ms_text(double(lo)) + ", " + ms_text(hi_scaled) + "]";
   const std::string expected = "[" + std::to_string(lo) + ", " + ms_text(hi_scaled) + "]";
   if (!seen_ms)
-    fail("detected_after_ms", expected, "no detection in the window");
+    fail("detected_after_ms", expected, "no detection in the window", true);
   else if (*seen_ms < double(lo) || *seen_ms > hi_scaled)
-    fail("detected_after_ms", expected, ms_text(*seen_ms));
+    fail("detected_after_ms", expected, ms_text(*seen_ms), *seen_ms > hi_scaled);
 }
 }  // namespace
 
@@ -117,17 +149,16 @@ Judgement judge(const CaseSpec& spec, const Measurement& m, const Predictions& p
   const double tick = m.hz && *m.hz > 0 ? 1000.0 / *m.hz : 10.0;
   for (const auto& [role, e] : spec.expect) {
     const SideMeasurement& side = m.sides.at(role);
-    Fail fail = [&, role = role](std::string field, std::string expected, std::string seen) {
-      j.failures.push_back({role, std::move(field), std::move(expected), std::move(seen)});
-    };
+    const Fail fail(j, role);
     if (e.states) {
       std::vector<int> seen;
       for (const StateAt& s : side.states) seen.push_back(s.state);
       if (!states_match(*e.states, seen, m.observer.exact))
-        fail("states", state_list(*e.states) + (m.observer.exact ? "" : " (sampled: missed states allowed)"), state_list(seen));
+        fail("states", state_list(*e.states) + (m.observer.exact ? "" : " (sampled: missed states allowed)"), state_list(seen),
+             stops_short(*e.states, seen, m.observer.exact));
     }
     const std::vector<Outcome> app = folded_outcomes(side.app);
-    if (e.app && *e.app != app) fail("app", outcome_list(*e.app), outcome_list(app));
+    if (e.app && *e.app != app) fail("app", outcome_list(*e.app), outcome_list(app), stops_short(*e.app, app));
     if (e.detected_after_ms) {
       auto t = detected_ns(side);
       judge_window(*e.detected_after_ms, t ? std::optional(m.ms_after_fault(*t)) : std::nullopt,
@@ -139,7 +170,8 @@ Judgement judge(const CaseSpec& spec, const Measurement& m, const Predictions& p
                           double(spec.window_ms) * time_scale(), j.expected_detection[role], fail);
     }
     if (e.state_at_end && side.state_at_end.value_or(SideExpect::kGone) != *e.state_at_end)
-      fail("state_at_end", state_at_end_name(e.state_at_end), state_at_end_name(side.state_at_end));
+      fail("state_at_end", state_at_end_name(e.state_at_end), state_at_end_name(side.state_at_end),
+           ended(e.state_at_end) && !ended(side.state_at_end));
     if (e.sends_nothing && *e.sends_nothing) {
       if (!side.segments_sent_after_fault)
         fail("sends_nothing", "0 TCP segments", "not measurable (no interface)");

@@ -72,10 +72,12 @@ void assemble_result(const CaseSpec& spec, const Measurement& m, const Predictio
   res.failures = j.failures;
   res.steps = m.steps;
   if (m.wakeup_late_max_ns) res.wakeup_late_max_ms = double(*m.wakeup_late_max_ns) / 1e6;
-  res.distortions = distortions(m, distortion_limits(m.hz));
-  // A run that passed despite a distortion still showed what the case claims; one that
-  // failed beside one cannot tell the kernel's doing from the runner's.
-  res.verdict = j.verdict() == Verdict::Fail && !res.distortions.empty() ? Verdict::Distorted : j.verdict();
+  const std::vector<Distortion> found = distortions(m, distortion_limits(m.hz));
+  for (const Distortion& d : found) res.distortions.push_back(d.text);
+  // A run that passed despite a distortion still showed what the case claims; one whose
+  // every failure the distortion can have caused cannot tell the kernel's doing from the
+  // runner's; a failure no distortion explains stays a failure.
+  res.verdict = judge_distorted(res.failures, found);
 }
 
 }  // namespace crashlab::runner

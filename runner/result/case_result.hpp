@@ -18,9 +18,9 @@
 
 namespace crashlab::runner {
 
-// Distorted: an expectation failed while the runner itself carried the scenario out
-// late or lost observations (runner/judge/distortion.hpp), so the failure is not
-// the kernel's or the model's.
+// Distorted: expectations failed while the runner itself carried the scenario out
+// late or lost observations, and each failure is one that distortion can cause
+// (runner/judge/distortion.hpp), so the failure is not the kernel's or the model's.
 enum class Verdict { Pass, Fail, Distorted, Error };
 inline constexpr Verdict kVerdicts[] = {Verdict::Pass, Verdict::Fail, Verdict::Distorted, Verdict::Error};
 // "pass", "fail", "distorted", "error": the result file's words.
@@ -48,6 +48,12 @@ struct SideResult {
 struct Failure {
   Role role = Role::Server;
   std::string field, expected, seen;
+  // What was expected came later than its window, or had not come when the watch
+  // ended (no errno yet, states or outcomes stopping short of their end). Late timers
+  // can explain this and nothing else.
+  bool late = false;
+  // A distortion of this run can have caused it (runner/judge/distortion.hpp).
+  bool explained = false;
   std::string text() const;
 };
 

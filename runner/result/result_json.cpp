@@ -109,7 +109,12 @@ nlohmann::json to_json(const CaseResult& r) {
   for (const auto& [role, s] : r.sides) sides[role_name(role)] = side_json(s, r.fault_t_ns);
   nlohmann::json failures = nlohmann::json::array();
   for (const auto& f : r.failures)
-    failures.push_back({{"side", role_name(f.role)}, {"field", f.field}, {"expected", f.expected}, {"seen", f.seen}});
+    failures.push_back({{"side", role_name(f.role)},
+                        {"field", f.field},
+                        {"expected", f.expected},
+                        {"seen", f.seen},
+                        {"late", f.late},
+                        {"explained_by_distortion", f.explained}});
   nlohmann::json sysctls = nlohmann::json::object();
   for (const auto& [role, values] : r.sysctls) sysctls[role_name(role)] = values;
   return {{"schema_version", kResultSchemaVersion},

@@ -38,9 +38,9 @@ TEST(Distortion, AStepOnTimeIsNone) { EXPECT_TRUE(distortions(with_send_late(1),
 TEST(Distortion, AStepAfterTheFaultStartedLateIsNamedWithItsLateness) {
   const auto d = distortions(with_send_late(123000), kLimits);
   ASSERT_EQ(d.size(), 1u);
-  EXPECT_NE(d[0].find("server send"), std::string::npos) << d[0];
-  EXPECT_NE(d[0].find("123000.0 ms late"), std::string::npos) << d[0];
-  EXPECT_NE(d[0].find("due at 10.0 ms"), std::string::npos) << d[0];
+  EXPECT_NE(d[0].text.find("server send"), std::string::npos) << d[0].text;
+  EXPECT_NE(d[0].text.find("123000.0 ms late"), std::string::npos) << d[0].text;
+  EXPECT_NE(d[0].text.find("due at 10.0 ms"), std::string::npos) << d[0].text;
 }
 
 TEST(Distortion, AStepDueWhileTheOneBeforeRanIsLateFromItsEnd) {
@@ -51,7 +51,7 @@ TEST(Distortion, AStepDueWhileTheOneBeforeRanIsLateFromItsEnd) {
   m.steps[2].started_ns = at_ms(70);
   const auto d = distortions(m, kLimits);
   ASSERT_EQ(d.size(), 1u);
-  EXPECT_NE(d[0].find("started 30.0 ms late"), std::string::npos) << d[0];
+  EXPECT_NE(d[0].text.find("started 30.0 ms late"), std::string::npos) << d[0].text;
 }
 
 TEST(Distortion, AStepBeforeTheFaultIsNotJudged) {
@@ -65,7 +65,7 @@ TEST(Distortion, ASlowInjectionIsNamed) {
   m.steps[1].done_ns = at_ms(400);
   const auto d = distortions(m, kLimits);
   ASSERT_EQ(d.size(), 1u);
-  EXPECT_NE(d[0].find("the fault took 400.0 ms"), std::string::npos) << d[0];
+  EXPECT_NE(d[0].text.find("the fault took 400.0 ms"), std::string::npos) << d[0].text;
 }
 
 TEST(Distortion, WakeupsLaterThanATickAreNamedOnlyThen) {
@@ -75,7 +75,7 @@ TEST(Distortion, WakeupsLaterThanATickAreNamedOnlyThen) {
   m.wakeup_late_max_ns = 6'500'000;
   const auto d = distortions(m, kLimits);
   ASSERT_EQ(d.size(), 1u);
-  EXPECT_NE(d[0].find("6.5 ms late"), std::string::npos) << d[0];
+  EXPECT_NE(d[0].text.find("6.5 ms late"), std::string::npos) << d[0].text;
 }
 
 TEST(Distortion, LostObservationsAreNamed) {
@@ -84,11 +84,61 @@ TEST(Distortion, LostObservationsAreNamed) {
   m.sides[Role::Client].neighbour_events_lost = true;
   const auto d = distortions(m, kLimits);
   ASSERT_EQ(d.size(), 2u);
-  EXPECT_NE(d[0].find("lost 17 kernel events"), std::string::npos) << d[0];
-  EXPECT_NE(d[1].find("client's neighbour monitor"), std::string::npos) << d[1];
+  EXPECT_NE(d[0].text.find("lost 17 kernel events"), std::string::npos) << d[0].text;
+  EXPECT_NE(d[1].text.find("client's neighbour monitor"), std::string::npos) << d[1].text;
 }
 
-// The verdict: a failure beside a distortion is "distorted"; a pass stays a pass.
+TEST(Distortion, EachIsOfItsKind) {
+  Measurement m = with_send_late(123000);
+  m.steps[1].done_ns = at_ms(400);
+  m.wakeup_late_max_ns = 6'500'000;
+  m.observer = ObserverInfo{"tracepoints", "", "", true, 17};
+  m.sides[Role::Client].neighbour_events_lost = true;
+  std::vector<DistortionKind> kinds;
+  for (const Distortion& d : distortions(m, kLimits)) kinds.push_back(d.kind);
+  EXPECT_EQ(kinds, (std::vector<DistortionKind>{DistortionKind::SlowFault, DistortionKind::LateStep,
+                                                DistortionKind::LateTimers, DistortionKind::LostKernelEvents,
+                                                DistortionKind::LostNeighbourEvents}));
+}
+
+// Which failures each distortion can have caused.
+namespace {
+Failure failure(const char* field, bool late = false) { return {Role::Server, field, "e", "s", late}; }
+}  // namespace
+
+TEST(CanExplain, ALateStepOrASlowFaultExplainsAnyJudgedFact) {
+  for (DistortionKind k : {DistortionKind::LateStep, DistortionKind::SlowFault}) {
+    for (const char* field : {"detected_after_ms", "error", "app", "states", "state_at_end", "sends_nothing", "retransmissions[2]"})
+      EXPECT_TRUE(can_explain(k, failure(field))) << field;
+    EXPECT_FALSE(can_explain(k, failure("prediction"))) << "a prediction is made before the run";
+  }
+}
+
+TEST(CanExplain, LateTimersExplainOnlyWhatCameLate) {
+  for (const char* field : {"detected_after_ms", "error", "app", "states", "state_at_end", "retransmissions[0]"}) {
+    EXPECT_TRUE(can_explain(DistortionKind::LateTimers, failure(field, true))) << field;
+    EXPECT_FALSE(can_explain(DistortionKind::LateTimers, failure(field, false))) << field;
+  }
+}
+
+TEST(CanExplain, LostKernelEventsExplainStatesAndFiringsNotTheApplication) {
+  for (const char* field : {"states", "state_at_end", "retransmissions", "retransmissions[1]", "detected_after_ms"})
+    EXPECT_TRUE(can_explain(DistortionKind::LostKernelEvents, failure(field))) << field;
+  for (const char* field : {"error", "app", "sends_nothing"})
+    EXPECT_FALSE(can_explain(DistortionKind::LostKernelEvents, failure(field))) << field;
+}
+
+TEST(CanExplain, ALostNeighbourEventExplainsNothingJudged) {
+  for (const char* field : {"detected_after_ms", "error", "app", "states"})
+    EXPECT_FALSE(can_explain(DistortionKind::LostNeighbourEvents, failure(field, true))) << field;
+}
+
+TEST(CanExplain, AnUnknownFieldIsNeverExplained) {
+  EXPECT_FALSE(can_explain(DistortionKind::LateTimers, failure("something_new")));
+  EXPECT_FALSE(can_explain(DistortionKind::LostKernelEvents, failure("something_new")));
+}
+
+// The verdict: a failure beside a distortion that can cause it is "distorted"; a pass stays a pass.
 TEST(DistortedVerdict, OnlyAFailedRunWithADistortionIsDistorted) {
   const CaseSpec spec = host_crash_send_case(R"({"app": ["SENT", "ETIMEDOUT"]})");
   Measurement m = measurement_of(spec);
@@ -110,6 +160,30 @@ TEST(DistortedVerdict, OnlyAFailedRunWithADistortionIsDistorted) {
   CaseResult undistorted = result_for(spec);
   assemble_result(spec, m, {}, failed, undistorted);
   EXPECT_EQ(undistorted.verdict, Verdict::Fail);
+}
+
+// The audit's case: on a loaded machine the server saw ECONNRESET where the model said
+// ETIMEDOUT. Timers running late cannot turn one end into another: that is a failure.
+TEST(DistortedVerdict, AWrongErrnoBesideLateTimersIsAFailure) {
+  const CaseSpec spec = host_crash_send_case(R"({"app": ["SENT", "ETIMEDOUT"]})");
+  Measurement m = measurement_of(spec);
+  m.steps = with_send_late(0).steps;
+  m.wakeup_late_max_ns = 9'000'000;
+  Judgement j;
+  j.failures.push_back({Role::Server, "error", "model ETIMEDOUT", "ECONNRESET", false});
+  j.failures.push_back({Role::Server, "detected_after_ms", "model 6000.0 ms in [..]", "9100.0 ms", true});
+  CaseResult r = result_for(spec);
+  assemble_result(spec, m, {}, j, r);
+  EXPECT_EQ(r.verdict, Verdict::Fail);
+  ASSERT_EQ(r.failures.size(), 2u);
+  EXPECT_FALSE(r.failures[0].explained);
+  EXPECT_TRUE(r.failures[1].explained);  // the late detection alone would have been
+  EXPECT_EQ(r.distortions.size(), 1u);
+
+  j.failures.erase(j.failures.begin());
+  CaseResult late_only = result_for(spec);
+  assemble_result(spec, m, {}, j, late_only);
+  EXPECT_EQ(late_only.verdict, Verdict::Distorted);
 }
 
 TEST(DistortedVerdict, ItsWordReadsBack) {
