@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <stdexcept>
 
@@ -17,7 +19,11 @@ std::vector<std::string> endpoint_candidates(const std::string& self) {
 }
 
 std::string endpoint_binary() {
-  if (const char* p = std::getenv("CRASHLAB_ENDPOINT"); p && *p) return p;
+  if (const char* p = std::getenv("CRASHLAB_ENDPOINT"); p && *p) {
+    if (access(p, X_OK) == 0) return p;
+    throw std::runtime_error(std::string("cannot run crashlab-endpoint: CRASHLAB_ENDPOINT=") + p + ": " +
+                             std::strerror(errno));
+  }
   std::error_code ec;
   const fs::path self = fs::read_symlink("/proc/self/exe", ec);
   if (ec) throw std::runtime_error("cannot find crashlab-endpoint: /proc/self/exe: " + ec.message() +

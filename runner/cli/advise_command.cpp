@@ -37,7 +37,7 @@ int advise_command(const Options& o) {
   if (o.verify && a.search.proposal) {
     // Every refusal before anything is created: the cases, the folder, the privilege.
     const auto runs = advise::verify_runs(*a.search.proposal, r, default_cases_dir());
-    if (auto problem = namespace_privilege_problem()) return refuse(*problem);
+    if (auto problem = cannot_run_cases()) return refuse(*problem);
     if (auto problem = check_results_folder(o.out)) return refuse(*problem);
     try {
       folder = start_run_folder(o.out);

@@ -31,22 +31,38 @@ std::string version_text() {
   return std::string("crashlab ") + kVersion + " (git " + kGitRevision + ")";
 }
 
+// An option given once: given again, the last one counts, as in most tools.
+CLI::Option* last_wins(CLI::Option* opt) { return opt->multi_option_policy(CLI::MultiOptionPolicy::TakeLast); }
+
+// Digits only: CLI11's own check calls "abc" a failed FLOAT, and "-3" out of range.
+const CLI::Validator kWholeNumber(
+    [](std::string& s) -> std::string {
+      if (!s.empty() && s.find_first_not_of("0123456789") == std::string::npos) return "";
+      return "'" + Fields::clipped(s, 20) + "' is not a whole number";
+    },
+    "", "whole number");
+
+// --repeat and --jobs: a whole number from 1 to 1000 ("abc" is not a number, 0 out of range).
+CLI::Option* count_option(CLI::App* sub, const std::string& name, int& into, const std::string& what) {
+  return last_wins(sub->add_option(name, into, what)->check(kWholeNumber)->check(CLI::Range(1, 1000))->type_name("N"));
+}
+
 CLI::Option* paths_option(CLI::App* sub, Options& o, const std::string& what) {
   return sub->add_option("PATH", o.paths, what);
 }
 
 // One definition for run and sweep: both hand it to run_case the same way.
 CLI::Option* window_option(CLI::App* sub, Options& o) {
-  return sub
-      ->add_option("--window", o.window_ms,
-                   "watch MS after the fault (default: the case's\n"
-                   "window_ms, longer where the model predicts later)")
-      ->check(CLI::Range(int64_t(1), int64_t(30 * 60 * 1000)))
-      ->type_name("MS");
+  return last_wins(sub->add_option("--window", o.window_ms,
+                                   "watch MS after the fault (default: the case's\n"
+                                   "window_ms, longer where the model predicts later)")
+                       ->check(kWholeNumber)
+                       ->check(CLI::Range(int64_t(1), int64_t(30 * 60 * 1000)))
+                       ->type_name("MS"));
 }
 
 CLI::Option* ip_option(CLI::App* sub, Options& o, const char* what) {
-  return sub->add_option("--ip", o.ip, what)->check(CLI::IsMember({"ipv4", "ipv6"}))->type_name("FAMILY");
+  return last_wins(sub->add_option("--ip", o.ip, what)->check(CLI::IsMember({"ipv4", "ipv6"}))->type_name("FAMILY"));
 }
 
 void define_run(CLI::App& app, Options& o) {
@@ -59,15 +75,13 @@ void define_run(CLI::App& app, Options& o) {
       ->allow_extra_args(false);
   window_option(run, o);
   ip_option(run, o, "run every case in this address family only\n(default: each family its \"ip\" lists)");
-  run->add_option("--repeat", o.repeat, "run the whole list N times")->check(CLI::Range(1, 1000))->type_name("N");
-  run->add_option("-j,--jobs", o.jobs, "cases run at once (default: all of them)")
-      ->check(CLI::Range(1, 1000))
-      ->type_name("N");
-  run->add_option("-o,--out", o.out, "results: DIR/<UTC timestamp>/, DIR/latest -> it")
-      ->type_name("DIR")
-      ->capture_default_str();
+  count_option(run, "--repeat", o.repeat, "run the whole list N times");
+  count_option(run, "-j,--jobs", o.jobs, "cases run at once (default: as many as the\nmachine keeps on time, up to all of them)");
+  last_wins(run->add_option("-o,--out", o.out, "results: DIR/<UTC timestamp>/, DIR/latest -> it")
+                ->type_name("DIR")
+                ->capture_default_str());
   run->add_flag("--pcap", o.pcap, "keep every capture (a failed case keeps its own)");
-  run->add_option("--junit", o.junit, "also write a JUnit XML report to FILE")->type_name("FILE");
+  last_wins(run->add_option("--junit", o.junit, "also write a JUnit XML report to FILE")->type_name("FILE"));
   run->add_flag("--tap", o.tap, "KTAP on stdout (as kernel selftests) for the table");
   run->footer(std::string("Also --quiet, --no-progress, --color: crashlab --help.\n") + kExitCodeText);
 }
@@ -84,11 +98,10 @@ void define_sweep(CLI::App& app, Options& o) {
                           ->allow_extra_args(false);
   CLI::Option* set =
       sweep->add_option("--set", o.sets, "as in run: fixed for every point")->type_name("ASSIGNMENT")->allow_extra_args(false);
-  CLI::Option* repeat = sweep->add_option("--repeat", o.repeat, "runs per point")->check(CLI::Range(1, 1000))->type_name("N");
+  CLI::Option* repeat = count_option(sweep, "--repeat", o.repeat, "runs per point");
   CLI::Option* window = window_option(sweep, o);
   CLI::Option* ip = ip_option(sweep, o, "the address family to sweep in (default: the\ncase's first: ipv4 for a case of both)");
-  CLI::Option* jobs =
-      sweep->add_option("-j,--jobs", o.jobs, "runs at once (default: all of them)")->check(CLI::Range(1, 1000))->type_name("N");
+  CLI::Option* jobs = count_option(sweep, "-j,--jobs", o.jobs, "runs at once (default: as many as the machine\nkeeps on time, up to all of them)");
   CLI::Option* shard = sweep
                            ->add_option_function<std::string>(
                                "--shard",
@@ -261,6 +274,11 @@ ParseOutcome parse_command_line(int argc, const char* const* argv, std::ostream&
   Options o;
   CLI::App app{"", "crashlab"};
   define_app(app, o);
+  // `crashlab` alone: what it can do, as git and docker print, and a usage error's status.
+  if (argc <= 1) {
+    err << app.help();
+    return {std::nullopt, code(ExitCode::InvalidInput)};
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -297,6 +315,8 @@ ParseOutcome parse_command_line(int argc, const char* const* argv, std::ostream&
   // A sweep names its one case itself (or merges folders instead).
   if (o.paths.empty() && o.command != Command::Sweep && o.command != Command::Advise)
     o.paths.push_back(o.command == Command::Report ? "results/latest" : default_cases_dir());
+  if (o.command != Command::Report)
+    for (std::string& p : o.paths) p = case_path(p);
   return {o, 0};
 }
 

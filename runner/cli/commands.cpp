@@ -44,7 +44,7 @@ int run_command(const Options& o) {
   const RunPlan planned = plan_run(specs, load_cases(o.paths, {}, o.ip), o.window_ms, size_t(o.jobs), o.repeat);
   if (planned.problem) return invalid(*planned.problem + overrides_text(o.sets));
   // Before anything is created (the results folder, the JUnit file).
-  if (auto problem = namespace_privilege_problem()) return invalid(*problem);
+  if (auto problem = cannot_run_cases()) return invalid(*problem);
   if (auto problem = check_results_folder(o.out)) return invalid(*problem);
   if (o.junit && !std::ofstream(*o.junit, std::ios::app))
     return invalid("--junit " + *o.junit + ": cannot write the file");

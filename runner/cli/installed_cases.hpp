@@ -8,4 +8,9 @@ namespace crashlab::runner::cli {
 // (<prefix>/share/crashlab/cases), else "cases", which then fails naming that path.
 std::string default_cases_dir();
 
+// A case path as given where it exists (or is absolute); else, where the catalogue
+// has it, the catalogue's ("host-crash/send.json" from anywhere, once installed);
+// else as given, for the loader to name in its error.
+std::string case_path(const std::string& given);
+
 }  // namespace crashlab::runner::cli

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <thread>
 
+#include "netns/client/endpoint_binary.hpp"
+
 namespace crashlab::runner::cli {
 
 std::optional<std::string> namespace_privilege_problem() {
@@ -15,6 +17,16 @@ std::optional<std::string> namespace_privilege_problem() {
   if (err == 0) return std::nullopt;
   return std::string("needs root or a user namespace (unshare(CLONE_NEWNET): ") + std::strerror(err) +
          "): run as root, or as `unshare -Urn crashlab ...`; see README";
+}
+
+std::optional<std::string> cannot_run_cases() {
+  if (auto problem = namespace_privilege_problem()) return problem;
+  try {
+    endpoint_binary();
+  } catch (const std::exception& e) {
+    return std::string(e.what());
+  }
+  return std::nullopt;
 }
 
 }  // namespace crashlab::runner::cli

@@ -88,7 +88,7 @@ int sweep_command(const Options& o) {
       plan_run(share.as_run, std::vector<CaseSpec>(share.as_run.size(), as_written), o.window_ms, jobs, 1);
   if (planned.problem) return invalid(*planned.problem);
   const SweepIdentity id = identity_of(o, specs[0], varies);
-  if (auto problem = namespace_privilege_problem()) return invalid(*problem);
+  if (auto problem = cannot_run_cases()) return invalid(*problem);
   if (auto problem = sweep_out_problem(o.sweep_out, id, std::cerr)) return invalid(*problem);
   if (!o.quiet) std::cerr << expected_duration_note(planned.expected_wall_ms);
   try {

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "fixtures/privilege.hpp"
 #include "runner/case/case_files.hpp"
 #include "runner/case/overrides.hpp"
 #include "runner/cli/terminal.hpp"
@@ -156,6 +157,25 @@ TEST(Binary, WithoutNamespacePrivilegesOneLineAndExitTwo) {
   EXPECT_NE(r.err.find("unshare -Urn crashlab"), std::string::npos) << r.err;
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   EXPECT_EQ(r.out, "");
+}
+
+// A missing endpoint binary stops every command that runs cases with one line before
+// anything is created, not one ERROR per case.
+class BinaryWithNamespaces : public crashlab::NamespaceTest {};
+TEST_F(BinaryWithNamespaces, AMissingEndpointIsOneLineAndExitTwo) {
+  const fs::path out = fs::path(testing::TempDir()) / ("crashlab-endpoint-out-" + std::to_string(::getpid()));
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"run", "cases/process-crash/idle.json"},
+                                                std::vector<std::string>{"sweep", "cases/host-crash/send.json", "--vary",
+                                                                         "server.sysctl.net.ipv4.tcp_retries2=1..2"}}) {
+    std::vector<std::string> with_out = args;
+    with_out.insert(with_out.end(), {"--out", out.string()});
+    Ran r = run_crashlab(with_out, "env CRASHLAB_ENDPOINT=/nonexistent/crashlab-endpoint");
+    EXPECT_EQ(r.exit_code, 2) << args[0] << ": " << r.out << r.err;
+    EXPECT_NE(r.err.find("/nonexistent/crashlab-endpoint"), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_FALSE(fs::exists(out)) << args[0] << " created " << out;
+    fs::remove_all(out);
+  }
 }
 
 // no-color.org: NO_COLOR turns the default off; an explicit --color=always still wins.

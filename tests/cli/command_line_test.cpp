@@ -113,3 +113,31 @@ TEST(Suggest, EditDistance) {
   EXPECT_EQ(closest("valdate", {"run", "list", "validate"}), "validate");
   EXPECT_EQ(closest("xyz", {"run", "list"}), std::nullopt);
 }
+
+TEST(CommandLine, AloneItPrintsTheUsageOnStderrWithExitTwo) {
+  Parsed p = parse({});
+  EXPECT_EQ(p.outcome.exit_code, 2);
+  EXPECT_EQ(p.out, "");
+  EXPECT_NE(p.err.find("Usage:"), std::string::npos) << p.err;
+  EXPECT_NE(p.err.find("sweep"), std::string::npos) << p.err;  // the commands, not only a hint
+}
+
+TEST(CommandLine, AnOptionGivenTwiceTakesTheLastWhileSetAddsUp) {
+  Parsed p = parse({"run", "--repeat", "2", "--repeat=3", "-j", "4", "--jobs=5", "--ip", "ipv4", "--ip=ipv6",
+                    "--set", "server.sysctl.a=1", "--set", "server.sysctl.b=2"});
+  ASSERT_TRUE(p.outcome.options) << p.err;
+  EXPECT_EQ(p.outcome.options->repeat, 3);
+  EXPECT_EQ(p.outcome.options->jobs, 5);
+  EXPECT_EQ(p.outcome.options->ip, "ipv6");
+  EXPECT_EQ(p.outcome.options->sets.size(), 2u);
+}
+
+TEST(CommandLine, ANonNumberIsCalledSoAndAZeroIsOutOfRange) {
+  Parsed word = parse({"run", "--jobs=abc"});
+  EXPECT_EQ(word.outcome.exit_code, 2);
+  EXPECT_NE(word.err.find("number"), std::string::npos) << word.err;
+  EXPECT_EQ(word.err.find("range"), std::string::npos) << word.err;
+  Parsed zero = parse({"sweep", "c.json", "--repeat=0"});
+  EXPECT_EQ(zero.outcome.exit_code, 2);
+  EXPECT_NE(zero.err.find("range"), std::string::npos) << zero.err;
+}
