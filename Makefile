@@ -37,7 +37,8 @@ build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
 test: build
-	cd $(BUILD) && ctest -j $(JOBS) --output-on-failure --output-junit junit.xml $(CTEST_ARGS)
+	cd $(BUILD) && ctest -j $(JOBS) --output-on-failure --output-junit junit.xml $(CTEST_ARGS) \
+	  || { s=$$?; $(CURDIR)/scripts/failure-summary.py junit.xml; exit $$s; }
 
 # As root: the same suite as an unprivileged user under `unshare -Urn` (see README).
 test-unprivileged: build

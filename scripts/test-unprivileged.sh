@@ -24,6 +24,7 @@ setpriv --reuid="$user" --regid="$group" --clear-groups \
   unshare -Urn ctest --test-dir "$build" -j 2 --output-on-failure -LE root \
   --output-junit "$scratch/junit.xml" "$@" || status=$?
 cp "$scratch/junit.xml" "$build/junit-unprivileged.xml" 2>/dev/null || true
+[ "$status" -eq 0 ] || "$(dirname "$0")/failure-summary.py" "$scratch/junit.xml" || true
 
 # ctest spreads the <testsuite> attributes over several lines; the first of each is its.
 attr() { grep -m 1 -o "$1=\"[0-9]*\"" "$scratch/junit.xml" 2>/dev/null | grep -o '[0-9]*' || true; }

@@ -72,7 +72,8 @@ std::string seen_text(const CaseResult& r) {
     if (side.predicted)
       s += std::string(role_name(role)) + " " +
            (side.detected_after_ms ? ms_text(*side.detected_after_ms) + " " + (side.error ? side.error->name() : "")
-                                   : std::string("none")) + "  ";
+                                   : std::string("none")) +
+           (side.expected_detection.empty() ? "" : " in " + side.expected_detection) + "  ";
   return s;
 }
 
@@ -146,10 +147,12 @@ TEST_F(Overrides, EveryModelInputRunsToItsPredictedOutcome) {
       }
     });
   for (auto& t : pool) t.join();
-  // A run the runner's own load distorted judged nothing: it runs again, alone.
+  // A run the runner's own load distorted judged nothing: it runs again, alone, up to
+  // twice (the machine may be busy with other tests too); a third distortion fails.
+  constexpr int kAloneRuns = 2;
   size_t rerun = 0;
   for (Job& j : jobs)
-    if (j.result.verdict == Verdict::Distorted) {
+    for (int again = 0; again < kAloneRuns && j.result.verdict == Verdict::Distorted; ++again) {
       std::cout << "distorted, run again alone: " << j.case_name << " --set " << j.chosen.candidate.assignment << ": "
                 << j.result.distortions.front() << "\n";
       j.result = run_case(j.spec, RunOptions{out.path, false, std::nullopt});
@@ -168,9 +171,9 @@ TEST_F(Overrides, EveryModelInputRunsToItsPredictedOutcome) {
                             << (r.error.empty() ? "" : "error: " + r.error) << "\n  result: " << j.written;
     for (const Failure& f : r.failures) ADD_FAILURE() << j.case_name << " --set " << j.chosen.candidate.assignment << ": " << f.text();
     for (const std::string& d : r.distortions)
-      if (r.verdict == Verdict::Distorted) ADD_FAILURE() << j.case_name << ": distorted twice: " << d;
+      if (r.verdict == Verdict::Distorted) ADD_FAILURE() << j.case_name << ": distorted " << kAloneRuns + 1 << " times: " << d;
   }
-  std::cout << passed << "/" << jobs.size() << " passed (" << rerun << " run again after a distorted run); results in "
+  std::cout << passed << "/" << jobs.size() << " passed (" << rerun << " runs again after a distorted run); results in "
             << out.path << "\n";
   if (passed == jobs.size()) {
     std::error_code ec;
