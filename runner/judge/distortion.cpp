@@ -54,16 +54,16 @@ std::vector<Distortion> distortions(const Measurement& m, const DistortionLimits
 
 namespace {
 // What a failure is about, from the judge's field names (runner/judge/judge.cpp).
-enum class Aspect { Timing, Errno, App, States, Wire, Prediction, Other };
+enum class Aspect { Detection, Firings, Errno, App, States, EndState, Wire, Prediction, Other };
 
 struct FieldAspect {
   const char* field;
   Aspect aspect;
 };
 constexpr FieldAspect kFieldAspects[] = {
-    {"detected_after_ms", Aspect::Timing}, {"retransmissions", Aspect::Timing}, {"error", Aspect::Errno},
-    {"app", Aspect::App},                  {"states", Aspect::States},          {"state_at_end", Aspect::States},
-    {"sends_nothing", Aspect::Wire},       {"prediction", Aspect::Prediction},
+    {"detected_after_ms", Aspect::Detection}, {"retransmissions", Aspect::Firings}, {"error", Aspect::Errno},
+    {"app", Aspect::App},                     {"states", Aspect::States},           {"state_at_end", Aspect::EndState},
+    {"sends_nothing", Aspect::Wire},          {"prediction", Aspect::Prediction},
 };
 
 Aspect aspect_of(const std::string& field) {
@@ -83,12 +83,14 @@ bool can_explain(DistortionKind kind, const Failure& f) {
     case DistortionKind::SlowFault:
     case DistortionKind::LateStep: return a != Aspect::Prediction;
     // TCP's timers fired late: a firing or the give-up after its window, or the end not
-    // reached when the watch ended. Something early, or a different end (ECONNRESET for
-    // ETIMEDOUT, segments where none were expected), is not lateness.
+    // reached when the watch ended, by no more than the measured lateness can make it
+    // (Failure::late, set by the judge). Something early, or a different end
+    // (ECONNRESET for ETIMEDOUT, segments where none were expected), is not lateness.
     case DistortionKind::LateTimers: return f.late;
-    // States and firings come from the events; the application's errno and outcomes,
-    // and the wire's counters, do not.
-    case DistortionKind::LostKernelEvents: return a == Aspect::Timing || a == Aspect::States;
+    // The state changes and the firings come from the events. The application's errno,
+    // outcomes and detection time come from the endpoint, the end state from a sock_diag
+    // look, the wire's count from the interface: none from the events.
+    case DistortionKind::LostKernelEvents: return a == Aspect::States || a == Aspect::Firings;
     // Nothing judged comes from the neighbour monitor: the entry at the fault is read
     // back directly. Its loss is reported, and explains no failure.
     case DistortionKind::LostNeighbourEvents: return false;

@@ -37,9 +37,9 @@ std::vector<Distortion> distortions(const Measurement& m, const DistortionLimits
 
 // Whether a distortion of this kind can have caused this failure: a late step or a
 // slow fault, any (the scenario was not the one the case describes); late timers,
-// what came late or not yet (Failure::late), never a different end; lost kernel events,
-// states and firings, never what the application saw. The table in distortion.cpp
-// gives each reason.
+// what came late or not yet by no more than their lateness makes it (Failure::late),
+// never a different end; lost kernel events, the state changes and firings, never what
+// the application saw. distortion.cpp gives each reason.
 bool can_explain(DistortionKind kind, const Failure& f);
 
 // Marks each failure a distortion can explain; Distorted when there were failures and

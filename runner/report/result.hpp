@@ -52,7 +52,7 @@ struct Result {
   std::vector<Side> sides;
   std::vector<Mark> global;  // timeline events that belong to no side
   std::vector<Event> timeline;
-  std::vector<std::array<std::string, 4>> failures;  // side, field, expected, seen
+  std::vector<std::array<std::string, 5>> failures;  // side, field, expected, seen, note ("" or why it was not judged)
   std::vector<std::string> raw_kernel;                // kernel_timeline, times made relative
 
   // "host_crash of client", or just the type.

@@ -79,7 +79,7 @@ std::string failures_list(const Result& r) {
     o << "<ul class=\"failures\">";
     for (const auto& f : r.failures)
       o << "<li><b>" << esc(f[0]) << " " << esc(f[1]) << "</b>: expected " << esc(f[2]) << ", seen " << esc(f[3])
-        << "</li>";
+        << (f[4].empty() ? "" : " <i>(" + esc(f[4]) + ")</i>") << "</li>";
     o << "</ul>";
   }
   return o.str();

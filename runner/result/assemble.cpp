@@ -58,6 +58,7 @@ void assemble_result(const CaseSpec& spec, const Measurement& m, const Predictio
     } else if (auto end = orphan_end_ns(side)) {
       r.detected_after_ms = m.ms_after_fault(*end);  // the kernel's give-up; no application saw it
     }
+    r.detected_from = detected_from(m, role);
     r.state_at_end = side.state_at_end;
     r.segments_sent_after_fault = side.segments_sent_after_fault;
     if (auto p = predicted.find(role); p != predicted.end()) r.predicted = p->second;

@@ -13,6 +13,7 @@
 #include "runner/case/outcome.hpp"
 #include "runner/faults/fault.hpp"
 #include "runner/predict/prediction.hpp"
+#include "runner/result/natural_zeros.hpp"
 #include "runner/run/measurement.hpp"
 #include "runner/run/window.hpp"
 
@@ -34,6 +35,7 @@ struct SideResult {
   std::vector<Outcome> app;             // after the fault (repeats folded, except SENT)
   std::optional<Outcome> error;         // the first EOF / errno after the fault
   std::optional<double> detected_after_ms;
+  std::map<NaturalZero, double> detected_from;  // the same from each moment worth counting from (natural_zeros.hpp)
   std::optional<int> state_at_end;      // as sampled when the case ended; nullopt: gone
   std::optional<int64_t> segments_sent_after_fault;
   bool alive = true;                    // false: its process or host was the one that died
@@ -49,8 +51,9 @@ struct Failure {
   Role role = Role::Server;
   std::string field, expected, seen;
   // What was expected came later than its window, or had not come when the watch
-  // ended (no errno yet, states or outcomes stopping short of their end). Late timers
-  // can explain this and nothing else.
+  // ended (no errno yet, states or outcomes stopping short of their end), by no more
+  // than the runner's measured timer lateness over the timers on the way can make it.
+  // Late timers can explain this and nothing else.
   bool late = false;
   // A distortion of this run can have caused it (runner/judge/distortion.hpp).
   bool explained = false;

@@ -55,6 +55,16 @@ nlohmann::json program_json(const std::optional<ProgramRecord>& p, int64_t fault
           {"other_connections", p->other_connections}};
 }
 
+// Every zero's key, null where the side had none (or it came after the detection).
+nlohmann::json detected_from_json(const SideResult& s) {
+  nlohmann::json out = nlohmann::json::object();
+  for (NaturalZero z : kNaturalZeros) {
+    auto it = s.detected_from.find(z);
+    out[natural_zero_name(z)] = it == s.detected_from.end() ? nlohmann::json(nullptr) : nlohmann::json(it->second);
+  }
+  return out;
+}
+
 nlohmann::json side_json(const SideResult& s, int64_t fault_t) {
   nlohmann::json states = nlohmann::json::array();
   for (const auto& st : s.states)
@@ -69,6 +79,7 @@ nlohmann::json side_json(const SideResult& s, int64_t fault_t) {
           {"app", app},
           {"error", s.error ? nlohmann::json(s.error->name()) : nlohmann::json(nullptr)},
           {"detected_after_ms", or_null(s.detected_after_ms)},
+          {"detected_from", detected_from_json(s)},
           {"state_at_end", s.state_at_end ? nlohmann::json(tcp_state_name(*s.state_at_end)) : nlohmann::json(nullptr)},
           {"segments_sent_after_fault", or_null(s.segments_sent_after_fault)},
           {"predicted", prediction_json(s.predicted)},
