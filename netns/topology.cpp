@@ -4,6 +4,7 @@
 
 #include "netns/gratuitous_arp.hpp"
 #include "netns/nft.hpp"
+#include "netns/unsolicited_na.hpp"
 #include "netns/wait.hpp"
 #include <stdexcept>
 
@@ -167,8 +168,10 @@ Host& Topology::boot_host(Role r, bool new_mac) {
 }
 
 void Topology::announce(Role r) {
-  if (opts_.ipv6) throw std::logic_error("gratuitous ARP is IPv4 only");
-  send_gratuitous_arp(host(r).ns(), Host::kIfname, address(r));
+  if (opts_.ipv6)
+    send_unsolicited_na(host(r).ns(), Host::kIfname, address(r));
+  else
+    send_gratuitous_arp(host(r).ns(), Host::kIfname, address(r));
 }
 
 namespace {

@@ -53,7 +53,8 @@ class Topology {
   // The host comes back with the same address; same MAC unless new_mac. It is
   // configured (TopologyOptions::configure) before its link comes up, as at creation.
   Host& boot_host(Role r, bool new_mac = false);
-  // A gratuitous ARP from the host (IPv4 only), as an interface coming up may send.
+  // The host announces its MAC, as an interface coming up may: a gratuitous ARP, or
+  // in IPv6 an unsolicited neighbour advertisement.
   void announce(Role r);
 
   // Switch only: the switch drops the host's traffic (every frame, or only TCP so

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <time.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <limits>
@@ -17,7 +18,7 @@ namespace {
 constexpr uint32_t kMagicMicro = 0xa1b2c3d4, kMagicNano = 0xa1b23c4d;
 constexpr uint32_t kLinkEthernet = 1;
 constexpr size_t kGlobalHeader = 24, kRecordHeader = 16, kEthernet = 14, kArp = 28;
-constexpr uint16_t kEtherTypeArp = 0x0806;
+constexpr uint16_t kEtherTypeArp = 0x0806, kEtherTypeIpv6 = 0x86dd;
 
 uint32_t u32(std::string_view b, size_t at, bool swap) {
   uint32_t v;
@@ -54,6 +55,36 @@ bool arp_of_frame(std::string_view f, ArpPacket& p) {
   p.target_ip = ipv4_text(f, a + 24);
   return true;
 }
+std::string ipv6_text(std::string_view b, size_t at) {
+  char text[INET6_ADDRSTRLEN] = {};
+  ::inet_ntop(AF_INET6, b.data() + at, text, sizeof text);
+  return text;
+}
+
+// An Ethernet frame carrying a Neighbor Solicitation or Advertisement (ICMPv6 right
+// after the IPv6 header, as the kernel sends them), or false.
+bool ndp_of_frame(std::string_view f, ArpPacket& p) {
+  constexpr size_t ip = kEthernet, icmp = kEthernet + 40, options = icmp + 24;
+  constexpr uint8_t kIcmpv6 = 58, kSolicitation = 135, kAdvertisement = 136;
+  constexpr uint8_t kSourceLinkAddress = 1, kTargetLinkAddress = 2, kSolicitedFlag = 0x40;
+  if (f.size() < options || be16(f, 12) != kEtherTypeIpv6 || uint8_t(f[ip + 6]) != kIcmpv6) return false;
+  const uint8_t type = uint8_t(f[icmp]);
+  if ((type != kSolicitation && type != kAdvertisement) || f[icmp + 1] != 0) return false;  // code 0
+  // The IPv6 payload's own length bounds the options (a frame may carry padding).
+  const size_t end = std::min(f.size(), icmp + be16(f, ip + 4));
+  if (end < options) return false;
+  p.ndp = true;
+  p.reply = type == kAdvertisement;
+  p.solicited = p.reply && (uint8_t(f[icmp + 4]) & kSolicitedFlag);
+  p.eth_dst = mac_at(f, 0);
+  const std::string source = ipv6_text(f, ip + 8), destination = ipv6_text(f, ip + 24), target = ipv6_text(f, icmp + 8);
+  p.sender_ip = p.reply ? target : source;
+  p.target_ip = p.reply ? destination : target;
+  p.sender_mac = mac_at(f, 6);  // unless an option names it
+  for (size_t at = options; at + 8 <= end && f[at + 1] != 0; at += size_t(uint8_t(f[at + 1])) * 8)
+    if (uint8_t(f[at]) == (p.reply ? kTargetLinkAddress : kSourceLinkAddress)) p.sender_mac = mac_at(f, at + 2);
+  return true;
+}
 }  // namespace
 
 std::vector<ArpPacket> parse_pcap_arp(std::string_view b, int64_t realtime_minus_monotonic_ns) {
@@ -71,7 +102,8 @@ std::vector<ArpPacket> parse_pcap_arp(std::string_view b, int64_t realtime_minus
     const uint32_t sec = u32(b, at, swap), frac = u32(b, at + 4, swap), caplen = u32(b, at + 8, swap);
     if (caplen > b.size() - at - kRecordHeader) break;  // the last record, cut short
     ArpPacket p;
-    if (arp_of_frame(b.substr(at + kRecordHeader, caplen), p)) {
+    const std::string_view frame = b.substr(at + kRecordHeader, caplen);
+    if (arp_of_frame(frame, p) || ndp_of_frame(frame, p)) {
       p.t_ns = int64_t(sec) * 1'000'000'000 + int64_t(frac) * frac_ns - realtime_minus_monotonic_ns;
       out.push_back(std::move(p));
     }

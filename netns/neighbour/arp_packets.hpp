@@ -7,19 +7,24 @@
 
 namespace crashlab {
 
-// One ARP frame from a packet capture (Ethernet, RFC 826 for IPv4).
+// One neighbour-resolution frame from a packet capture: ARP (Ethernet, RFC 826 for
+// IPv4) or IPv6's Neighbor Discovery (RFC 4861), in ARP's terms. A solicitation is a
+// request: "who has target_ip, tell sender_ip"; an advertisement a reply: sender_ip
+// (the address advertised) is at sender_mac, sent to target_ip.
 struct ArpPacket {
   int64_t t_ns = 0;  // CLOCK_MONOTONIC (the capture's wall-clock time moved onto it)
-  bool reply = false;                    // op 2; otherwise a request (op 1)
+  bool ndp = false;  // a Neighbor Solicitation or Advertisement; otherwise ARP
+  bool reply = false;                    // ARP op 2, an advertisement; otherwise a request, a solicitation
+  bool solicited = false;                // an advertisement's S flag: the answer to a solicitation
   std::string eth_dst;                   // "ff:ff:ff:ff:ff:ff" for a broadcast
   std::string sender_mac, sender_ip, target_mac, target_ip;
 
-  bool broadcast() const { return eth_dst == "ff:ff:ff:ff:ff:ff"; }
-  // A request or reply about the sender's own address (sender IP == target IP).
-  bool gratuitous() const { return sender_ip == target_ip; }
+  bool broadcast() const { return eth_dst == "ff:ff:ff:ff:ff:ff" || eth_dst.rfind("33:33:", 0) == 0; }
+  // ARP about the sender's own address (sender IP == target IP); an advertisement nobody asked for.
+  bool gratuitous() const { return ndp ? reply && !solicited : sender_ip == target_ip; }
 };
 
-// The ARP frames of a pcap file's bytes (either byte order, micro- or nanosecond
+// The ARP and Neighbor Discovery frames of a pcap file's bytes (either byte order, micro- or nanosecond
 // timestamps, link type Ethernet). Packet times are CLOCK_REALTIME; minus
 // `realtime_minus_monotonic_ns` they are on CLOCK_MONOTONIC. Throws
 // std::runtime_error for what is not such a file; a truncated last record is

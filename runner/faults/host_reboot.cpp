@@ -25,8 +25,8 @@ class HostReboot : public Fault {
   int64_t recover(World& w, Role target) const override {
     w.topo->boot_host(target, new_mac);
     w.watch_host(target);
+    const int64_t back = monotonic_ns();  // up and reachable; what it then says comes after
     if (gratuitous_arp) w.topo->announce(target);
-    const int64_t back = monotonic_ns();
     if (listener) start_listener(w, target);
     return back;
   }
@@ -56,8 +56,8 @@ std::unique_ptr<Fault> parse_host_reboot(Fields& f, const CaseShape& shape) {
   r->reboot_after_ms = f.integer("reboot_after_ms", 0, kMaxWindowMs);
   r->new_mac = f.opt_bool("new_mac").value_or(false);
   r->listener = f.opt_bool("listener").value_or(false);
+  // In IPv6 the same announcement is an unsolicited neighbour advertisement.
   r->gratuitous_arp = f.opt_bool("gratuitous_arp").value_or(false);
-  if (r->gratuitous_arp && shape.ipv6) f.fail("gratuitous_arp", "is IPv4 only");
   return r;
 }
 

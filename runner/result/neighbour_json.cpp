@@ -36,7 +36,9 @@ Json arp_json(const std::vector<ArpPacket>& arp, int64_t fault_t_ns) {
   for (const ArpPacket& p : arp)
     out.push_back({{"t_ns", p.t_ns},
                    {"after_fault_ms", after_fault_ms(p.t_ns, fault_t_ns)},
-                   {"op", p.reply ? "reply" : "request"},
+                   {"protocol", p.ndp ? "ndp" : "arp"},
+                   {"op", p.ndp ? (p.reply ? "advertisement" : "solicitation") : p.reply ? "reply" : "request"},
+                   {"solicited", p.solicited},
                    {"eth_dst", p.eth_dst},
                    {"sender_mac", p.sender_mac},
                    {"sender_ip", p.sender_ip},
@@ -51,6 +53,12 @@ std::string neighbour_event_text(const NeighbourEvent& e) {
 }
 
 std::string arp_text(const ArpPacket& p) {
+  if (p.ndp && p.reply)
+    return std::string(p.solicited ? "" : "unsolicited ") + "neighbour advertisement: " + p.sender_ip + " is-at " + p.sender_mac +
+           " (to " + p.target_ip + ")";
+  if (p.ndp)
+    return "neighbour solicitation: who-has " + p.target_ip + " tell " + p.sender_ip +
+           (p.broadcast() ? " (multicast)" : " (unicast to " + p.eth_dst + ")");
   if (p.gratuitous()) return "gratuitous " + std::string(p.reply ? "reply" : "request") + ": " + p.sender_ip + " is-at " + p.sender_mac;
   if (p.reply) return p.sender_ip + " is-at " + p.sender_mac + " (to " + p.eth_dst + ")";
   return "who-has " + p.target_ip + " tell " + p.sender_ip + (p.broadcast() ? " (broadcast)" : " (unicast to " + p.eth_dst + ")");

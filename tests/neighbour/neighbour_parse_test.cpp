@@ -68,15 +68,17 @@ struct Pcap {
   }
 };
 
+// "02:cc:00:01:00:00" as its six bytes.
+std::string mac(const std::string& text) {
+  unsigned b[6];
+  std::sscanf(text.c_str(), "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]);
+  std::string out;
+  for (unsigned x : b) out += char(x);
+  return out;
+}
+
 std::string arp_frame(uint16_t op, const std::string& eth_dst, const std::string& sha, const std::string& spa,
                       const std::string& tha, const std::string& tpa) {
-  auto mac = [](const std::string& text) {
-    unsigned b[6];
-    std::sscanf(text.c_str(), "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]);
-    std::string out;
-    for (unsigned x : b) out += char(x);
-    return out;
-  };
   auto ip = [](const std::string& text) {
     in_addr a{};
     ::inet_pton(AF_INET, text.c_str(), &a);
@@ -85,6 +87,20 @@ std::string arp_frame(uint16_t op, const std::string& eth_dst, const std::string
   auto be16 = [](uint16_t v) { return std::string{char(v >> 8), char(v & 0xff)}; };
   return mac(eth_dst) + mac(sha) + be16(0x0806) + be16(1) + be16(0x0800) + char(6) + char(4) + be16(op) + mac(sha) +
          ip(spa) + mac(tha) + ip(tpa);
+}
+// An Ethernet frame with IPv6 and a Neighbor Solicitation (type 135, source link-layer
+// option) or Advertisement (136, target link-layer option, `flags` R/S/O).
+std::string ndp_frame(uint8_t type, uint8_t flags, const std::string& eth_dst, const std::string& eth_src,
+                      const std::string& src, const std::string& dst, const std::string& target, const std::string& option_mac) {
+  auto ip6 = [](const std::string& text) {
+    in6_addr a{};
+    ::inet_pton(AF_INET6, text.c_str(), &a);
+    return std::string(reinterpret_cast<const char*>(&a), 16);
+  };
+  const std::string icmp = std::string{char(type), 0, 0, 0, char(flags), 0, 0, 0} + ip6(target) +
+                           std::string{char(type == 135 ? 1 : 2), 1} + mac(option_mac);
+  const std::string ipv6 = std::string{0x60, 0, 0, 0, 0, char(icmp.size()), 58, char(255)} + ip6(src) + ip6(dst);
+  return mac(eth_dst) + mac(eth_src) + std::string{char(0x86), char(0xdd)} + ipv6 + icmp;
 }
 }  // namespace
 
@@ -167,4 +183,56 @@ TEST(PcapArp, WhatIsNotAnEthernetPcapIsAnError) {
   EXPECT_THROW(parse_pcap_arp(std::string(24, 'x'), 0), std::runtime_error);
   EXPECT_THROW(parse_pcap_arp(Pcap(false, false, 113).bytes, 0), std::runtime_error);  // Linux cooked capture
   EXPECT_TRUE(parse_pcap_arp(Pcap(false, false).bytes, 0).empty());
+}
+
+TEST(PcapNdp, SolicitationsAndAdvertisementsInArpsTerms) {
+  Pcap p(false, false);
+  p.frame(1, 0, ndp_frame(135, 0, "33:33:ff:00:00:02", "02:cc:00:01:00:00", "fd00:77::1", "ff02::1:ff00:2", "fd00:77::2",
+                          "02:cc:00:01:00:00"));
+  p.frame(2, 0, ndp_frame(136, 0x60, "02:cc:00:01:00:00", "02:cc:00:02:00:00", "fd00:77::2", "fd00:77::1", "fd00:77::2",
+                          "02:cc:00:02:00:00"));
+  // The option, not the frame's source, names the advertised MAC (a proxy may send it).
+  p.frame(3, 0, ndp_frame(136, 0x20, "33:33:00:00:00:01", "02:cc:00:99:00:99", "fd00:77::2", "ff02::1", "fd00:77::2",
+                          "02:cc:00:02:00:01"));
+  p.frame(4, 0, arp_frame(1, "ff:ff:ff:ff:ff:ff", "02:cc:00:01:00:00", "10.77.0.1", "00:00:00:00:00:00", "10.77.0.2"));
+  const auto seen = parse_pcap_arp(p.bytes, 0);
+  ASSERT_EQ(seen.size(), 4u);
+  const ArpPacket &ns = seen[0], &answer = seen[1], &unsolicited = seen[2];
+  EXPECT_TRUE(ns.ndp);
+  EXPECT_FALSE(ns.reply);
+  EXPECT_TRUE(ns.broadcast());  // to the solicited-node multicast group
+  EXPECT_EQ(ns.sender_ip, "fd00:77::1");
+  EXPECT_EQ(ns.target_ip, "fd00:77::2");
+  EXPECT_FALSE(ns.gratuitous());
+  EXPECT_TRUE(answer.reply);
+  EXPECT_TRUE(answer.solicited);
+  EXPECT_EQ(answer.sender_ip, "fd00:77::2");
+  EXPECT_EQ(answer.sender_mac, "02:cc:00:02:00:00");
+  EXPECT_FALSE(answer.gratuitous());  // its source is its target, as every answer's is
+  EXPECT_TRUE(unsolicited.gratuitous());
+  EXPECT_EQ(unsolicited.sender_mac, "02:cc:00:02:00:01");  // from the option
+  EXPECT_EQ(unsolicited.target_ip, "ff02::1");
+  EXPECT_FALSE(seen[3].ndp);
+}
+
+TEST(PcapNdp, WithoutAnOptionTheFramesSourceAndBrokenOptionsEndTheWalk) {
+  const std::string full = ndp_frame(136, 0x20, "33:33:00:00:00:01", "02:cc:00:02:00:07", "fd00:77::2", "ff02::1",
+                                     "fd00:77::2", "02:cc:00:02:00:01");
+  auto with_payload = [](std::string f, size_t payload) {
+    f[14 + 4] = char(payload >> 8), f[14 + 5] = char(payload & 0xff);
+    return f;
+  };
+  Pcap p(false, false);
+  p.frame(1, 0, with_payload(full.substr(0, full.size() - 8), 24));  // no option: the frame's source
+  std::string zero_length = full;
+  zero_length[full.size() - 7] = 0;  // an option of length 0 ends the walk, as the kernel's does
+  p.frame(2, 0, zero_length);
+  p.frame(3, 0, full.substr(0, 14 + 40 + 10));  // cut inside the ICMPv6 message: not NDP
+  std::string padded = with_payload(full.substr(0, full.size() - 8), 24) + std::string(8, '\x02');
+  p.frame(4, 0, padded);  // bytes past the payload's length are padding, not an option
+  const auto seen = parse_pcap_arp(p.bytes, 0);
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[0].sender_mac, "02:cc:00:02:00:07");
+  EXPECT_EQ(seen[1].sender_mac, "02:cc:00:02:00:07");
+  EXPECT_EQ(seen[2].sender_mac, "02:cc:00:02:00:07");
 }
