@@ -1,5 +1,6 @@
 #include "netns/packet_capture.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
@@ -30,12 +31,28 @@ fs::path pcap_path(fs::path file) {
   return file;
 }
 
-std::vector<std::string> tcpdump_args(const std::string& interface, const std::string& filter, const fs::path& file,
-                                      int snaplen) {
+// The capture goes to tcpdump's stdout (stdout_to()): its messages to stderr, our pipe.
+std::vector<std::string> tcpdump_args(const std::string& interface, const std::string& filter, int snaplen) {
   std::vector<std::string> args{"-i", interface, "-n", "-U", "--immediate-mode", "-Z", "root",
-                                "-s", std::to_string(snaplen), "-w", file.string()};
+                                "-s", std::to_string(snaplen), "-w", "-"};
   if (!filter.empty()) args.push_back(filter);
   return args;
+}
+
+// In the child, after its stdout and stderr went to our pipe: stdout to the file we
+// created. Opened without O_CREAT, so a file crashlab-undo already removed stays gone.
+ChildSetup stdout_to(const fs::path& file) {
+  ChildSetup setup;
+  setup.before_exec = [path = file.c_str()](int, const char*& message) {
+    const int fd = ::open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || ::dup2(fd, STDOUT_FILENO) < 0) {
+      message = "open the capture file as tcpdump's stdout";
+      return errno;
+    }
+    ::close(fd);
+    return 0;
+  };
+  return setup;
 }
 
 // What /proc says of the process: 'R', 'S', 'D', 'Z'..., or 0 once it is gone.
@@ -83,13 +100,16 @@ PacketCapture::PacketCapture(const NetNs& ns, std::string interface, const std::
     : interface_(std::move(interface)),
       file_(pcap_path(std::move(file))),
       unfinished_(UndoAgent::shared().remove_if_abandoned(file_)),
-      proc_(ns, tcpdump_binary(), tcpdump_args(interface_, filter, file_, snaplen), NsProcess::Stderr::ToStdout) {
+      created_(file_),
+      proc_(ns, tcpdump_binary(), tcpdump_args(interface_, filter, snaplen), NsProcess::Stderr::ToStdout,
+            stdout_to(file_)) {
+  created_.started = true;
   const auto started = Clock::now();
   const auto deadline = started + scaled(milliseconds(5000));
   while (read_line(deadline))
     if (lines_.back().find("listening on") != std::string::npos) return;
 
-  // tcpdump may have created the file already; a capture that never started leaves none.
+  // A capture that never started leaves no file.
   std::error_code ignored;
   fs::remove(file_, ignored);
   const bool timed_out = Clock::now() >= deadline;
@@ -97,7 +117,7 @@ PacketCapture::PacketCapture(const NetNs& ns, std::string interface, const std::
   if (!status)
     throw WaitTimeout("tcpdump on " + interface_ + " to say \"listening on\"", lines_.empty() ? "" : lines_.back(),
                       started);
-  std::string msg = "tcpdump -i " + interface_ + " '" + filter + "' -w " + file_.string() + " " +
+  std::string msg = "tcpdump -i " + interface_ + " '" + filter + "' -w - >" + file_.string() + " " +
                     describe_exit(*status) + " before listening: " + output();
   // Debian's tcpdump, as uid 0, always switches user through initgroups(), even with
   // -Z root; in a user namespace that denies setgroups that cannot succeed.
@@ -106,6 +126,17 @@ PacketCapture::PacketCapture(const NetNs& ns, std::string interface, const std::
                              " (this user namespace denies setgroups(), as `unshare -Urn` does, and tcpdump "
                              "always calls it when running as uid 0: packet capture needs real root)");
   throw std::runtime_error(msg);
+}
+
+PacketCapture::CreatedFile::CreatedFile(const fs::path& file) : path(file) {
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw_errno("creating the packet capture file " + file.string());
+  ::close(fd);
+}
+
+PacketCapture::CreatedFile::~CreatedFile() {
+  std::error_code ignored;
+  if (!started) fs::remove(path, ignored);
 }
 
 PacketCapture::~PacketCapture() {

@@ -74,6 +74,17 @@ class PacketCapture {
   // Before tcpdump starts, released once it is gone: a runner killed meanwhile
   // has crashlab-undo remove the unfinished file.
   UndoHandle unfinished_;
+  // The file, created by us before tcpdump starts and written by tcpdump as its
+  // stdout (-w -): tcpdump never creates it, so once crashlab-undo has removed it
+  // nothing brings it back, not even a tcpdump still starting when the runner was
+  // killed (crashlab-undo acts on our death before tcpdump receives its own). Removed
+  // again if tcpdump cannot be started.
+  struct CreatedFile {
+    explicit CreatedFile(const std::filesystem::path& file);
+    ~CreatedFile();
+    const std::filesystem::path& path;
+    bool started = false;
+  } created_;
   NsProcess proc_;
   std::string partial_;
   std::vector<std::string> lines_;
