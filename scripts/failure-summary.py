@@ -11,7 +11,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 # gtest's "file:line: Failure" and the lines after it; crashlab's verdict rows.
-MARKERS = re.compile(r"(: Failure$|^Expected|^Value of|^  Actual|^Which is|^FAIL |^DISTORTED |^ERROR |"
+MARKERS = re.compile(r"(: Failure$|^Expected|^Value of|^  Actual|^Which is|^FAIL |^FAILED |^DISTORTED |^ERROR |"
                      r"distorted|error: |^\[  FAILED  \])")
 
 

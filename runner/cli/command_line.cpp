@@ -114,12 +114,13 @@ void define_sweep(CLI::App& app, Options& o) {
                                },
                                "run the K-th of N shares of the point x repeat\n"
                                "runs (K from 1): N machines, one command each")
-                           ->type_name("K/N");
-  sweep->add_option("--out", o.sweep_out, "DIR/<point>/ results, DIR/sweep.json,\n"
-                                          "DIR/summary.json and .csv, DIR/sweep.html;\n"
-                                          "the same sweep resumes")
-      ->type_name("DIR")
-      ->capture_default_str();
+                           ->type_name("K/N")
+                           ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  last_wins(sweep->add_option("--out", o.sweep_out, "DIR/<point>/ results, DIR/sweep.json,\n"
+                                                    "DIR/summary.json and .csv, DIR/sweep.html;\n"
+                                                    "the same sweep resumes")
+                ->type_name("DIR")
+                ->capture_default_str());
   CLI::Option* merge = sweep->add_option("--merge", o.merge,
                                          "instead of CASE: the folders of one sweep's\n"
                                          "shards summarized into --out as one sweep")
@@ -138,7 +139,7 @@ void define_sweep(CLI::App& app, Options& o) {
 
 // A duration option of advise: "10s", "500ms", "2min" into ms, or a usage error (exit 2).
 CLI::Option* duration_option(CLI::App* sub, const std::string& name, int64_t& into, const std::string& what) {
-  return sub
+  return last_wins(sub
       ->add_option_function<std::string>(
           name,
           [&into, name](const std::string& text) {
@@ -149,7 +150,7 @@ CLI::Option* duration_option(CLI::App* sub, const std::string& name, int64_t& in
             }
           },
           what)
-      ->type_name("DURATION");
+      ->type_name("DURATION"));
 }
 
 // One word of `choices` into its value; anything else is a usage error naming the words.
@@ -158,7 +159,7 @@ CLI::Option* choice_option(CLI::App* sub, const std::string& name, T& into, cons
                            const std::string& what, const std::string& fallback) {
   std::string words;
   for (const auto& [word, value] : choices) words += (words.empty() ? "" : "|") + word;
-  return sub
+  return last_wins(sub
       ->add_option_function<std::string>(
           name,
           [&into, &choices, name, words](const std::string& text) {
@@ -169,7 +170,7 @@ CLI::Option* choice_option(CLI::App* sub, const std::string& name, T& into, cons
           },
           what)
       ->type_name(words)
-      ->default_str(fallback);
+      ->default_str(fallback));
 }
 
 void define_advise(CLI::App& app, Options& o) {
@@ -188,7 +189,7 @@ void define_advise(CLI::App& app, Options& o) {
   choice_option(adv, "--scope", o.advise.scope, kScopes, "per-socket options, or the namespace's sysctls", "socket");
   adv->add_flag("--verify", o.verify,
                 "run the proposal on this kernel: host crash idle\nand busy, an outage healing in time; exit 1 if\nit fails");
-  adv->add_option("--out", o.out, "--verify: results in DIR/<UTC timestamp>/")->type_name("DIR")->capture_default_str();
+  last_wins(adv->add_option("--out", o.out, "--verify: results in DIR/<UTC timestamp>/")->type_name("DIR")->capture_default_str());
   choice_option(adv, "--format", o.format, kFormats, "text for a person, json (docs/advise.md)", "text");
   adv->footer(
       "docs/advise.md explains the search and the JSON.\n"
@@ -217,8 +218,8 @@ void define_app(CLI::App& app, Options& o) {
   paths_option(validate, o, "case files or folders of them (default: cases)");
   CLI::App* report = app.add_subcommand("report", "Draw result files as one self-contained HTML page.");
   paths_option(report, o, "result files or folders (default: results/latest)")->type_name("RESULT|FOLDER");
-  report->add_option("--out", o.report_out, "the page (default: report.html by the first input)")
-      ->type_name("FILE");
+  last_wins(report->add_option("--out", o.report_out, "the page (default: report.html by the first input)")
+                ->type_name("FILE"));
   CLI::App* help = app.add_subcommand("help", "Print this help, or a COMMAND's.");
   help->add_option("COMMAND", o.paths, "the command to describe");
   app.add_subcommand("help-markdown", "Print docs/cli.md.")->group("");

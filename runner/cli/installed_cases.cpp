@@ -20,7 +20,7 @@ std::string default_cases_dir() {
 std::string case_path(const std::string& given) {
   std::error_code ec;
   const fs::path p(given);
-  if (p.is_absolute() || fs::exists(p, ec)) return given;
+  if (given.empty() || p.is_absolute() || fs::exists(p, ec)) return given;  // "" is the loader's to refuse
   const fs::path in_catalogue = fs::path(default_cases_dir()) / p;
   return fs::exists(in_catalogue, ec) ? in_catalogue.string() : given;
 }

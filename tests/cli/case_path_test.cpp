@@ -35,5 +35,6 @@ TEST_F(CasePath, GivenWhereItIsOrInTheCatalogueOrAsGiven) {
     EXPECT_EQ(case_path("host-crash"), "cases/host-crash");
     EXPECT_EQ(case_path("nowhere.json"), "nowhere.json");  // the loader names it
     EXPECT_EQ(case_path("/abs/nowhere.json"), "/abs/nowhere.json");
+    EXPECT_EQ(case_path(""), "");  // not the catalogue's folder
   });
 }

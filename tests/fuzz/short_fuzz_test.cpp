@@ -48,6 +48,8 @@ TEST(ShortFuzz, MutatedInputsAreAcceptedOrRefusedNeverAnythingElse) {
   ASSERT_GT(corpus.size(), 20u);
   fuzz::Mutator mutator(seed, fuzz::read_dictionary(CRASHLAB_SOURCE_DIR "/tests/fuzz/case.dict"));
   const fs::path kept = fs::path(::testing::TempDir()) / ("crashlab-fuzz-" + std::to_string(seed) + ".input");
+  std::cout << "seed " << seed << " (CRASHLAB_FUZZ_SEED), " << runs << " inputs; each is written to " << kept
+            << " before it runs\n" << std::flush;  // a crash then leaves both behind
   size_t accepted = 0;
   for (uint64_t i = 0; i < runs; ++i) {
     const std::string input = mutator.mutate(corpus[i % corpus.size()], corpus);
@@ -64,7 +66,10 @@ TEST(ShortFuzz, MutatedInputsAreAcceptedOrRefusedNeverAnythingElse) {
   fs::remove(kept);
   std::cout << runs << " inputs of seed " << seed << ": " << accepted << " accepted, " << runs - accepted
             << " refused\n";
-  // Mutations of valid cases: some must still be valid, or the run only exercised the JSON reader.
-  EXPECT_GT(accepted, 0u);
-  EXPECT_LT(accepted, runs);
+  // Mutations of valid cases: some must still be valid, or the run only exercised the
+  // JSON reader (too few inputs to say: CRASHLAB_FUZZ_RUNS under 1000).
+  if (runs >= 1000) {
+    EXPECT_GT(accepted, 0u);
+    EXPECT_LT(accepted, runs);
+  }
 }
