@@ -3,6 +3,7 @@
 #include <poll.h>
 
 #include <cerrno>
+#include <cstring>
 #include <set>
 
 #include "netns/clock.hpp"
@@ -50,11 +51,18 @@ void DiagSampler::loop() {
       std::unique_lock lk(mu_);
       const bool changed = sample_once();
       lk.unlock();
+      const int64_t now = monotonic_ns();
+      if (period_.count() > 0 && last_loop_sample_ns_ > 0 && now - last_loop_sample_ns_ > longest_gap_ns_)
+        longest_gap_ns_ = now - last_loop_sample_ns_;
+      last_loop_sample_ns_ = now;
       if ((changed || requested) && feeds_.changed) feeds_.changed->signal();
     }
     // With a period, that period (sock_diag has no state-change feed); without, the next
     // request. Either way stop() wakes it.
-    if (::ppoll(fds, 2, period_.count() > 0 ? &period : nullptr, nullptr) < 0 && errno != EINTR) return;
+    if (::ppoll(fds, 2, period_.count() > 0 ? &period : nullptr, nullptr) < 0 && errno != EINTR) {
+      loop_errno_ = errno;
+      return;
+    }
     requested = feeds_.requests && feeds_.requests->take();
   }
 }
@@ -94,6 +102,11 @@ bool DiagSampler::sample_once() {
     }
   }
   return changed;
+}
+
+std::string DiagSampler::ended_early() const {
+  const int err = loop_errno_;
+  return err ? std::string("its thread ended early: ppoll: ") + std::strerror(err) : "";
 }
 
 void DiagSampler::sample_now() {

@@ -43,6 +43,11 @@ class DiagSampler {
   void sample_now();
   // The latest sample of one side, if it is (still) there.
   std::optional<SockEntry> latest(const ConnKey& side);
+  // How well its own thread kept its period: the longest time between two of its
+  // samples (ms), and why the thread ended if it did before stop(). A gap far beyond the
+  // period means states of that time could be missed.
+  double longest_gap_ms() const { return double(longest_gap_ns_.load()) / 1e6; }
+  std::string ended_early() const;
 
  private:
   struct Track {
@@ -58,6 +63,9 @@ class DiagSampler {
   SamplerFeeds feeds_;
   EventFd stop_fd_;
   std::atomic<bool> stopping_ = false;
+  std::atomic<int64_t> longest_gap_ns_ = 0;
+  int64_t last_loop_sample_ns_ = 0;  // the thread's own
+  std::atomic<int> loop_errno_ = 0;   // the ppoll() errno that ended the thread early
   std::mutex mu_;
   std::map<ino_t, std::unique_ptr<SockDiag>> diags_;
   std::map<std::string, Track> tracks_;  // by ConnKey::text()

@@ -1,6 +1,7 @@
 #include "netns/observe/observation.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "netns/tcp_state.hpp"
 
@@ -12,16 +13,8 @@ const int kClose = tcp_state_from_name("CLOSE");
 const int kSynRecv = tcp_state_from_name("SYN_RECV");
 constexpr std::chrono::microseconds kSamplingPeriod(1000);  // without tracepoints
 
-// A listener's request socket (SYN_RECV until the handshake completes), as sock_diag shows it.
-bool is_request_socket(const std::vector<StateAt>& sampled) { return !sampled.empty() && sampled.front().state == kSynRecv; }
+const int kEstablished = tcp_state_from_name("ESTABLISHED");
 
-// Its end is seen only when the sampler happens to look (every millisecond, or with
-// tracepoints only at a later event), so it is left to the state at the end (gone)
-// rather than reported at a time, or not at all, depending on the observer.
-std::vector<StateAt> without_end(std::vector<StateAt> sampled) {
-  std::erase_if(sampled, [](const StateAt& s) { return s.state == kClose; });
-  return sampled;
-}
 
 bool is_fin_state(int s) {
   static const int fw1 = tcp_state_from_name("FIN_WAIT1"), fw2 = tcp_state_from_name("FIN_WAIT2"),
@@ -29,6 +22,16 @@ bool is_fin_state(int s) {
   return s == fw1 || s == fw2 || s == closing;
 }
 }  // namespace
+
+bool is_request_socket(const std::vector<StateAt>& sampled) {
+  return !sampled.empty() && sampled.front().state == kSynRecv &&
+         std::none_of(sampled.begin(), sampled.end(), [](const StateAt& s) { return s.state == kEstablished; });
+}
+
+std::vector<StateAt> without_end(std::vector<StateAt> sampled) {
+  std::erase_if(sampled, [](const StateAt& s) { return s.state == kClose; });
+  return sampled;
+}
 
 Observation::Observation(uint16_t port) {
   try {
@@ -46,6 +49,12 @@ Observation::Observation(uint16_t port) {
 std::string Observation::note() const {
   std::lock_guard lk(mu_);
   std::string n = note_;
+  if (!trace_) {
+    char gap[96];
+    std::snprintf(gap, sizeof gap, "sampler's longest gap %.1f ms", sampler_->longest_gap_ms());
+    n += (n.empty() ? "" : "; ") + std::string(gap);
+    if (std::string early = sampler_->ended_early(); !early.empty()) n += "; " + early;
+  }
   for (const auto& side : incomplete_)
     n += (n.empty() ? "" : "; ") + std::string("tracepoint stream incomplete for ") + side +
          ": its final CLOSE comes from sock_diag, sampled after the next traced event or at the end";

@@ -10,6 +10,15 @@
 
 namespace crashlab {
 
+// A listener's request socket as sock_diag samples it: SYN_RECV first and never
+// ESTABLISHED (one that was accepted is a connection like any other, even when a
+// sample caught its brief SYN_RECV). It never passes through inet_sock_set_state.
+bool is_request_socket(const std::vector<StateAt>& sampled);
+// Its end is seen only when the sampler happens to look (every millisecond, or with
+// tracepoints only at a later event), so it is left to the state at the end (gone)
+// rather than reported at a time, or not at all, depending on the observer.
+std::vector<StateAt> without_end(std::vector<StateAt> sampled);
+
 // The state observers of one case. The kernel's tracepoints (exact, needs real
 // root) when they can be opened; sock_diag always, because it alone sees TIME_WAIT
 // sockets and each side's current state. Beside tracepoints, sock_diag samples only
