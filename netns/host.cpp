@@ -34,8 +34,11 @@ int Host::kill_all_processes() const {
 uint64_t Host::tcp_segments_sent() const {
   // thread-self: /proc/self/net would show the runner's namespace, not this thread's.
   return ns_.run([] {
-    if (auto n = tcp_snmp_counter("/proc/thread-self/net/snmp", "OutSegs")) return *n;
-    throw std::runtime_error("no Tcp OutSegs in /proc/thread-self/net/snmp");
+    // OutSegs leaves retransmissions out; RetransSegs counts them.
+    auto out = tcp_snmp_counter("/proc/thread-self/net/snmp", "OutSegs");
+    auto retrans = tcp_snmp_counter("/proc/thread-self/net/snmp", "RetransSegs");
+    if (out && retrans) return *out + *retrans;
+    throw std::runtime_error("no Tcp OutSegs and RetransSegs in /proc/thread-self/net/snmp");
   });
 }
 

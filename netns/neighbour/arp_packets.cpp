@@ -5,26 +5,17 @@
 
 #include <algorithm>
 #include <cstring>
-#include <fstream>
 #include <limits>
-#include <sstream>
 #include <stdexcept>
 
 #include "netns/neighbour/neighbour_event.hpp"
+#include "netns/pcap_frames.hpp"
 
 namespace crashlab {
 
 namespace {
-constexpr uint32_t kMagicMicro = 0xa1b2c3d4, kMagicNano = 0xa1b23c4d;
-constexpr uint32_t kLinkEthernet = 1;
-constexpr size_t kGlobalHeader = 24, kRecordHeader = 16, kEthernet = 14, kArp = 28;
+constexpr size_t kEthernet = 14, kArp = 28;
 constexpr uint16_t kEtherTypeArp = 0x0806, kEtherTypeIpv6 = 0x86dd;
-
-uint32_t u32(std::string_view b, size_t at, bool swap) {
-  uint32_t v;
-  std::memcpy(&v, b.data() + at, 4);
-  return swap ? __builtin_bswap32(v) : v;
-}
 
 uint16_t be16(std::string_view b, size_t at) {
   uint16_t v;
@@ -88,27 +79,14 @@ bool ndp_of_frame(std::string_view f, ArpPacket& p) {
 }  // namespace
 
 std::vector<ArpPacket> parse_pcap_arp(std::string_view b, int64_t realtime_minus_monotonic_ns) {
-  if (b.size() < kGlobalHeader) throw std::runtime_error("not a pcap file: " + std::to_string(b.size()) + " bytes");
-  uint32_t magic;
-  std::memcpy(&magic, b.data(), 4);
-  const bool swap = magic == __builtin_bswap32(kMagicMicro) || magic == __builtin_bswap32(kMagicNano);
-  const uint32_t m = swap ? __builtin_bswap32(magic) : magic;
-  if (m != kMagicMicro && m != kMagicNano) throw std::runtime_error("not a pcap file (magic)");
-  const int64_t frac_ns = m == kMagicNano ? 1 : 1000;
-  if (uint32_t link = u32(b, 20, swap); link != kLinkEthernet)
-    throw std::runtime_error("pcap link type " + std::to_string(link) + " is not Ethernet");
   std::vector<ArpPacket> out;
-  for (size_t at = kGlobalHeader; at + kRecordHeader <= b.size();) {
-    const uint32_t sec = u32(b, at, swap), frac = u32(b, at + 4, swap), caplen = u32(b, at + 8, swap);
-    if (caplen > b.size() - at - kRecordHeader) break;  // the last record, cut short
+  for_each_pcap_frame(b, realtime_minus_monotonic_ns, [&](int64_t t_ns, std::string_view frame) {
     ArpPacket p;
-    const std::string_view frame = b.substr(at + kRecordHeader, caplen);
     if (arp_of_frame(frame, p) || ndp_of_frame(frame, p)) {
-      p.t_ns = int64_t(sec) * 1'000'000'000 + int64_t(frac) * frac_ns - realtime_minus_monotonic_ns;
+      p.t_ns = t_ns;
       out.push_back(std::move(p));
     }
-    at += kRecordHeader + caplen;
-  }
+  });
   return out;
 }
 
@@ -130,11 +108,7 @@ int64_t realtime_minus_monotonic_ns() {
 }
 
 std::vector<ArpPacket> read_arp_packets(const std::filesystem::path& pcap) {
-  std::ifstream f(pcap, std::ios::binary);
-  if (!f) throw std::runtime_error("cannot read " + pcap.string());
-  std::stringstream bytes;
-  bytes << f.rdbuf();
-  return parse_pcap_arp(bytes.str(), realtime_minus_monotonic_ns());
+  return parse_pcap_arp(read_pcap_bytes(pcap), realtime_minus_monotonic_ns());
 }
 
 }  // namespace crashlab

@@ -214,10 +214,14 @@ Judgement judge(const CaseSpec& spec, const Measurement& m, const Predictions& p
       fail("state_at_end", state_at_end_name(e.state_at_end), state_at_end_name(side.state_at_end),
            late.explains_end && ended(e.state_at_end) && still_before_end(e, side.state_at_end));
     if (e.sends_nothing && *e.sends_nothing) {
-      if (!side.segments_sent_after_fault)
-        fail("sends_nothing", "0 TCP segments", "not measurable (no interface)");
-      else if (*side.segments_sent_after_fault != 0)
-        fail("sends_nothing", "0 TCP segments", std::to_string(*side.segments_sent_after_fault) + " TCP segments");
+      // What the capture saw leave, where there is one; else the host's own counters.
+      const bool wire = side.segments_on_wire_after_fault.has_value();
+      const std::optional<int64_t> sent = wire ? side.segments_on_wire_after_fault : side.segments_sent_after_fault;
+      if (!sent)
+        fail("sends_nothing", "0 TCP segments", "not measurable (no capture, no interface)");
+      else if (*sent != 0)
+        fail("sends_nothing", "0 TCP segments",
+             std::to_string(*sent) + " TCP segments" + (wire ? " in the capture" : " (OutSegs + RetransSegs)"));
     }
   }
   return j;

@@ -61,6 +61,7 @@ void assemble_result(const CaseSpec& spec, const Measurement& m, const Predictio
     r.detected_from = detected_from(m, role);
     r.state_at_end = side.state_at_end;
     r.segments_sent_after_fault = side.segments_sent_after_fault;
+    r.segments_on_wire_after_fault = side.segments_on_wire_after_fault;
     if (auto p = predicted.find(role); p != predicted.end()) r.predicted = p->second;
     if (auto e = j.expected_detection.find(role); e != j.expected_detection.end()) r.expected_detection = e->second;
     r.neighbour_at_fault = side.neighbour_at_fault;

@@ -38,6 +38,7 @@ struct SideResult {
   std::map<NaturalZero, double> detected_from;  // the same from each moment worth counting from (natural_zeros.hpp)
   std::optional<int> state_at_end;      // as sampled when the case ended; nullopt: gone
   std::optional<int64_t> segments_sent_after_fault;
+  std::optional<int64_t> segments_on_wire_after_fault;
   bool alive = true;                    // false: its process or host was the one that died
   std::optional<SidePrediction> predicted;  // the timing model's view; nullopt for the side the fault hit
   std::string expected_detection;       // the window the case asserted, as text ("" when none)

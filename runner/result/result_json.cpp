@@ -82,6 +82,7 @@ nlohmann::json side_json(const SideResult& s, int64_t fault_t) {
           {"detected_from", detected_from_json(s)},
           {"state_at_end", s.state_at_end ? nlohmann::json(tcp_state_name(*s.state_at_end)) : nlohmann::json(nullptr)},
           {"segments_sent_after_fault", or_null(s.segments_sent_after_fault)},
+          {"segments_on_wire_after_fault", or_null(s.segments_on_wire_after_fault)},
           {"predicted", prediction_json(s.predicted)},
           {"neighbour", neighbour_json(s, fault_t)},
           {"program", program_json(s.program, fault_t)}};

@@ -1,6 +1,9 @@
 #include "runner/run/capture.hpp"
 
+#include <algorithm>
+
 #include "netns/neighbour/arp_packets.hpp"
+#include "netns/wire_segments.hpp"
 #include "runner/case/roles.hpp"
 
 namespace crashlab::runner {
@@ -33,12 +36,19 @@ void finish_capture(World& w, CaptureOutcome& out) {
   }
 }
 
-void read_capture_arp(CaptureOutcome& out, Measurement& m) {
+void read_capture(CaptureOutcome& out, Measurement& m) {
   if (!out.file) return;
   try {
     m.arp = read_arp_packets(*out.file);
+    const std::vector<WireSegment> segments = read_wire_segments(*out.file);
+    for (auto& [role, side] : m.sides) {
+      const ConnKey& k = side.key;
+      side.segments_on_wire_after_fault = std::count_if(segments.begin(), segments.end(), [&](const WireSegment& s) {
+        return s.t_ns >= m.fault_t_ns && s.saddr == k.local_addr && s.sport == k.local_port;
+      });
+    }
   } catch (const std::exception& e) {
-    out.note += std::string(out.note.empty() ? "" : "; ") + "its ARP frames could not be read: " + e.what();
+    out.note += std::string(out.note.empty() ? "" : "; ") + "it could not be read: " + e.what();
   }
 }
 

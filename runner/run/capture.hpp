@@ -12,7 +12,8 @@ namespace crashlab::runner {
 void start_capture(World& w, const std::filesystem::path& file, CaptureOutcome& out);
 // Stops tcpdump; what it missed, or why it ended early, goes into out.note.
 void finish_capture(World& w, CaptureOutcome& out);
-// The ARP frames of the finished capture into the measurement; why not, into out.note.
-void read_capture_arp(CaptureOutcome& out, Measurement& m);
+// The finished capture into the measurement: its ARP/NDP frames, and the TCP segments
+// each side's socket sent after the fault; why not, into out.note.
+void read_capture(CaptureOutcome& out, Measurement& m);
 
 }  // namespace crashlab::runner

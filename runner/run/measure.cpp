@@ -133,7 +133,7 @@ RunStage measure(const CaseSpec& spec, const std::filesystem::path& capture_file
   collect(w, *at_fault, m);
   collect_neighbour_events(w, m);
   finish_capture(w, out.capture);
-  read_capture_arp(out.capture, m);
+  read_capture(out.capture, m);
   auto churn = ChurnGate::process().churn();  // the teardown deletes links
   world.reset();
   return out;

@@ -69,6 +69,7 @@ struct SideMeasurement {
   std::optional<TcpInfoAtFault> tcp_info;
   std::optional<int> state_at_end;      // as sampled when the case ended; nullopt: gone
   std::optional<int64_t> segments_sent_after_fault;  // nullopt: its host is not the one it had at the fault
+  std::optional<int64_t> segments_on_wire_after_fault;  // its socket's TCP segments in the capture; nullopt: none
   std::map<std::string, std::string> sysctls;        // effective values, read back from its namespace
   std::optional<NeighbourAtFault> neighbour_at_fault;  // nullopt: its host was down before the fault
   std::vector<NeighbourEvent> neighbour_events;       // its entry for the peer's address, from netlink
