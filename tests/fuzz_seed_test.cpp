@@ -5,9 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
+#include "fixtures/file_bytes.hpp"
 #include "tests/fuzz/case_input.hpp"
 #include "runner/case/case_files.hpp"
 #include "runner/case/sysctl_catalogue.hpp"
@@ -15,14 +14,9 @@
 using namespace crashlab;
 using namespace crashlab::runner;
 namespace fs = std::filesystem;
+using crashlab::testing_values::file_bytes;
 
 namespace {
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 bool starts(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
 }  // namespace
@@ -34,7 +28,7 @@ TEST(FuzzSeeds, EverySeedIsAcceptedOrRefusedAsItsNameSays) {
   for (const auto& e : fs::directory_iterator(dir)) {
     const std::string name = e.path().filename();
     FuzzVerdict v{};
-    ASSERT_NO_THROW(v = fuzz_case_input(read_file(e.path()))) << name;
+    ASSERT_NO_THROW(v = fuzz_case_input(file_bytes(e.path()))) << name;
     ++seen;
     // Without a fresh namespace the runner's own one is listed: it has more names.
     if (!fresh && name.find("initial-only") != std::string::npos) continue;
@@ -51,7 +45,7 @@ TEST(FuzzSeeds, EveryShippedCaseIsAccepted) {
   int seen = 0;
   for (const auto& e : fs::recursive_directory_iterator(fs::path(CRASHLAB_SOURCE_DIR) / "cases")) {
     if (e.path().extension() != ".json") continue;
-    EXPECT_EQ(fuzz_case_input(read_file(e.path())), FuzzVerdict::Accepted) << e.path();
+    EXPECT_EQ(fuzz_case_input(file_bytes(e.path())), FuzzVerdict::Accepted) << e.path();
     ++seen;
   }
   // Every file the runner itself would load, no fewer: the walk above missed none.

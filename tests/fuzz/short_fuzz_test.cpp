@@ -10,22 +10,17 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
-#include <sstream>
 
 #include "runner/case/case_files.hpp"
+#include "fixtures/file_bytes.hpp"
 #include "tests/fuzz/case_input.hpp"
 #include "tests/fuzz/mutate.hpp"
 
 using namespace crashlab::runner;
 namespace fs = std::filesystem;
+using crashlab::testing_values::file_bytes;
 
 namespace {
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 uint64_t env_number(const char* name, uint64_t otherwise) {
   const char* v = std::getenv(name);
@@ -35,8 +30,8 @@ uint64_t env_number(const char* name, uint64_t otherwise) {
 std::vector<std::string> seed_corpus() {
   std::vector<std::string> corpus;
   for (const auto& e : fs::directory_iterator(fs::path(CRASHLAB_SOURCE_DIR) / "tests/data/fuzz"))
-    corpus.push_back(read_file(e.path()));
-  for (const std::string& f : find_case_files(CRASHLAB_SOURCE_DIR "/cases")) corpus.push_back(read_file(f));
+    corpus.push_back(file_bytes(e.path()));
+  for (const std::string& f : find_case_files(CRASHLAB_SOURCE_DIR "/cases")) corpus.push_back(file_bytes(f));
   return corpus;
 }
 }  // namespace
