@@ -20,10 +20,7 @@ int refuse(const std::string& why) {
 }
 
 // The running kernel's tick, which the timer wheel's lateness depends on.
-int kernel_hz() {
-  const nlohmann::json hz = environment_facts().value("hz", nlohmann::json());
-  return hz.is_number_integer() ? hz.get<int>() : advise::Request{}.hz;
-}
+int kernel_hz() { return machine_hz().value_or(advise::Request{}.hz); }
 }  // namespace
 
 int advise_command(const Options& o) {
