@@ -1,5 +1,7 @@
 #include "netns/endpoint/connection.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 
@@ -31,6 +33,13 @@ int take_socket_error(int fd) {
   socklen_t len = sizeof err;
   if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) return errno;
   return err;
+}
+
+// The kernel's TCP state number (TCP_INFO), or -1.
+int tcp_state_of(int fd) {
+  tcp_info info{};
+  socklen_t len = sizeof info;
+  return getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) == 0 ? int(info.tcpi_state) : -1;
 }
 
 }  // namespace
@@ -67,8 +76,15 @@ bool Connection::handle_poll(short revents, bool reading, Emitter& out) {
 
 bool Connection::finish_connect(short revents, Emitter& out) {
   int err = take_socket_error(fd());
-  // Hung up without a pending error: fail rather than poll a dead socket forever.
-  if (!err && !(revents & POLLOUT) && (revents & (POLLHUP | POLLERR))) err = ENOTCONN;
+  // Hung up without a pending error: fail rather than poll a dead socket forever,
+  // saying what poll() and the kernel showed.
+  if (!err && !(revents & POLLOUT) && (revents & (POLLHUP | POLLERR))) {
+    out.error("connect", ENOTCONN, connect_id_,
+              {{"message", "poll() reported hang-up without a pending socket error"},
+               {"revents", revents},
+               {"tcp_state", tcp_state_of(fd())}});
+    return false;
+  }
   if (err) {
     out.error("connect", err, connect_id_);
     return false;
