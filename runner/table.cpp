@@ -124,7 +124,10 @@ std::string render_summary(const RunSummary& s, const RowStyle& style) {
     (errored ? error : was_distorted ? distorted : fail)++;
     // A failed run leads with a failure no distortion explains.
     auto first = std::find_if(r->failures.begin(), r->failures.end(), [&](const Failure& f) { return was_distorted || !f.explained; });
-    std::string why = errored ? r->error : first == r->failures.end() ? "failed" : first->text();
+    // A distorted run that never reached its scenario has its wait's message, not failures.
+    std::string why = errored || (r->failures.empty() && !r->error.empty()) ? r->error
+                      : first == r->failures.end()                           ? "failed"
+                                                                             : first->text();
     if (!errored && r->failures.size() > 1) why += " (+" + std::to_string(r->failures.size() - 1) + " more)";
     if (was_distorted) why = r->distortions.front() + "; so not judged: " + why;
     else if (!errored && !r->distortions.empty())

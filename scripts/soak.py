@@ -305,9 +305,18 @@ def stale_instances(mine):
     return out
 
 
+def complete_result(path):
+    try:
+        with open(path) as h:
+            return "verdict" in json.load(h)
+    except (OSError, ValueError):
+        return False
+
+
 def strays(out_dir):
-    """Files in --out other than complete result JSON files (and the timestamp
-    folder, `latest`)."""
+    """Files in --out other than complete result JSON files, the capture a result
+    kept (a failed or distorted case keeps `<its name>.pcap` beside `<its name>.json`),
+    and `latest`. A capture without its complete result is unfinished: a leak."""
     bad = []
     for dirpath, dirnames, files in os.walk(out_dir):
         for f in files:
@@ -315,13 +324,10 @@ def strays(out_dir):
             rel = os.path.relpath(path, out_dir)
             if f == "latest" and os.path.islink(path):
                 continue
-            if f.endswith(".json"):
-                try:
-                    with open(path) as h:
-                        if "verdict" in json.load(h):
-                            continue
-                except (OSError, ValueError):
-                    pass
+            if f.endswith(".json") and complete_result(path):
+                continue
+            if f.endswith(".pcap") and complete_result(path[: -len(".pcap")] + ".json"):
+                continue
             bad.append(rel)
     return bad
 

@@ -61,6 +61,65 @@ TEST(Prediction, AHealAfterTheGiveUpChangesNothing) {
   EXPECT_EQ(p.error, "ETIMEDOUT");
 }
 
+TEST(Prediction, ASendAfterTheHealIsItselfWhatGetsThrough) {
+  PredictionInput in = data_into_silence();
+  in.send_ms = 1500;
+  in.recovery_ms = 1000;
+  SidePrediction p = predict_side(in);
+  EXPECT_FALSE(p.detected_after_ms);
+  EXPECT_TRUE(p.schedule.empty()) << "the send is ACKed: nothing is retransmitted";
+  EXPECT_NE(p.reason.find("the send at 1500"), std::string::npos) << p.reason;
+}
+
+// partition/heal-after-timeout: the server gave up during the partition, so the
+// client's send after the heal meets no socket and is answered with RST.
+TEST(Prediction, AHealedPathToAPeerThatGaveUpAnswersTheSendWithRst) {
+  PredictionInput in = data_into_silence();
+  in.last_recv_ms = -5;  // idle until the send
+  in.send_ms = 7700;
+  in.recovery_ms = 7500;
+  in.peer_gave_up_ms = 6700;
+  in.peer_gave_up_late_ms = 250;
+  SidePrediction p = predict_side(in);
+  ASSERT_TRUE(p.detected_after_ms) << p.reason;
+  EXPECT_EQ(*p.detected_after_ms, 7700);
+  EXPECT_EQ(p.error, "ECONNRESET");
+  EXPECT_TRUE(p.schedule.empty());
+  EXPECT_NE(p.reason.find("gave up at 6700"), std::string::npos) << p.reason;
+}
+
+TEST(Prediction, ARetransmissionAfterTheHealToAPeerThatGaveUpIsAnsweredWithRst) {
+  PredictionInput in = data_into_silence();
+  in.recovery_ms = 1200;
+  in.peer_gave_up_ms = 1000;
+  in.peer_gave_up_late_ms = 100;
+  SidePrediction p = predict_side(in);
+  ASSERT_TRUE(p.detected_after_ms);
+  EXPECT_EQ(p.error, "ECONNRESET");
+  EXPECT_GE(*p.detected_after_ms, 1200);
+  EXPECT_EQ(p.schedule.back().at_ms, *p.detected_after_ms);
+}
+
+TEST(Prediction, APeerThatGivesUpAfterTheSegmentArrivesStillAcksIt) {
+  PredictionInput in = data_into_silence();
+  in.recovery_ms = 1200;
+  in.peer_gave_up_ms = 5000;
+  SidePrediction p = predict_side(in);
+  EXPECT_FALSE(p.detected_after_ms);
+  EXPECT_EQ(p.error, "");
+}
+
+TEST(Prediction, ASegmentRacingThePeersGiveUpIsNotModelled) {
+  PredictionInput in = data_into_silence();
+  in.send_ms = 7700;
+  in.recovery_ms = 7500;
+  in.peer_gave_up_ms = 7600;
+  in.peer_gave_up_late_ms = 250;  // the peer may still hold the socket at 7700
+  SidePrediction p = predict_side(in);
+  EXPECT_FALSE(p.not_modelled.empty());
+  EXPECT_NE(p.not_modelled.find("which comes first"), std::string::npos) << p.not_modelled;
+}
+
 TEST(Prediction, ConnectToASilentNeighbourFailsWithArp) {
   PredictionInput in;
   in.peer = PredictionInput::Peer::Silent;

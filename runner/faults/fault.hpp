@@ -48,6 +48,9 @@ class Fault {
   // Does it; returns when (CLOCK_MONOTONIC) the peer was back or the path whole.
   virtual int64_t recover(World& w, Role target) const;
   virtual PeerAfterFault peer_after(TopologyKind topology) const = 0;
+  // The target's kernel runs on and sees its peer as its peer sees it (a two-way
+  // partition): the model predicts the target's side too.
+  virtual bool target_sees_the_same() const { return false; }
 };
 
 struct FaultSpec {

@@ -39,6 +39,8 @@ class Partition : public Fault {
     auto peer = drop == Topology::Drop::Tcp ? PeerAfterFault::Peer::TcpDropped : PeerAfterFault::Peer::Silent;
     return {peer, "", heal_after_ms ? PeerAfterFault::Recovery::LetsThrough : PeerAfterFault::Recovery::None};
   }
+  // Both ways, neither host hears the other: each side's timers face the same silence.
+  bool target_sees_the_same() const override { return direction == Topology::Direction::Both; }
 };
 }  // namespace
 

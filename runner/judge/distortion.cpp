@@ -79,9 +79,11 @@ bool can_explain(DistortionKind kind, const Failure& f) {
   switch (kind) {
     // The scenario was not the one the case describes (a heal that came late can turn a
     // recovery into a timeout, a late send starts another chain): any judged fact may
-    // follow from it. A prediction is made before the run, so never that.
+    // follow from it. The model's inputs are the run's own moments, so a side it could
+    // not predict is the lateness's doing only where the plan, made before the run
+    // from the case alone, did predict it.
     case DistortionKind::SlowFault:
-    case DistortionKind::LateStep: return a != Aspect::Prediction;
+    case DistortionKind::LateStep: return a != Aspect::Prediction || f.modelled_as_planned;
     // TCP's timers fired late: a firing or the give-up after its window, or the end not
     // reached when the watch ended, by no more than the measured lateness can make it
     // (Failure::late, set by the judge). Something early, or a different end
@@ -96,6 +98,22 @@ bool can_explain(DistortionKind kind, const Failure& f) {
     case DistortionKind::LostNeighbourEvents: return false;
   }
   return false;
+}
+
+void mark_planned(std::vector<Failure>& failures, const Predictions& planned) {
+  for (Failure& f : failures) {
+    const auto p = planned.find(f.role);
+    f.modelled_as_planned = aspect_of(f.field) == Aspect::Prediction && p != planned.end() && p->second.not_modelled.empty();
+  }
+}
+
+std::optional<Distortion> overloaded_setup(std::optional<int64_t> wakeup_late_max_ns, const DistortionLimits& limits) {
+  if (!wakeup_late_max_ns) return std::nullopt;
+  const double late_ms = double(*wakeup_late_max_ns) / 1e6;
+  if (late_ms <= limits.wakeup_late_ms) return std::nullopt;
+  return Distortion{DistortionKind::LateTimers,
+                    "kernel timers ran up to " + ms_text(late_ms) + " late while the case ran (the runner's 20 ms probe; limit " +
+                        ms_text(limits.wakeup_late_ms) + "): the machine was too loaded for the runner's own bounded waits"};
 }
 
 Verdict judge_distorted(std::vector<Failure>& failures, const std::vector<Distortion>& found) {

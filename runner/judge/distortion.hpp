@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "runner/predict/prediction_input.hpp"
 #include "runner/result/case_result.hpp"
 #include "runner/run/measurement.hpp"
 
@@ -41,6 +42,14 @@ std::vector<Distortion> distortions(const Measurement& m, const DistortionLimits
 // never a different end; lost kernel events, the state changes and firings, never what
 // the application saw. distortion.cpp gives each reason.
 bool can_explain(DistortionKind kind, const Failure& f);
+
+// Marks the "prediction" failures of sides the pre-run plan modelled (modelled_as_planned).
+void mark_planned(std::vector<Failure>& failures, const Predictions& planned);
+
+// A bounded wait of the runner's that ran out while its own timer wake-ups ran later
+// than their limit: the load, not the kernel, kept the case from its scenario.
+// nullopt when the machine kept up (then the timeout is an error).
+std::optional<Distortion> overloaded_setup(std::optional<int64_t> wakeup_late_max_ns, const DistortionLimits& limits);
 
 // Marks each failure a distortion can explain; Distorted when there were failures and
 // every one is explained, Fail when one is not (a wrong errno stays a failure however

@@ -41,7 +41,7 @@ void plan_neighbour(NeighbourChoice c, NeighbourInput& n) {
 }  // namespace
 
 std::optional<PredictionInput> planned_input(const CaseSpec& spec, Role role, const PlanAssumptions& a) {
-  if (spec.fault.target == role) return std::nullopt;
+  if (!predicts_side(spec, role)) return std::nullopt;
   PredictionInput in;
   const PeerAfterFault peer = spec.fault->peer_after(spec.topology);
   in.peer = peer.peer;
@@ -77,8 +77,13 @@ std::optional<PredictionInput> planned_input(const CaseSpec& spec, Role role, co
 
 Predictions plan(const CaseSpec& spec, const PlanAssumptions& a) {
   Predictions out;
+  std::map<Role, PredictionInput> inputs;
   for (Role r : {Role::Server, Role::Client})
-    if (auto in = planned_input(spec, r, a)) out[r] = predict_side(*in);
+    if (auto in = planned_input(spec, r, a)) {
+      out[r] = predict_side(*in);
+      inputs.emplace(r, *in);
+    }
+  meet_the_healed_peer(inputs, out);
   return out;
 }
 

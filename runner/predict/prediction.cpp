@@ -27,27 +27,58 @@ SidePrediction from_model(const model::Prediction& p, double zero_ms, const std:
   return s;
 }
 
-// The peer comes back at `at`: the first firing at or after it reaches the peer.
-// A rebooted peer has no such connection and answers RST; a healed one ACKs.
-void apply_recovery(SidePrediction& s, double at, bool rst) {
+// The first segment to reach the peer once it is back: a send issued after that,
+// itself, or else the first firing at or after it.
+struct FirstThrough {
+  double at_ms = 0;
+  double late_max_ms = 0;
+  std::string text;
+  std::vector<PredictedFiring>::iterator keep_until;  // the schedule ends before this
+};
+
+std::optional<FirstThrough> first_through(SidePrediction& s, const PredictionInput& in, double back) {
+  if (in.send_ms && *in.send_ms >= back && !in.connect_ms)
+    return FirstThrough{*in.send_ms, 0, "the send at " + ms_text(*in.send_ms, 0), s.schedule.begin()};
+  auto hit = std::find_if(s.schedule.begin(), s.schedule.end(), [&](const PredictedFiring& f) { return f.at_ms >= back; });
+  if (hit == s.schedule.end()) return std::nullopt;
+  return FirstThrough{hit->at_ms, hit->late_max_ms, hit->kind + " #" + std::to_string(hit->n) + " at " + ms_text(hit->at_ms, 0),
+                      hit + 1};
+}
+
+// The peer comes back at `at`: the first segment after it reaches the peer. A rebooted
+// peer has no such connection and answers RST; a healed one ACKs, unless its own socket
+// gave up meanwhile (tcp_v4_rcv() finds no socket: RST), and a segment racing that
+// give-up is not modelled.
+void apply_recovery(SidePrediction& s, const PredictionInput& in) {
+  const double at = *in.recovery_ms;
   if (s.detected_after_ms && *s.detected_after_ms <= at) return;  // gave up before the peer was back
-  auto hit = std::find_if(s.schedule.begin(), s.schedule.end(), [&](const PredictedFiring& f) { return f.at_ms >= at; });
-  if (hit == s.schedule.end()) return;
-  const PredictedFiring through = *hit;
-  s.schedule.erase(hit + 1, s.schedule.end());
+  const std::optional<FirstThrough> through = first_through(s, in, at);
+  if (!through) return;
+  bool rst = in.recovery_answers_rst;
+  std::string why = "the peer is back at " + ms_text(at, 0) + " without the connection";
+  if (!rst && in.peer_gave_up_ms) {
+    const double gone = *in.peer_gave_up_ms + in.peer_gave_up_late_ms;
+    if (through->at_ms >= gone) {
+      rst = true;
+      why = "the path heals at " + ms_text(at, 0) + ", but the peer's socket gave up at " + ms_text(*in.peer_gave_up_ms, 0);
+    } else if (through->at_ms + through->late_max_ms >= *in.peer_gave_up_ms) {
+      throw std::domain_error("after the heal at " + ms_text(at, 0) + ", " + through->text +
+                              " reaches the peer just as its own socket gives up (" + ms_text(*in.peer_gave_up_ms, 0) +
+                              " to " + ms_text(gone, 0) + "): ACK or RST depends on which comes first");
+    }
+  }
+  s.schedule.erase(through->keep_until, s.schedule.end());
   s.alternative_detected_after_ms.reset();
-  std::string when = through.kind + " #" + std::to_string(through.n) + " at " + ms_text(through.at_ms, 0);
   if (rst) {
-    s.detected_after_ms = through.at_ms;
-    s.late_max_ms = through.late_max_ms;
+    s.detected_after_ms = through->at_ms;
+    s.late_max_ms = through->late_max_ms;
     s.error = "ECONNRESET";
-    s.reason = "the peer is back at " + ms_text(at, 0) + " without the connection: " + when +
-               " reaches it and is answered with RST. Until then: " + s.reason;
+    s.reason = why + ": " + through->text + " reaches it and is answered with RST. Until then: " + s.reason;
   } else {
     s.detected_after_ms.reset();
     s.late_max_ms = 0;
     s.error.clear();
-    s.reason = "the path heals at " + ms_text(at, 0) + ": " + when + " gets through and is ACKed, nothing fails. Until then: " +
+    s.reason = "the path heals at " + ms_text(at, 0) + ": " + through->text + " gets through and is ACKed, nothing fails. Until then: " +
                s.reason;
   }
 }
@@ -162,7 +193,7 @@ SidePrediction modelled_side(const PredictionInput& in) {
     s.reason = "nothing to send and no keepalive: the kernel has no timer running and never notices";
     return s;
   }
-  if (in.recovery_ms) apply_recovery(s, *in.recovery_ms, in.recovery_answers_rst);
+  if (in.recovery_ms) apply_recovery(s, in);
   // The first packet after the fault: the send or the SYN, else the first probe.
   const double first_tx = in.connect_ms   ? *in.connect_ms
                           : in.send_ms    ? *in.send_ms

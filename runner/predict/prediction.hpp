@@ -35,6 +35,10 @@ struct PredictionInput {
 
   std::optional<double> recovery_ms;  // the peer is back (reboot) or reachable again (heal)
   bool recovery_answers_rst = false;  // back, but without the connection: it answers RST
+  // A healed path leads to a peer whose own socket gave up meanwhile (its prediction):
+  // from then on, up to peer_gave_up_late_ms later, it answers RST instead of ACKing.
+  std::optional<double> peer_gave_up_ms;
+  double peer_gave_up_late_ms = 0;
   int arp_probes = 3;                 // net.ipv4.neigh.<if>.mcast_solicit
   double arp_retrans_ms = 1000;       // net.ipv4.neigh.<if>.retrans_time_ms
   NeighbourInput neighbour;           // the survivor's entry for its peer at the fault

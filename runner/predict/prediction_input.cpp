@@ -40,9 +40,13 @@ model::SocketParams socket_params(const SocketOptions& opts) {
   return p;
 }
 
+bool predicts_side(const CaseSpec& spec, Role role) {
+  return spec.fault.target != role || spec.fault->target_sees_the_same();
+}
+
 std::optional<PredictionInput> prediction_input(const CaseSpec& spec, const Measurement& m, Role role) {
   const SideMeasurement& side = m.sides.at(role);
-  if (!side.alive || spec.fault.target == role) return std::nullopt;
+  if (!side.alive || !predicts_side(spec, role)) return std::nullopt;
   PredictionInput in;
   const PeerAfterFault peer = spec.fault->peer_after(spec.topology);
   in.peer = peer.peer;
@@ -103,8 +107,25 @@ std::optional<std::string> program_send_unseen(const Measurement& m, Role r) {
 }
 }  // namespace
 
+// After a heal a side's segment meets whatever the other side's socket became: where
+// that one ended first (gave up, or an orphan's end), the answer is RST. Its own
+// prediction says when.
+void meet_the_healed_peer(std::map<Role, PredictionInput>& inputs, Predictions& out) {
+  const Predictions alone = out;
+  for (auto& [r, in] : inputs) {
+    const auto peer = alone.find(other(r));
+    if (!in.recovery_ms || in.recovery_answers_rst || peer == alone.end() || !peer->second.not_modelled.empty() ||
+        !peer->second.detected_after_ms)
+      continue;
+    in.peer_gave_up_ms = peer->second.detected_after_ms;
+    in.peer_gave_up_late_ms = peer->second.late_max_ms;
+    out[r] = predict_side(in);
+  }
+}
+
 Predictions predict(const CaseSpec& spec, const Measurement& m) {
   Predictions out;
+  std::map<Role, PredictionInput> inputs;
   for (Role r : kRoles) {
     auto in = prediction_input(spec, m, r);
     if (!in) continue;
@@ -114,7 +135,9 @@ Predictions predict(const CaseSpec& spec, const Measurement& m) {
       continue;
     }
     out[r] = predict_side(*in);
+    inputs.emplace(r, *in);
   }
+  meet_the_healed_peer(inputs, out);
   return out;
 }
 

@@ -20,6 +20,14 @@ model::SocketParams socket_params(const SocketOptions& options);
 std::vector<std::string> model_socket_options();
 
 using Predictions = std::map<Role, SidePrediction>;
+
+// Whether the model predicts this side: every side but the fault's target, and the
+// target too where it sees its peer as its peer sees it (a two-way partition).
+bool predicts_side(const CaseSpec& spec, Role role);
+
+// The second pass after each side's own prediction: a side whose segment reaches the
+// peer after a heal meets that peer's socket as the peer's prediction left it.
+void meet_the_healed_peer(std::map<Role, PredictionInput>& inputs, Predictions& out);
 // Every surviving side's prediction. Pure.
 Predictions predict(const CaseSpec& spec, const Measurement& m);
 

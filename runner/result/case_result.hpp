@@ -56,6 +56,9 @@ struct Failure {
   // than the runner's measured timer lateness over the timers on the way can make it.
   // Late timers can explain this and nothing else.
   bool late = false;
+  // A "prediction" failure of a side the pre-run plan modelled: the run's own moments
+  // (a late send, a slow fault) took it out of the model's reach.
+  bool modelled_as_planned = false;
   // A distortion of this run can have caused it (runner/judge/distortion.hpp).
   bool explained = false;
   std::string text() const;

@@ -110,8 +110,34 @@ TEST(CanExplain, ALateStepOrASlowFaultExplainsAnyJudgedFact) {
   for (DistortionKind k : {DistortionKind::LateStep, DistortionKind::SlowFault}) {
     for (const char* field : {"detected_after_ms", "error", "app", "states", "state_at_end", "sends_nothing", "retransmissions[2]"})
       EXPECT_TRUE(can_explain(k, failure(field))) << field;
-    EXPECT_FALSE(can_explain(k, failure("prediction"))) << "a prediction is made before the run";
+    EXPECT_FALSE(can_explain(k, failure("prediction"))) << "the plan did not model it either";
+    Failure moved = failure("prediction");
+    moved.modelled_as_planned = true;
+    EXPECT_TRUE(can_explain(k, moved)) << "the run's own moments took it out of the model's reach";
+    EXPECT_FALSE(can_explain(DistortionKind::LateTimers, moved));
   }
+}
+
+TEST(MarkPlanned, OnlyAPredictionFailureOfASideThePlanModelledIsMarked) {
+  Predictions planned;
+  planned[Role::Server].detected_after_ms = 6700;
+  planned[Role::Client].not_modelled = "no rule";
+  std::vector<Failure> failures = {failure("prediction"), failure("error"),
+                                   {Role::Client, "prediction", "e", "s", false}};
+  mark_planned(failures, planned);
+  EXPECT_TRUE(failures[0].modelled_as_planned);
+  EXPECT_FALSE(failures[1].modelled_as_planned) << "not a prediction failure";
+  EXPECT_FALSE(failures[2].modelled_as_planned) << "the plan did not model the client";
+}
+
+TEST(OverloadedSetup, AWaitThatRanOutIsTheLoadsDoingOnlyWhenTimersRanLate) {
+  EXPECT_FALSE(overloaded_setup(std::nullopt, kLimits)) << "nothing sampled: an error";
+  EXPECT_FALSE(overloaded_setup(3'900'000, kLimits)) << "within a tick: the machine kept up";
+  const auto d = overloaded_setup(158'600'000, kLimits);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->kind, DistortionKind::LateTimers);
+  EXPECT_NE(d->text.find("158.6 ms"), std::string::npos) << d->text;
+  EXPECT_NE(d->text.find("limit 4.0 ms"), std::string::npos) << d->text;
 }
 
 TEST(CanExplain, LateTimersExplainOnlyWhatCameLate) {
