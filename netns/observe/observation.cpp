@@ -61,6 +61,12 @@ std::string Observation::note() const {
   return n;
 }
 
+uint64_t Observation::lost_events() const {
+  if (!trace_) return 0;
+  std::lock_guard lk(mu_);
+  return trace_->lost() + incomplete_.size();
+}
+
 std::string Observation::name() const { return trace_ ? "tracepoint" : sampler_->name(); }
 
 std::string Observation::resolution() const {

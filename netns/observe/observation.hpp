@@ -47,7 +47,9 @@ class Observation {
   // Every kernel event recorded for the case's port, as one line each (empty when sampling).
   std::vector<std::string> kernel_timeline();
   std::vector<KernelEvent> kernel_events();  // the same, decoded
-  uint64_t lost_events() const { return trace_ ? trace_->lost() : 0; }
+  // The kernel's dropped events, plus each connection side whose final CLOSE the
+  // trace lacked while sock_diag saw the socket gone (states() then takes it from there).
+  uint64_t lost_events() const;
 
   std::string name() const;
   std::string resolution() const;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "netns/clock.hpp"
 #include "netns/tcp_state.hpp"
 #include "runner/case/roles.hpp"
 #include "runner/predict/sysctl_table.hpp"
@@ -88,7 +89,8 @@ bool settled(World& w, int64_t fault_t) {
   return true;
 }
 
-void collect(World& w, const AtFault& at_fault, Measurement& m) {
+void collect(World& w, const AtFault& at_fault, int64_t window_end_ns, Measurement& m) {
+  std::optional<int64_t> first_look_ns;
   for (Role r : kRoles) {
     SideMeasurement& s = m.sides[r];
     s.key = w.key[r];
@@ -109,10 +111,13 @@ void collect(World& w, const AtFault& at_fault, Measurement& m) {
       rec.other_connections = other_program_connections(w, r);
       s.program = std::move(rec);
     }
+    if (!first_look_ns) first_look_ns = monotonic_ns();
     if (auto now = w.obs->current_state(s.key)) s.state_at_end = tcp_state_from_name(*now);
     if (at_fault.host.count(r) && w.topo->has_host(r) && &w.topo->host(r) == at_fault.host.at(r))
       s.segments_sent_after_fault = int64_t(w.topo->host(r).tcp_segments_sent() - at_fault.tx.at(r));
   }
+  // Due at the window's end, or at the moment the case settled if that came first.
+  if (first_look_ns) m.steps.push_back({"end-state look", std::min(window_end_ns, *first_look_ns), *first_look_ns, monotonic_ns()});
   m.kernel_events = w.obs->kernel_events();
   m.observer = {w.obs->name(), w.obs->resolution(), w.obs->note(), w.obs->exact(), w.obs->lost_events()};
 }

@@ -25,6 +25,9 @@ void read_sysctls(World& w, Measurement& m);
 bool settled(World& w, int64_t fault_t);
 
 // States, application events, segments, kernel events and the observer's health.
-void collect(World& w, const AtFault& at_fault, Measurement& m);
+// The look at each socket's end state, due when the window ends (window_end_ns), is
+// a step of the run like the others: one that came late distorts what it saw (a
+// TIME_WAIT looked at after its 60 s is gone).
+void collect(World& w, const AtFault& at_fault, int64_t window_end_ns, Measurement& m);
 
 }  // namespace crashlab::runner

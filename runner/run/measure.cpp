@@ -130,7 +130,7 @@ RunStage measure(const CaseSpec& spec, const std::filesystem::path& capture_file
   m.recovered_t_ns = clock.recovered_t;
   wait_world_until(w, [&] { return settled(w, m.fault_t_ns); }, clock.deadline);  // unsettled: the judge says what
   m.wakeup_late_max_ns = WakeupLateness::process().max_late_ns(m.fault_t_ns, monotonic_ns());
-  collect(w, *at_fault, m);
+  collect(w, *at_fault, std::chrono::duration_cast<std::chrono::nanoseconds>(clock.deadline.time_since_epoch()).count(), m);
   collect_neighbour_events(w, m);
   finish_capture(w, out.capture);
   read_capture(out.capture, m);

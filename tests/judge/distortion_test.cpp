@@ -43,6 +43,19 @@ TEST(Distortion, AStepAfterTheFaultStartedLateIsNamedWithItsLateness) {
   EXPECT_NE(d[0].text.find("due at 10.0 ms"), std::string::npos) << d[0].text;
 }
 
+// process-crash/idle with 510 cases at once: the end state was looked at minutes after
+// the 1 s window, when the client's TIME_WAIT (60 s) was long gone.
+TEST(Distortion, AnEndStateLookAfterTheWindowIsALateStep) {
+  Measurement m = with_send_late(1);
+  m.steps.push_back({"end-state look", at_ms(1000), at_ms(235000), at_ms(235001)});
+  const auto d = distortions(m, kLimits);
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].kind, DistortionKind::LateStep);
+  EXPECT_NE(d[0].text.find("end-state look due at 1000.0 ms started 234000.0 ms late"), std::string::npos) << d[0].text;
+  m.steps.back() = {"end-state look", at_ms(500), at_ms(500), at_ms(501)};  // settled early: due when it looked
+  EXPECT_TRUE(distortions(m, kLimits).empty());
+}
+
 TEST(Distortion, AStepDueWhileTheOneBeforeRanIsLateFromItsEnd) {
   Measurement m = with_send_late(0);
   m.steps[1].done_ns = at_ms(40);  // the injection took 40 ms, within its own limit
