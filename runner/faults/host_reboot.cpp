@@ -25,8 +25,14 @@ class HostReboot : public Fault {
   int64_t recover(World& w, Role target) const override {
     w.topo->boot_host(target, new_mac);
     w.watch_host(target);
-    const int64_t back = monotonic_ns();  // up and reachable; what it then says comes after
-    if (gratuitous_arp) w.topo->announce(target);
+    int64_t back = monotonic_ns();  // up and reachable; what it then says comes after
+    if (gratuitous_arp) {
+      w.topo->announce(target);
+      // ... except a new MAC: the survivor still sends to the old one until it hears
+      // the announcement (a loaded runner once sent it 225 ms after "back", and a
+      // retransmission in between was lost).
+      if (new_mac) back = monotonic_ns();
+    }
     if (listener) start_listener(w, target);
     return back;
   }

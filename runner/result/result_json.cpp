@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "netns/tcp_state.hpp"
+#include "netns/undo/undo_agent.hpp"
 #include "runner/faults/registry.hpp"
 #include "runner/result/neighbour_json.hpp"
 
@@ -173,11 +174,15 @@ std::string write_result(const CaseResult& r, const std::string& dir) {
   std::filesystem::create_directories(dir);
   std::string base = r.basename.empty() ? result_basename(r.name) : r.basename;
   std::string path = (std::filesystem::path(dir) / (base + ".json")).string();
+  // A runner killed while writing leaves no half a result: crashlab-undo removes it
+  // unless the write finished.
+  UndoHandle unfinished = UndoAgent::shared().remove_if_abandoned(path);
   std::ofstream out(path);
   // A program's output need not be UTF-8 (or a 4096-byte cut splits a character).
   out << to_json(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   out.close();
   if (!out) throw std::runtime_error("cannot write " + path);
+  unfinished.reset();
   // The capture it names is the result's now: a killed runner leaves both.
   if (r.pcap_removal_until_written) r.pcap_removal_until_written->reset();
   return path;
