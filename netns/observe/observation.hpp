@@ -16,7 +16,8 @@ namespace crashlab {
 bool is_request_socket(const std::vector<StateAt>& sampled);
 // Its end is seen only when the sampler happens to look (every millisecond, or with
 // tracepoints only at a later event), so it is left to the state at the end (gone)
-// rather than reported at a time, or not at all, depending on the observer.
+// rather than reported at a time, or not at all, depending on the observer. A sample
+// that missed it for a moment (SYN_RECV, CLOSE, SYN_RECV) is one SYN_RECV.
 std::vector<StateAt> without_end(std::vector<StateAt> sampled);
 
 // The state observers of one case. The kernel's tracepoints (exact, needs real
