@@ -47,6 +47,13 @@ namespace {
 auto enter_namespace(int ns_fd, pid_t runner, int report_fd, const ChildSetup& setup) {
   return bp::extend::on_exec_setup = [ns_fd, runner, report_fd, &setup](auto&) {
     if (ns_fd >= 0 && ::setns(ns_fd, CLONE_NEWNET) != 0) fail_in_child(report_fd, errno, "setns into the test namespace");
+    // A process group of its own. A frozen (SIGSTOPped) child left in the runner's group
+    // makes it a group with stopped jobs, and the kernel's orphaned-group rule
+    // (kill_orphaned_pgrp()) then sends SIGHUP and SIGCONT to the whole group when the
+    // group's last link to its session's other groups goes: a frozen server woke and sent,
+    // and a program's initdb died of SIGHUP, in the soak's 510 cases at once. A terminal's
+    // Ctrl-C then reaches the runner alone, which ends its children (PR_SET_PDEATHSIG below).
+    ::setpgid(0, 0);
     // The runner may have died between fork and prctl; then no signal would come.
     if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != runner) ::_exit(127);
     // Inherited namespace fds or netlink sockets would keep test namespaces alive.

@@ -21,7 +21,7 @@ echo "crashlab: running the suite as $user under unshare -Urn"
 status=0
 setpriv --reuid="$user" --regid="$group" --clear-groups \
   env CRASHLAB_REQUIRE_PRIVILEGES=1 CRASHLAB_RESULTS="$scratch/results" HOME="$scratch" \
-  unshare -Urn ctest --test-dir "$build" -j 2 --output-on-failure -LE root \
+  unshare -Urn ctest --test-dir "$build" -j "${CRASHLAB_TEST_JOBS:-4}" --output-on-failure -LE root \
   --output-junit "$scratch/junit.xml" "$@" || status=$?
 cp "$scratch/junit.xml" "$build/junit-unprivileged.xml" 2>/dev/null || true
 [ "$status" -eq 0 ] || "$(dirname "$0")/failure-summary.py" "$scratch/junit.xml" || true

@@ -6,10 +6,11 @@
 
 using namespace crashlab;
 
-TEST(ParseAppEvent, SentCarriesItsTimeIdAndBytes) {
-  const AppEvent e = parse_app_event(R"({"event":"sent","t":123456789,"seq":4,"id":17,"bytes":1000})");
+TEST(ParseAppEvent, SentCarriesItsTimesIdAndBytes) {
+  const AppEvent e = parse_app_event(R"({"event":"sent","t":123456789,"issued":123000000,"seq":4,"id":17,"bytes":1000})");
   EXPECT_EQ(e.kind, AppEventKind::Sent);
   EXPECT_EQ(e.t_ns, 123456789);
+  EXPECT_EQ(e.issued_ns, 123000000);
   ASSERT_TRUE(e.id);
   EXPECT_EQ(*e.id, 17);
   EXPECT_EQ(e.bytes, 1000);

@@ -81,6 +81,8 @@ TEST_F(Loopback, ConnectSendReceiveCloseThroughTheTypedApi) {
   const AppEvent sent = client.send(5000);
   EXPECT_EQ(sent.kind, AppEventKind::Sent) << sent.text();
   EXPECT_EQ(sent.bytes, 5000);
+  EXPECT_GT(sent.issued_ns, 0);
+  EXPECT_LE(sent.issued_ns, sent.t_ns) << "issued before it was reported";
   EXPECT_EQ(server.set_reading(true).kind, AppEventKind::Ok);
   const AppEvent data = server.wait_for([](const AppEvent& e) { return e.total >= 5000; }, "5000 bytes", kBound);
   EXPECT_EQ(data.kind, AppEventKind::Data);

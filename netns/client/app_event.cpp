@@ -64,6 +64,7 @@ AppEvent parse_app_event(std::string_view line) {
   }
   e.kind = kind_of(j["event"].get<std::string>());
   e.t_ns = field<int64_t>(j, "t", 0);
+  e.issued_ns = field<int64_t>(j, "issued", 0);
   if (const auto it = j.find("id"); it != j.end() && it->is_number_integer()) e.id = it->get<int64_t>();
   e.bytes = field<int64_t>(j, "bytes", 0);
   e.total = field<int64_t>(j, "total", 0);

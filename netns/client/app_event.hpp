@@ -24,6 +24,7 @@ std::ostream& operator<<(std::ostream& os, AppEventKind kind);
 struct AppEvent {
   AppEventKind kind = AppEventKind::Other;
   int64_t t_ns = 0;            // CLOCK_MONOTONIC
+  int64_t issued_ns = 0;       // sent: when the send was issued (CLOCK_MONOTONIC); 0 if not given
   std::optional<int64_t> id;   // the command it answers (this client's ids are integers)
   int64_t bytes = 0;           // sent / data
   int64_t total = 0;           // data: bytes received so far on this connection

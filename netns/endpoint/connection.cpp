@@ -9,6 +9,7 @@
 #include <array>
 #include <cerrno>
 
+#include "netns/clock.hpp"
 #include "netns/endpoint/address.hpp"
 
 namespace crashlab::endpoint {
@@ -105,6 +106,10 @@ void Connection::flush(Emitter& out) {
   const auto& pattern = send_pattern();
   while (!sends_.empty()) {
     PendingSend& s = sends_.front();
+    // The kernel transmits inside send() and arms the retransmission timer there; on a
+    // slow machine the call itself can take milliseconds (the segment's delivery to a
+    // local peer runs in it), so "sent" tells when the send was issued too.
+    if (s.issued_ns == 0) s.issued_ns = monotonic_ns();
     while (s.remaining > 0) {
       const ssize_t n = ::send(fd(), pattern.data(), std::min<uint64_t>(s.remaining, pattern.size()),
                                MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -117,7 +122,7 @@ void Connection::flush(Emitter& out) {
         return;
       }
     }
-    Json fields = {{"bytes", s.bytes}};
+    Json fields = {{"bytes", s.bytes}, {"issued", s.issued_ns}};
     if (s.periodic) fields["periodic"] = true;
     out.emit("sent", fields, s.id);
     sends_.pop_front();

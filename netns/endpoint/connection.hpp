@@ -43,6 +43,7 @@ class Connection {
     uint64_t remaining;
     Json id;
     bool periodic;
+    int64_t issued_ns = 0;  // CLOCK_MONOTONIC just before its first send(): 0 until then
   };
 
   bool finish_connect(short revents, Emitter& out);

@@ -108,7 +108,7 @@ SidePrediction arp_failure(const PredictionInput& in, double zero_ms) {
   if (in.arp_probes <= 0) {
     // __neigh_event_send(): no probe to send, so the entry fails at once and drops
     // the SYN without an ICMP: only the SYN timer can end the connect().
-    s.reason = "net.ipv4.neigh.eth0.mcast_solicit=0: the neighbour entry fails at once and drops every SYN "
+    s.reason = "neigh.eth0.mcast_solicit=0 (ARP's or NDP's): the neighbour entry fails at once and drops every SYN "
                "without an ICMP, so the SYN timer decides. " + s.reason;
     return s;
   }

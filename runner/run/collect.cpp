@@ -18,8 +18,11 @@ std::vector<AppRecord> app_after_fault(World& w, Role r, int64_t fault_t) {
   std::vector<AppRecord> out;
   if (!w.ep.count(r)) return out;
   for (const AppEvent& e : w.endpoint(r).events()) {
-    if (e.t_ns < fault_t) continue;
-    AppRecord a{Outcome{}, e.t_ns, e.bytes, e.op};
+    // A send counts from when it was issued: the kernel transmitted and armed its timers
+    // then, however long send() took to return (under emulation, 13 ms).
+    const int64_t t_ns = e.is(AppEventKind::Sent) && e.issued_ns > 0 ? e.issued_ns : e.t_ns;
+    if (t_ns < fault_t) continue;
+    AppRecord a{Outcome{}, t_ns, e.bytes, e.op};
     if (e.is(AppEventKind::Eof))
       a.outcome = {Outcome::Kind::Eof, 0};
     else if (e.is(AppEventKind::Sent))

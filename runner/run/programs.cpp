@@ -55,7 +55,8 @@ app::Launch launch_for(const ProgramSpec& p, const Placeholders& v) {
   for (const auto& [name, value] : p.env) l.env.push_back(name + "=" + fill_placeholders(value, v));
   for (const auto& argv : p.prepare) l.prepare.push_back(filled(argv, v));
   l.as_nobody = p.as_nobody;
-  l.prepare_timeout_s = unsigned(std::max<int64_t>(1, p.ready_timeout_ms / 1000));
+  // Scaled as the wait for readiness is (CRASHLAB_TIME_SCALE), which it is part of.
+  l.prepare_timeout_s = unsigned(std::max<int64_t>(1, scaled(milliseconds(p.ready_timeout_ms)).count() / 1000));
   return l;
 }
 

@@ -81,6 +81,20 @@ TEST(Distortion, ASlowInjectionIsNamed) {
   EXPECT_NE(d[0].text.find("the fault took 400.0 ms"), std::string::npos) << d[0].text;
 }
 
+// host-reboot/new-mac in the soak's 510 at once: the reboot took 3.2 s, and the server's
+// retransmissions went nowhere meanwhile (ETIMEDOUT for the case's ECONNRESET).
+TEST(Distortion, ASlowRecoveryIsNamedAndASendIsNot) {
+  Measurement m = with_send_late(0);
+  m.steps[2].done_ns = m.steps[2].started_ns + 3'000'000'000;  // a send may take its time
+  EXPECT_TRUE(distortions(m, kLimits).empty());
+  m.steps[2].done_ns = m.steps[2].started_ns + 500'000;
+  m.steps.push_back({"recovery", at_ms(1000), at_ms(1000), at_ms(4184)});
+  const auto d = distortions(m, kLimits);
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].kind, DistortionKind::SlowFault);
+  EXPECT_NE(d[0].text.find("the recovery took 3184.0 ms (limit"), std::string::npos) << d[0].text;
+}
+
 TEST(Distortion, WakeupsLaterThanATickAreNamedOnlyThen) {
   Measurement m = with_send_late(0);
   m.wakeup_late_max_ns = 3'900'000;
