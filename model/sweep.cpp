@@ -154,6 +154,20 @@ Prediction assemble(const Simulator& sim, int hz, bool wheel_on, AlternativePoli
   p.error = g.earliest.soft_error ? g.earliest.soft_error : error;
   if (wheel_on) p.reason += wheel_note(g, total, hz);
   const Alternative alt = pick_alternative(sim, wheel, period, exact, best->first, policy);
+  // A second outcome among the exact phases: the kernel takes it in those phases.
+  const Group* other = nullptr;
+  for (const auto& [k, grp] : exact)
+    if (k != best->first && (!other || grp.phases > other->phases)) other = &grp;
+  if (other && other->give_min >= 0) {
+    PhaseOutcome o;
+    o.schedule = schedule_of(*other, hz);
+    o.give_up_us = jiffies_to_usecs(other->give_min, hz);
+    o.give_up_late_max_us = jiffies_to_usecs(other->give_max - other->give_min, hz);
+    o.error = other->earliest.soft_error ? other->earliest.soft_error : error;
+    o.phases = other->phases;
+    o.total_phases = total;
+    p.other_phase = std::move(o);
+  }
   if (alt.give_up_j >= 0) {
     p.alternative_give_up_us = jiffies_to_usecs(alt.give_up_j, hz);
     p.reason += " Neighbouring outcome: " + secs(*p.alternative_give_up_us) + " (" + alt.why + ").";

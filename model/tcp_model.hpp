@@ -52,6 +52,17 @@ struct Firing {  // kind: "retransmit", "tail_loss_probe", "keepalive_probe", "s
   int64_t late_max_us = 0;  // extension: the timer-wheel phase can put it up to this much later
 };
 
+// A second outcome the timer wheel's phase gives (the absolute jiffy of time zero,
+// which nothing outside the kernel sees): the kernel does this in `phases` of
+// `total_phases` phases, the majority outcome in the rest.
+struct PhaseOutcome {
+  std::vector<Firing> schedule;
+  int64_t give_up_us = -1;
+  int64_t give_up_late_max_us = 0;
+  std::string error;
+  int64_t phases = 0, total_phases = 0;
+};
+
 struct Prediction {
   std::vector<Firing> schedule;  // times relative to the model's time zero (documented per function)
   int64_t give_up_us = -1;       // -1: never (e.g. idle without keepalive)
@@ -61,6 +72,7 @@ struct Prediction {
   // Extensions:
   int64_t give_up_late_max_us = 0;  // give-up lies in [give_up_us, give_up_us + this] over wheel phases
   int64_t nominal_give_up_us = -1;  // ideal arithmetic: timers fire exactly at expiry
+  std::optional<PhaseOutcome> other_phase;  // set when alternative_give_up_us is a phase's real outcome
 };
 
 // What tcp_info reports about the data in flight (extension of the RTO-only form).

@@ -238,6 +238,41 @@ TEST(Wheel, LatenessCrossesTheRetries2Deadline) {
   EXPECT_EQ(*p.alternative_give_up_us, 26016 * kMs);
 }
 
+// host-crash/send@ipv6 on 6.1 under qemu: RTO 208 ms, a tail loss probe, tcp_retries2
+// = 3. The elapsed time at the fourth RTO firing lies within the wheel's lateness of
+// the 3 s deadline, so the phase decides: most phases retransmit once more and give
+// up one RTO later, the rest give up there. Both outcomes are given whole.
+TEST(Wheel, APhaseSplitGivesTheOtherOutcomeWhole) {
+  KernelParams kp;
+  kp.tcp_retries2 = 3;
+  FlightParams f;
+  f.rto_us = 208 * kMs;
+  f.srtt_us = 4000;
+  f.sack = true;
+  const Prediction p = predict_data_retransmission(kp, {}, f);
+  ASSERT_TRUE(p.other_phase.has_value()) << p.reason;
+  const PhaseOutcome& o = *p.other_phase;
+  EXPECT_GT(o.phases, 0);
+  EXPECT_LT(o.phases * 2, o.total_phases) << "the majority is the main outcome";
+  ASSERT_TRUE(p.alternative_give_up_us.has_value());
+  EXPECT_EQ(o.give_up_us, *p.alternative_give_up_us);
+  EXPECT_EQ(o.error, "ETIMEDOUT");
+  // One firing fewer: the kernel gives up where the majority retransmits.
+  ASSERT_EQ(o.schedule.size() + 1, p.schedule.size());
+  // ... at about the time of the majority's last firing (its own phases run later).
+  EXPECT_LT(o.give_up_us, p.give_up_us);
+  EXPECT_GT(o.give_up_us, o.schedule.back().at_us);
+  EXPECT_NEAR(double(o.give_up_us), double(p.schedule.back().at_us), 64.0 * 4 * kMs);
+  for (size_t i = 0; i < o.schedule.size(); ++i) EXPECT_EQ(o.schedule[i].kind, p.schedule[i].kind);
+}
+
+TEST(Wheel, NoPhaseSplitGivesNoOtherOutcome) {
+  // Wheel.Retries2Is3: every phase retransmits at 3.072 s (2.868-2.896 s elapsed).
+  KernelParams kp;
+  kp.tcp_retries2 = 3;
+  EXPECT_FALSE(predict_data_retransmission(kp, {}, 200 * kMs).other_phase.has_value());
+}
+
 // --- tail loss probe -------------------------------------------------------------
 
 TEST(TailLossProbe, ShiftsTheRtoChain) {

@@ -24,6 +24,19 @@ SidePrediction from_model(const model::Prediction& p, double zero_ms, const std:
     s.late_max_ms = double(p.give_up_late_max_us) / 1e3;
   }
   if (p.alternative_give_up_us) s.alternative_detected_after_ms = zero_ms + double(*p.alternative_give_up_us) / 1e3;
+  if (const auto& o = p.other_phase) {
+    model::Prediction q;
+    q.schedule = o->schedule;
+    q.give_up_us = o->give_up_us;
+    q.give_up_late_max_us = o->give_up_late_max_us;
+    q.error = o->error;
+    const size_t mine = o->schedule.size(), theirs = p.schedule.size();
+    q.reason = "The timer wheel's phase decides (the absolute jiffy of time zero, which nothing outside the kernel sees): in " +
+               std::to_string(o->phases) + " of " + std::to_string(o->total_phases) + " phases the lateness it adds moves "
+               "the elapsed time across the deadline, and the kernel gives up after " + std::to_string(mine) +
+               " firings instead of " + std::to_string(theirs) + ". In the other phases: " + p.reason;
+    s.other_phase.push_back(from_model(q, zero_ms, zero_text));
+  }
   return s;
 }
 
@@ -69,6 +82,7 @@ void apply_recovery(SidePrediction& s, const PredictionInput& in) {
   }
   s.schedule.erase(through->keep_until, s.schedule.end());
   s.alternative_detected_after_ms.reset();
+  s.other_phase.clear();  // the recovery cut the chain: the phase no longer decides its end
   if (rst) {
     s.detected_after_ms = through->at_ms;
     s.late_max_ms = through->late_max_ms;
@@ -157,6 +171,7 @@ SidePrediction arp_failure(const PredictionInput& in, double zero_ms) {
   if (int(s.schedule.size()) > linear)
     s.schedule.push_back({"syn_retransmit", int(s.schedule.size()) + 1, fail_ms, late_ms, sure <= linear || races});
   s.alternative_detected_after_ms.reset();
+  s.other_phase.clear();
   s.error = "EHOSTUNREACH";
   s.reason = "nobody answers ARP: the neighbour entry fails after " + std::to_string(in.arp_probes) + " probes " +
              ms_text(retrans_ms, 0) + " apart, and the ICMP host-unreachable for the queued SYN is fatal in SYN_SENT "

@@ -71,6 +71,9 @@ struct SidePrediction {
   std::optional<double> timers_alone_ms;
   std::string time_zero;
   std::vector<PredictedFiring> schedule;  // what the kernel sends until it gives up or gets through
+  // At most one: the outcome the timer wheel's phase gives instead in some phases
+  // (model::PhaseOutcome), whole, with its own reason. The run may take either.
+  std::vector<SidePrediction> other_phase;
 };
 
 // Pure: which model entry point applies, and how its answer moves relative to

@@ -7,6 +7,7 @@
 #include "netns/wait.hpp"
 #include "runner/judge/distortion.hpp"
 #include "runner/judge/judge.hpp"
+#include "runner/judge/phase_taken.hpp"
 #include "runner/predict/planned.hpp"
 #include "runner/predict/prediction_input.hpp"
 #include "runner/result/assemble.hpp"
@@ -50,7 +51,7 @@ CaseResult run_case(const CaseSpec& spec, const RunOptions& opts) {
     // A program's socket options are what it set, read from its socket: the model's input.
     for (const auto& [role, side] : run.measurement.sides)
       if (side.program && side.program->socket_options) watched.sockets[role] = *side.program->socket_options;
-    const Predictions predicted = predict(watched, run.measurement);
+    const Predictions predicted = with_the_phase_taken(watched, run.measurement, predict(watched, run.measurement));
     Judgement judgement = judge(watched, run.measurement, predicted);
     mark_planned(judgement.failures, planned);
     assemble_result(watched, run.measurement, predicted, judgement, res);

@@ -18,7 +18,10 @@ std::optional<double> acceptance_end(const SideExpect& e, const SidePrediction& 
   // to show what the kernel does instead (crashlab run refuses it; a sweep runs it).
   const std::optional<double> at = p.detected_after_ms ? p.detected_after_ms : p.timers_alone_ms;
   if (!e.detected_by_model || !at) return std::nullopt;
-  return model_window(*at, p.late_max_ms, *e.detected_by_model, kPlanTickMs).hi;
+  double end = model_window(*at, p.late_max_ms, *e.detected_by_model, kPlanTickMs).hi;
+  for (const SidePrediction& o : p.other_phase)  // the phase's other outcome may come later
+    if (auto other = acceptance_end(e, o)) end = std::max(end, *other);
+  return end;
 }
 }  // namespace
 
