@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Checks that the GitHub Actions workflow parses, still describes its jobs (the
-privileged and unprivileged suites, and one sweep sharded three ways then merged),
-and installs the one package list (scripts/packages.txt through scripts/packages.sh)."""
+privileged and unprivileged suites, one sweep sharded three ways then merged, and the
+kernel matrix in a Debian 12 container), and installs the one package list
+(scripts/packages.txt through scripts/packages.sh, or scripts/install-deps.sh on Debian)."""
 import os
 import re
 import sys
@@ -37,6 +38,22 @@ for name in JOBS:
         named = sorted(set(re.findall(r"[a-z0-9][a-z0-9.+-]+", cmd)) & set(packages))
         if named:
             problems.append(f"{name}: names packages itself ({' '.join(named)}); they belong in scripts/packages.txt")
+km = jobs.get("kernel-matrix")
+if km is None:
+    problems.append("job 'kernel-matrix' is missing")
+else:
+    km_runs = " ".join(str(s.get("run", "")) for s in km.get("steps", []))
+    km_uses = [str(s.get("uses", "")) for s in km.get("steps", [])]
+    if not str(km.get("container", "")).startswith("debian:12"):
+        problems.append("kernel-matrix: must run in a debian:12 container (vm-run fetches kernels with Debian's apt)")
+    if "scripts/install-deps.sh" not in km_runs:
+        problems.append("kernel-matrix: does not install the package list with scripts/install-deps.sh")
+    if "scripts/kernel-matrix" not in km_runs:
+        problems.append("kernel-matrix: does not run scripts/kernel-matrix")
+    if not any(u.startswith("actions/cache") for u in km_uses):
+        problems.append("kernel-matrix: caches no kernel packages")
+    if not any(u.startswith("actions/upload-artifact") for u in km_uses):
+        problems.append("kernel-matrix: uploads no artifacts")
 want = {
     "privileged": "sudo -E env CRASHLAB_REQUIRE_PRIVILEGES=1 make test",
     "unprivileged": "unshare -Urn ctest",
