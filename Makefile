@@ -23,7 +23,7 @@ help:
 	@echo "  bench              the benchmarks (docs/benchmarks.md)"
 	@echo "  kernel-matrix      every case on this kernel and Debian's 6.1 and 6.12 under qemu, side by side (docs/kernels.md)"
 	@echo "  cli-docs           regenerate docs/cli.md from the command line's definitions"
-	@echo "  soak               as root, ~1 h: random kills, loaded catalogue, 210 cases at once, fuzz corpus (scripts/soak.py)"
+	@echo "  soak               as root, ~30 min: random kills, loaded catalogue, every case x10 at once, fuzz corpus (scripts/soak.py)"
 	@echo "  fuzz               libFuzzer on case files and --set strings for FUZZ_SECONDS=$(FUZZ_SECONDS) (clang; $(FUZZ_BUILD)/)"
 	@echo "  clean              remove $(BUILD)/"
 	@echo "Variables: BUILD=$(BUILD) JOBS=$(JOBS) TEST_JOBS=$(TEST_JOBS) RESULTS=$(RESULTS) CTEST_ARGS=..."
@@ -87,8 +87,8 @@ kernel-matrix: configure
 	scripts/kernel-matrix --build $(BUILD) --kernels "$(KERNELS)"
 
 # Issue #15's soak trial (README "Soak"): >= 150 random kills checked for leaks, the
-# catalogue x5 with both cores loaded, 210 cases at once, the fuzz corpus. As root; not
-# in `make test` or .ci/run: it takes about an hour. SOAK_KILLS=5 etc. shorten it
+# catalogue x5 with both cores loaded, every case x10 in one run (510), the fuzz corpus. As root; not
+# in `make test` or .ci/run: it takes about half an hour. SOAK_KILLS=5 etc. shorten it
 # (scripts/soak.py --help).
 .PHONY: soak
 soak: configure
