@@ -25,15 +25,8 @@ struct AsPredicted {
   Predictions predicted;
 
   AsPredicted() {
-    SideMeasurement& s = m.sides[Role::Server];
-    add_state(s, -50, "ESTABLISHED");
-    s.app.push_back({Outcome{Outcome::Kind::Sent, 0}, at_ms(5), 1000, ""});
-    predicted = predict(spec, m);
-    const SidePrediction& p = predicted.at(Role::Server);
-    for (const PredictedFiring& f : p.schedule)
-      if (f.kind == "retransmit" || f.kind == "tail_loss_probe") m.kernel_events.push_back(retransmit(s.key, f.at_ms + 1));
-    s.app.push_back({*Outcome::parse("ETIMEDOUT"), at_ms(*p.detected_after_ms + 2), 0, "poll"});
-    add_state(s, *p.detected_after_ms + 2, "CLOSE");
+    predicted = server_sent_after_fault(spec, m);
+    server_times_out_as(m, predicted.at(Role::Server));
   }
   std::vector<std::string> failed_fields() const {
     std::vector<std::string> out;

@@ -21,10 +21,7 @@ struct GaveUpAFiringEarlier {
   Predictions predicted;
 
   GaveUpAFiringEarlier() {
-    SideMeasurement& s = m.sides[Role::Server];
-    add_state(s, -50, "ESTABLISHED");
-    s.app.push_back({Outcome{Outcome::Kind::Sent, 0}, at_ms(5), 1000, ""});
-    predicted = predict(spec, m);
+    predicted = server_sent_after_fault(spec, m);
     SidePrediction& main = predicted.at(Role::Server);
     SidePrediction other = main;
     other.schedule.pop_back();
@@ -32,9 +29,7 @@ struct GaveUpAFiringEarlier {
     other.late_max_ms = main.schedule.back().late_max_ms;
     other.reason = "the other phases";
     main.other_phase.push_back(other);
-    for (const PredictedFiring& f : other.schedule) m.kernel_events.push_back(retransmit(s.key, f.at_ms + 1));
-    s.app.push_back({*Outcome::parse("ETIMEDOUT"), at_ms(*other.detected_after_ms + 2), 0, "poll"});
-    add_state(s, *other.detected_after_ms + 2, "CLOSE");
+    server_times_out_as(m, other);
   }
 };
 }  // namespace
