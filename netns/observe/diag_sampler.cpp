@@ -4,16 +4,10 @@
 
 #include <cerrno>
 #include <cstring>
-#include <set>
 
 #include "netns/clock.hpp"
 
 namespace crashlab {
-
-namespace {
-constexpr int kClose = 7;
-ConnKey key_of(const SockEntry& e) { return {e.saddr, e.sport, e.daddr, e.dport}; }
-}  // namespace
 
 DiagSampler::DiagSampler(uint16_t port, std::chrono::microseconds period, SamplerFeeds feeds)
     : port_(port), period_(period), feeds_(feeds), thread_([this] { loop(); }) {}
@@ -67,41 +61,19 @@ void DiagSampler::loop() {
   }
 }
 
-bool DiagSampler::sample_once() {
-  std::vector<SockEntry> seen;
+bool DiagSampler::sample_once(bool* failed) {
+  std::vector<NamespaceDump> dumps;
   for (auto& [ino, diag] : diags_) {
+    NamespaceDump& d = dumps.emplace_back(NamespaceDump{ino, std::nullopt});
     try {
-      auto part = diag->dump(port_);
-      seen.insert(seen.end(), part.begin(), part.end());
-    } catch (const std::exception&) {
-      // A namespace being torn down; its sockets read as gone.
+      d.sockets = diag->dump(port_);
+    } catch (const std::exception& e) {
+      ++failed_dumps_;
+      last_dump_error_ = e.what();
+      if (failed) *failed = true;
     }
   }
-  int64_t now = monotonic_ns();
-  bool changed = false;
-  std::set<std::string> present;
-  for (const SockEntry& e : seen) {
-    if (e.state == 10 /* LISTEN */) continue;
-    std::string k = key_of(e).text();
-    present.insert(k);
-    Track& t = tracks_[k];
-    if (t.states.empty() || t.states.back().state != e.state) {
-      t.states.push_back({now, e.state});
-      changed = true;
-    }
-    t.last = e;
-    t.present = true;
-  }
-  for (auto& [k, t] : tracks_) {
-    if (t.present && !present.count(k)) {
-      t.present = false;
-      if (t.states.back().state != kClose) {
-        t.states.push_back({now, kClose});
-        changed = true;
-      }
-    }
-  }
-  return changed;
+  return fold_dumps(tracks_, dumps, monotonic_ns());
 }
 
 std::string DiagSampler::ended_early() const {
@@ -111,7 +83,19 @@ std::string DiagSampler::ended_early() const {
 
 void DiagSampler::sample_now() {
   std::lock_guard lk(mu_);
-  sample_once();
+  bool failed = false;
+  sample_once(&failed);
+  for (int again = 0; failed && again < 2; ++again) {
+    failed = false;
+    sample_once(&failed);
+  }
+}
+
+std::string DiagSampler::failed_dumps() const {
+  std::lock_guard lk(mu_);
+  if (failed_dumps_ == 0) return "";
+  return "sock_diag dump failed " + std::to_string(failed_dumps_) + " time(s), last: " + last_dump_error_ +
+         " (that namespace's sockets kept their last sampled state)";
 }
 
 std::vector<StateAt> DiagSampler::states(const ConnKey& side) {

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "netns/event_fd.hpp"
+#include "netns/observe/sample_fold.hpp"
 #include "netns/observe/sock_diag.hpp"
 #include "netns/observe/state_timeline.hpp"
 #include "netns/wait.hpp"
@@ -39,7 +40,8 @@ class DiagSampler {
   std::string name() const { return "sock_diag"; }
   std::string resolution() const;
   std::vector<StateAt> states(const ConnKey& side);
-  // Takes a sample now, in the calling thread (instead of waiting for the thread's next).
+  // Takes a sample now, in the calling thread (instead of waiting for the thread's next);
+  // a namespace whose dump failed is dumped again, up to twice.
   void sample_now();
   // The latest sample of one side, if it is (still) there.
   std::optional<SockEntry> latest(const ConnKey& side);
@@ -48,15 +50,15 @@ class DiagSampler {
   // period means states of that time could be missed.
   double longest_gap_ms() const { return double(longest_gap_ns_.load()) / 1e6; }
   std::string ended_early() const;
+  // Dumps that failed (their namespace's sockets kept their last state) and the last
+  // error, "" when none did.
+  std::string failed_dumps() const;
 
  private:
-  struct Track {
-    std::vector<StateAt> states;
-    SockEntry last;
-    bool present = false;
-  };
   void loop();
-  bool sample_once();  // true if a state changed
+  // One round over every watched namespace; true if a state changed. Sets *failed
+  // when a dump failed.
+  bool sample_once(bool* failed = nullptr);
 
   uint16_t port_;
   std::chrono::microseconds period_;
@@ -66,9 +68,11 @@ class DiagSampler {
   std::atomic<int64_t> longest_gap_ns_ = 0;
   int64_t last_loop_sample_ns_ = 0;  // the thread's own
   std::atomic<int> loop_errno_ = 0;   // the ppoll() errno that ended the thread early
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::map<ino_t, std::unique_ptr<SockDiag>> diags_;
-  std::map<std::string, Track> tracks_;  // by ConnKey::text()
+  std::map<std::string, SampledTrack> tracks_;  // by ConnKey::text()
+  int failed_dumps_ = 0;
+  std::string last_dump_error_;
   std::thread thread_;
 };
 

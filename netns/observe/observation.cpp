@@ -60,6 +60,8 @@ std::string Observation::note() const {
     n += (n.empty() ? "" : "; ") + std::string(gap);
     if (std::string early = sampler_->ended_early(); !early.empty()) n += "; " + early;
   }
+  if (sampler_)
+    if (std::string failed = sampler_->failed_dumps(); !failed.empty()) n += (n.empty() ? "" : "; ") + failed;
   for (const auto& side : incomplete_)
     n += (n.empty() ? "" : "; ") + std::string("tracepoint stream incomplete for ") + side +
          ": its final CLOSE comes from sock_diag, sampled after the next traced event or at the end";
