@@ -56,6 +56,8 @@ bench: build
 	$(BUILD)/observer_bench || [ $$? -eq 2 ]  # 2: no tracepoints here, nothing to measure
 	$(BUILD)/catalogue_bench
 	$(BUILD)/sweep_bench
+	$(BUILD)/sweep_bench cases/host-crash/idle-keepalive.json \
+	  --set server.socket.TCP_KEEPIDLE=1 --set server.socket.TCP_KEEPINTVL=1 --set server.socket.TCP_KEEPCNT=6
 
 cli-docs: configure
 	@cmake --build $(BUILD) -j $(JOBS) --target cli-docs

@@ -86,7 +86,7 @@ std::string failures_of(const nlohmann::json& r) {
   std::string out;
   for (const auto& f : r.value("failures", nlohmann::json::array())) {
     if (!out.empty()) out += "; ";
-    out += f.value("side", "?") + "." + f.value("field", "?") + ": expected " +
+    out += text_of(f, "side", "?") + "." + text_of(f, "field", "?") + ": expected " +
            f.value("expected", nlohmann::json()).dump() + ", seen " + f.value("seen", nlohmann::json()).dump();
   }
   return out;
@@ -103,6 +103,11 @@ double median(std::vector<double> v) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
   return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+std::string text_of(const nlohmann::json& j, const char* key, const char* otherwise) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : otherwise;
 }
 
 }  // namespace crashlab::bench

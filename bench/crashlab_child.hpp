@@ -27,6 +27,9 @@ std::vector<nlohmann::json> read_results(const std::filesystem::path& out);
 
 // A result's error, or its failures as "side.field: expected X, seen Y; ...".
 std::string failures_of(const nlohmann::json& r);
+// A string member of a result object, or `otherwise` when it is missing, null or not a
+// string (the timeline's fault and kernel rows have no side).
+std::string text_of(const nlohmann::json& j, const char* key, const char* otherwise = "");
 
 // The machine's load average over the last 1, 5 and 15 minutes, as /proc/loadavg says.
 std::string load_average();

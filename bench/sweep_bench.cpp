@@ -9,7 +9,7 @@
 // endpoint reporting the kernel's give-up late) and the kernel's timer-wheel phase,
 // which moves a give-up by up to the model's late_max_ms whoever runs it.
 //
-// usage: sweep_bench [CASE] [--alone N] [--repeat N] [--crashlab PATH] [--keep]
+// usage: sweep_bench [CASE] [--set ROLE.KIND.NAME=VALUE]... [--ip ipv4|ipv6] [--alone N] [--repeat N] [--crashlab PATH] [--keep]
 // Exit 0 when measured (targets met or not), 1 when it could not run. Takes about
 // (N alone + 1) x the case's duration: ~30 s for host-crash/send.
 #include <algorithm>
@@ -37,6 +37,11 @@ struct Repeat {
   std::string verdict, detail;
   double duration_ms = 0;
   std::optional<double> detected, first_app, give_up, phase;
+  // Detection from the side's natural zero (its first send after the fault, else the
+  // last segment it received): what the runner's lateness in starting its fault and
+  // actions does not move.
+  std::optional<double> from_zero;
+  std::string zero;
 };
 
 // The first side with a detection in this result, or "".
@@ -51,18 +56,26 @@ std::optional<double> number(const Json& j) { return j.is_number() ? std::option
 
 Repeat repeat_of(const Json& r, const std::string& role) {
   Repeat out;
-  out.verdict = r.value("verdict", "?");
+  out.verdict = text_of(r, "verdict", "?");
   out.detail = failures_of(r);
   out.duration_ms = r.value("duration_ms", 0.0);
   const Json side = r.value("sides", Json::object()).value(role, Json::object());
   out.detected = number(side.value("detected_after_ms", Json()));
+  const Json from = side.value("detected_from", Json::object());
+  for (const char* zero : {"first_send", "last_received"})
+    if (auto v = number(from.is_object() ? from.value(zero, Json()) : Json())) {
+      out.from_zero = v;
+      out.zero = zero;
+      break;
+    }
   for (const auto& e : r.value("timeline", Json::array())) {
-    if (e.value("side", "") != role) continue;
+    if (text_of(e, "side") != role) continue;
     const double t = e.value("t_ms", 0.0);
-    // The side's first application event after the fault: the runner's action landing.
-    if (!out.first_app && e.value("kind", "") == "app" && t >= 0) out.first_app = t;
+    // The side's first application event after the fault and before its detection: the
+    // runner's action landing.
+    if (!out.first_app && text_of(e, "kind") == "app" && t >= 0 && (!out.detected || t < *out.detected)) out.first_app = t;
     // The kernel's give-up: the side's last state change up to the detection.
-    if (e.value("kind", "") == "state" && out.detected && t >= 0 && t <= *out.detected) out.give_up = t;
+    if (text_of(e, "kind") == "state" && out.detected && t >= 0 && t <= *out.detected) out.give_up = t;
   }
   const Json predicted = side.value("predicted", Json());
   if (out.detected && predicted.is_object())
@@ -77,16 +90,22 @@ struct Batch {
   std::string role;
 };
 
-Batch run_batch(const std::string& crashlab, const std::string& file, int repeat, int jobs, const fs::path& dir,
-                int64_t window_ms, std::string role) {
+// What to run: the case, its --set overrides, and the crashlab binary.
+struct Subject {
+  std::string crashlab, file;
+  std::vector<std::string> sets;
+  std::string ip = "ipv4";  // one family: a case listing both would double the count
+  int64_t window_ms = 0;
+};
+
+Batch run_batch(const Subject& what, int repeat, int jobs, const fs::path& dir, std::string role) {
   const fs::path out = dir / "results", log = dir / "run.log";
   fs::create_directories(dir);
-  const int64_t bound_ms = jobs == 1 ? repeat * (2 * window_ms + 30'000) : 2 * window_ms + 120'000;
-  Batch b{run_bounded({crashlab, "run", file, "--repeat", std::to_string(repeat), "--jobs", std::to_string(jobs), "--out",
-                       out.string(), "--quiet"},
-                      log.string(), int(std::min<int64_t>(bound_ms, 1'800'000))),
-          {},
-          role};
+  const int64_t bound_ms = jobs == 1 ? repeat * (2 * what.window_ms + 30'000) : 2 * what.window_ms + 120'000;
+  std::vector<std::string> argv{what.crashlab, "run", what.file, "--repeat", std::to_string(repeat), "--jobs",
+                                std::to_string(jobs), "--ip", what.ip, "--out", out.string(), "--quiet"};
+  for (const std::string& set : what.sets) argv.insert(argv.end(), {"--set", set});
+  Batch b{run_bounded(argv, log.string(), int(std::min<int64_t>(bound_ms, 1'800'000))), {}, role};
   for (const auto& r : read_results(out)) {
     if (b.role.empty()) b.role = detecting_side(r);
     b.repeats.push_back(repeat_of(r, b.role));
@@ -104,11 +123,12 @@ std::vector<double> values(const std::vector<Repeat>& rs, std::optional<double> 
   return v;
 }
 
-// The runner's own part of a detection: its action landing plus the endpoint's report lag.
+// The runner's own part of a detection: its action landing (none in a case with no
+// action after the fault) plus the endpoint's report lag.
 std::vector<double> runner_part(const std::vector<Repeat>& rs) {
   std::vector<double> v;
   for (const auto& r : rs)
-    if (r.detected && r.first_app && r.give_up) v.push_back(*r.first_app + (*r.detected - *r.give_up));
+    if (r.detected && r.give_up) v.push_back(r.first_app.value_or(0) + (*r.detected - *r.give_up));
   return v;
 }
 
@@ -137,18 +157,20 @@ void print_distortion(const char* what, const Spread& s, double base_ms) {
               met(med_pct < kTargetMedianPct && max_pct < kTargetMaxPct));
 }
 
-int run(const std::string& file, const std::string& crashlab, int alone_n, int concurrent_n, bool keep) {
-  const int64_t window_ms = runner::load_case(file).window_ms;
+int run(Subject what, int alone_n, int concurrent_n, bool keep) {
+  what.window_ms = runner::load_case(what.file).window_ms;
   const fs::path dir = make_temp_dir("crashlab-sweep-bench");
-  std::printf("sweep: %s alone %dx (--repeat %d --jobs 1), then %d at once (--repeat %d --jobs %d)\n", file.c_str(),
-              alone_n, alone_n, concurrent_n, concurrent_n, concurrent_n);
+  std::string sets;
+  for (const std::string& set : what.sets) sets += " --set " + set;
+  std::printf("sweep: %s%s --ip %s alone %dx (--repeat %d --jobs 1), then %d at once (--repeat %d --jobs %d)\n",
+              what.file.c_str(), sets.c_str(), what.ip.c_str(), alone_n, alone_n, concurrent_n, concurrent_n, concurrent_n);
   std::printf("  load average before: %s\n", load_average().c_str());
   std::fflush(stdout);
-  const Batch alone = run_batch(crashlab, file, alone_n, 1, dir / "alone", window_ms, "");
-  if (alone.role.empty()) throw std::runtime_error(file + " detects nothing alone: choose a case with a detection");
+  const Batch alone = run_batch(what, alone_n, 1, dir / "alone", "");
+  if (alone.role.empty()) throw std::runtime_error(what.file + " detects nothing alone: choose a case with a detection");
   std::printf("  load average between: %s\n", load_average().c_str());
   std::fflush(stdout);
-  const Batch many = run_batch(crashlab, file, concurrent_n, concurrent_n, dir / "concurrent", window_ms, alone.role);
+  const Batch many = run_batch(what, concurrent_n, concurrent_n, dir / "concurrent", alone.role);
   std::printf("  load average after: %s\n", load_average().c_str());
 
   const std::vector<double> alone_det = values(alone.repeats, &Repeat::detected);
@@ -174,6 +196,14 @@ int run(const std::string& file, const std::string& crashlab, int alone_n, int c
               alone_longest / 1e3, kTargetWallRatio, met(stretch <= kTargetWallRatio));
   const std::vector<double> many_det = values(many.repeats, &Repeat::detected);
   print_distortion("|detection - alone median|", off_by(many_det, base), base);
+  const std::vector<double> alone_zero = values(alone.repeats, &Repeat::from_zero);
+  if (!alone_zero.empty()) {
+    const std::string what_zero = "  from " + alone.repeats.front().zero;
+    std::printf("  detection from the side's %s, not the fault: alone %s ms\n", alone.repeats.front().zero.c_str(),
+                list(alone_zero).c_str());
+    print_distortion(what_zero.c_str(), off_by(values(many.repeats, &Repeat::from_zero), median(alone_zero)),
+                     median(alone_zero));
+  }
   const double cpu_alone = alone.child.cpu_s / alone_n, cpu_many = many.child.cpu_s / concurrent_n;
   std::printf("  CPU per case                %.3f s at once, %.3f s alone (%.1f %% / %.1f %% of a core over its duration)\n",
               cpu_many, cpu_alone, 100 * cpu_many / (median(many_dur) / 1e3),
@@ -197,8 +227,9 @@ int run(const std::string& file, const std::string& crashlab, int alone_n, int c
     const Spread s = off_by(m, median(a));
     std::printf("    %-44s alone %s; at once off by %.1f / %.1f\n", what, list(a).c_str(), s.median, s.max);
   };
-  part("first app event of the side (the action)", values(alone.repeats, &Repeat::first_app),
-       values(many.repeats, &Repeat::first_app));
+  if (!values(alone.repeats, &Repeat::first_app).empty())
+    part("first app event of the side (the action)", values(alone.repeats, &Repeat::first_app),
+         values(many.repeats, &Repeat::first_app));
   part("runner's part (action + report lag)", runner_part(alone.repeats), runner_part(many.repeats));
   const std::vector<double> phases = values(many.repeats, &Repeat::phase);
   if (!phases.empty())
@@ -217,26 +248,28 @@ int run(const std::string& file, const std::string& crashlab, int alone_n, int c
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string file = CRASHLAB_SOURCE_DIR "/cases/host-crash/send.json", crashlab = CRASHLAB_BINARY;
+  Subject what{CRASHLAB_BINARY, CRASHLAB_SOURCE_DIR "/cases/host-crash/send.json", {}, "ipv4", 0};
   int alone = 3, repeat = 100;
   bool keep = false;
   const auto usage = [] {
-    std::fprintf(stderr, "usage: sweep_bench [CASE] [--alone N] [--repeat N] [--crashlab PATH] [--keep]\n");
+    std::fprintf(stderr, "usage: sweep_bench [CASE] [--set ROLE.KIND.NAME=VALUE]... [--ip ipv4|ipv6] [--alone N] [--repeat N] [--crashlab PATH] [--keep]\n");
     return 1;
   };
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     const bool has_value = i + 1 < argc;
     if (a == "--keep") keep = true;
-    else if (a == "--crashlab" && has_value) crashlab = argv[++i];
+    else if (a == "--crashlab" && has_value) what.crashlab = argv[++i];
+    else if (a == "--set" && has_value) what.sets.push_back(argv[++i]);
+    else if (a == "--ip" && has_value) what.ip = argv[++i];
     else if (a == "--alone" && has_value) alone = std::atoi(argv[++i]);
     else if (a == "--repeat" && has_value) repeat = std::atoi(argv[++i]);
     else if (a.rfind("--", 0) == 0) return usage();
-    else file = a;
+    else what.file = a;
   }
   if (alone < 1 || repeat < 1 || repeat > 1000) return usage();
   try {
-    return run(file, crashlab, alone, repeat, keep);
+    return run(what, alone, repeat, keep);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "sweep_bench: %s\n", e.what());
     return 1;

@@ -1,6 +1,7 @@
 // Admission of concurrent cases against the runner's own wake-up lateness: a lone
 // case always starts, a loaded machine holds the next one back until a case ends,
-// a calm one lets it in after the spacing.
+// a calm one lets it in after the spacing, or as soon as the running case has injected
+// its fault.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -57,6 +58,27 @@ TEST(Admission, ACalmMachineLetsTheNextInAfterTheSpacing) {
   EXPECT_TRUE(running);
   EXPECT_GE(std::chrono::steady_clock::now() - t0, Admission::kSpacing);
   EXPECT_EQ(a.running(), 2);
+}
+
+TEST(Admission, ACaseThatRanUpToItsFaultLetsTheNextInBeforeTheSpacing) {
+  WakeupLateness lateness;
+  Admission a(kLimitMs, 1, lateness);
+  auto first = a.admit(kNever);
+  ASSERT_TRUE(first);
+  first->ran_up();
+  lateness.record(monotonic_ns(), 1'000'000);  // calm
+  const auto t0 = std::chrono::steady_clock::now();
+  auto second = a.admit(kNever);
+  EXPECT_TRUE(second);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, Admission::kSpacing);
+  // A case that ends before its fault counts as run up too: the next is not spaced.
+  const auto t1 = std::chrono::steady_clock::now();
+  auto third = std::async(std::launch::async, [&] { return a.admit(kNever); });
+  lateness.record(monotonic_ns(), 1'000'000);
+  second.reset();
+  ASSERT_EQ(third.wait_for(5s), std::future_status::ready);
+  EXPECT_TRUE(third.get());
+  EXPECT_LT(std::chrono::steady_clock::now() - t1, Admission::kSpacing);
 }
 
 TEST(Admission, UpToMinRunningStartWhateverTheLoad) {

@@ -70,11 +70,11 @@ void RunSession::worker() {
       if (stopping_ || interrupted() || next_ >= queue_.size()) return;
       i = next_++;
     }
-    const auto running = admission_.admit([this] { return stopping_ || interrupted(); });
+    auto running = admission_.admit([this] { return stopping_ || interrupted(); });
     if (!running) return;
     const ObservationWindow window = observation_window(*queue_[i], plan(*queue_[i]), opts_.window_ms);
     progress_.started(i, queue_[i]->name, double(window.ms) / 1000);
-    CaseResult r = run_case(*queue_[i], RunOptions{folder_, opts_.pcap, opts_.window_ms});
+    CaseResult r = run_case(*queue_[i], RunOptions{folder_, opts_.pcap, opts_.window_ms, [&] { running->ran_up(); }});
     std::lock_guard lk(mu_);
     if (stopping_) return;  // the run was interrupted and reported: too late to count
     record(i, std::move(r));

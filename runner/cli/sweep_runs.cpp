@@ -59,7 +59,7 @@ std::vector<std::vector<sweep::RepeatOutcome>> SweepRuns::execute() {
 void SweepRuns::worker() {
   for (;;) {
     size_t q;
-    const auto running = admission_.admit([] { return interrupted(); });
+    auto running = admission_.admit([] { return interrupted(); });
     if (!running) return;
     {
       std::lock_guard lk(mu_);
@@ -68,7 +68,7 @@ void SweepRuns::worker() {
       started_[q] = std::chrono::steady_clock::now();
     }
     const size_t i = queue_[q];
-    CaseResult r = run_case(points_[i].spec, RunOptions{point_dir(i), false, window_ms_});
+    CaseResult r = run_case(points_[i].spec, RunOptions{point_dir(i), false, window_ms_, [&] { running->ran_up(); }});
     std::string unwritten;
     try {
       write_result(r, point_dir(i));

@@ -17,7 +17,7 @@ double Admission::late_limit_ms(std::optional<int> hz) { return distortion_limit
 int Admission::cores() { return std::max(1, int(std::thread::hardware_concurrency())); }
 
 bool Admission::keeps_up(int64_t now_ns) const {
-  if (now_ns - last_start_ns_ < std::chrono::nanoseconds(kSpacing).count()) return false;
+  if (running_up_ > 0 && now_ns - last_start_ns_ < std::chrono::nanoseconds(kSpacing).count()) return false;
   // The last 300 ms, in which the previous start's setup shows: one quiet bucket right
   // after a busy one is not yet calm.
   const auto late = lateness_.max_late_ns(now_ns - 300'000'000, now_ns);
@@ -33,7 +33,7 @@ std::optional<Admission::Running> Admission::admit(const std::function<bool()>& 
     const int64_t now = monotonic_ns();
     if (running_ < min_running_ || keeps_up(now)) break;
     waited = true;
-    cv_.wait_for(lk, std::chrono::milliseconds(50));  // the wake-ups are sampled, not signalled
+    cv_.wait_for(lk, std::chrono::milliseconds(50));  // a run-up's end is signalled; the wake-ups are sampled
   }
   const int64_t now = monotonic_ns();
   if (waited) {
@@ -41,14 +41,24 @@ std::optional<Admission::Running> Admission::admit(const std::function<bool()>& 
     held_back_ms_ += double(now - asked) / 1e6;
   }
   ++running_;
+  ++running_up_;
   last_start_ns_ = now;
   return Running(this);
 }
 
-void Admission::finished() {
+void Admission::finished(bool still_running_up) {
   {
     std::lock_guard lk(mu_);
     --running_;
+    if (still_running_up) --running_up_;
+  }
+  cv_.notify_all();
+}
+
+void Admission::ran_up() {
+  {
+    std::lock_guard lk(mu_);
+    --running_up_;
   }
   cv_.notify_all();
 }

@@ -82,7 +82,7 @@ void wait_observed_established(World& w) {
 }
 }  // namespace
 
-RunStage measure(const CaseSpec& spec, const std::filesystem::path& capture_file) {
+RunStage measure(const CaseSpec& spec, const std::filesystem::path& capture_file, const std::function<void()>& ran_up) {
   RunStage out;
   Measurement& m = out.measurement;
   auto world = std::make_unique<World>(spec);
@@ -117,6 +117,7 @@ RunStage measure(const CaseSpec& spec, const std::filesystem::path& capture_file
     spec.fault->inject(w, spec.fault.target);
     m.steps.push_back({"fault", clock.fault_t, clock.fault_t, monotonic_ns()});
   }
+  if (ran_up) ran_up();
   m.fault_t_ns = clock.fault_t;
   m.wall_minus_monotonic_ns = realtime_minus_monotonic_ns();
   if (spec.connect_after_fault) {

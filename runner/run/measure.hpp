@@ -1,5 +1,6 @@
 #pragma once
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,6 +30,8 @@ struct RunStage {
 // waits until the expectations are settled or the window closes, and collects
 // what happened. Throws for infrastructure errors; the world is torn down
 // before it returns either way.
-RunStage measure(const CaseSpec& spec, const std::filesystem::path& capture_file);
+// ran_up, if set, is called once the fault is injected.
+RunStage measure(const CaseSpec& spec, const std::filesystem::path& capture_file,
+                 const std::function<void()>& ran_up = {});
 
 }  // namespace crashlab::runner

@@ -47,7 +47,7 @@ CaseResult run_case(const CaseSpec& spec, const RunOptions& opts) {
     const Predictions planned = plan(spec);
     res.window = observation_window(spec, planned, opts.window_ms);
     watched.window_ms = res.window.ms;
-    RunStage run = measure(watched, capture_file);
+    RunStage run = measure(watched, capture_file, opts.ran_up);
     // A program's socket options are what it set, read from its socket: the model's input.
     for (const auto& [role, side] : run.measurement.sides)
       if (side.program && side.program->socket_options) watched.sockets[role] = *side.program->socket_options;

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -12,6 +13,7 @@ struct RunOptions {
   std::string out_dir = "results";  // where a packet capture goes (beside the result)
   bool pcap = false;                // keep the capture even when the case passes
   std::optional<int64_t> window_ms;  // --window: overrides the case's and the model's window
+  std::function<void()> ran_up;      // called once the fault is injected (admission lets the next case start)
 };
 
 // The pipeline: plan the window (the model before the run) -> measure (build the world, run, tear down) -> predict -> judge ->
