@@ -142,7 +142,7 @@ TEST_F(Overrides, EveryModelInputRunsToItsPredictedOutcome) {
   for (size_t t = 0; t < n; ++t)
     pool.emplace_back([&] {
       for (size_t i; (i = next++) < jobs.size();) {
-        jobs[i].result = run_case(jobs[i].spec, RunOptions{out.path, false, std::nullopt});
+        jobs[i].result = run_case(jobs[i].spec, RunOptions{out.path, false, std::nullopt, {}});
         jobs[i].written = write_result(jobs[i].result, out.path);
       }
     });
@@ -155,7 +155,7 @@ TEST_F(Overrides, EveryModelInputRunsToItsPredictedOutcome) {
     for (int again = 0; again < kAloneRuns && j.result.verdict == Verdict::Distorted; ++again) {
       std::cout << "distorted, run again alone: " << j.case_name << " --set " << j.chosen.candidate.assignment << ": "
                 << j.result.distortions.front() << "\n";
-      j.result = run_case(j.spec, RunOptions{out.path, false, std::nullopt});
+      j.result = run_case(j.spec, RunOptions{out.path, false, std::nullopt, {}});
       j.written = write_result(j.result, out.path);
       ++rerun;
     }
