@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "netns/errors.hpp"
+#include "netns/observe/netlink_replies.hpp"
 
 namespace crashlab {
 
@@ -35,23 +36,6 @@ void send_request(int fd, const DiagRequest& r) {
   kernel.nl_family = AF_NETLINK;
   if (::sendto(fd, &r, sizeof r, 0, reinterpret_cast<const sockaddr*>(&kernel), sizeof kernel) < 0)
     throw_errno("sock_diag sendto");
-}
-
-// Reads replies until NLMSG_DONE (dumps) or the ACK (single requests); calls
-// on_msg for each data message. Returns the netlink error of an ACK (0 = ok).
-template <class F>
-int read_replies(int fd, F&& on_msg) {
-  alignas(nlmsghdr) char buf[32768];
-  for (;;) {
-    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw_errno("sock_diag recv");
-    for (auto* h = reinterpret_cast<nlmsghdr*>(buf); NLMSG_OK(h, size_t(n)); h = NLMSG_NEXT(h, n)) {
-      if (h->nlmsg_type == NLMSG_DONE) return 0;
-      if (h->nlmsg_type == NLMSG_ERROR) return -static_cast<nlmsgerr*>(NLMSG_DATA(h))->error;
-      on_msg(h);
-    }
-  }
 }
 
 SockEntry parse(nlmsghdr* h) {
@@ -96,8 +80,9 @@ void SockDiag::dump_family(int family, uint16_t port, std::vector<SockEntry>& ou
   r.req.sdiag_protocol = IPPROTO_TCP;
   r.req.idiag_states = kAllStates;
   r.req.idiag_ext = 1 << (INET_DIAG_INFO - 1);
+  r.nlh.nlmsg_seq = ++seq_;
   send_request(fd_.get(), r);
-  int err = read_replies(fd_.get(), [&](nlmsghdr* h) {
+  int err = read_replies(fd_.get(), r.nlh.nlmsg_seq, [&](nlmsghdr* h) {
     if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY) return;
     SockEntry e = parse(h);
     if (port == 0 || e.sport == port || e.dport == port) out.push_back(std::move(e));
@@ -129,9 +114,10 @@ int SockDiag::destroy_all() const {
     ::inet_pton(e.family, e.daddr.c_str(), r.req.id.idiag_dst);
     r.req.id.idiag_if = 0;
     std::memcpy(r.req.id.idiag_cookie, &e.cookie, sizeof e.cookie);
+    r.nlh.nlmsg_seq = ++seq_;
     send_request(fd_.get(), r);
     // ENOENT: it went away on its own meanwhile.
-    if (int err = read_replies(fd_.get(), [](nlmsghdr*) {}); err == 0) ++destroyed;
+    if (int err = read_replies(fd_.get(), r.nlh.nlmsg_seq, [](nlmsghdr*) {}); err == 0) ++destroyed;
     else if (err != ENOENT) throw_errno("SOCK_DESTROY " + e.saddr + ":" + std::to_string(e.sport), err);
   }
   return destroyed;

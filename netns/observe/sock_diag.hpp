@@ -1,4 +1,5 @@
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -35,6 +36,7 @@ class SockDiag {
  private:
   void dump_family(int family, uint16_t port, std::vector<SockEntry>& out) const;
   UniqueFd fd_;
+  mutable std::atomic<uint32_t> seq_ = 0;  // each request's number: its replies carry it
 };
 
 }  // namespace crashlab
