@@ -11,7 +11,7 @@
 //
 // usage: sweep_bench [CASE] [--set ROLE.KIND.NAME=VALUE]... [--ip ipv4|ipv6] [--alone N] [--repeat N] [--crashlab PATH] [--keep]
 // Exit 0 when measured (targets met or not), 1 when it could not run. Takes about
-// (N alone + 1) x the case's duration: ~30 s for host-crash/send.
+// (N alone + 1) x the case's duration plus setups: ~45 s for host-crash/send.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -125,10 +125,20 @@ std::vector<double> values(const std::vector<Repeat>& rs, std::optional<double> 
 
 // The runner's own part of a detection: its action landing (none in a case with no
 // action after the fault) plus the endpoint's report lag.
-std::vector<double> runner_part(const std::vector<Repeat>& rs) {
+// with_action: the case has an action after the fault (a repeat missing it is left out).
+std::vector<double> runner_part(const std::vector<Repeat>& rs, bool with_action) {
   std::vector<double> v;
   for (const auto& r : rs)
-    if (r.detected && r.give_up) v.push_back(r.first_app.value_or(0) + (*r.detected - *r.give_up));
+    if (r.detected && r.give_up && (r.first_app || !with_action))
+      v.push_back(r.first_app.value_or(0) + (*r.detected - *r.give_up));
+  return v;
+}
+
+// Detection from the natural zero, of the repeats that counted from this one.
+std::vector<double> from_zero(const std::vector<Repeat>& rs, const std::string& zero) {
+  std::vector<double> v;
+  for (const auto& r : rs)
+    if (r.from_zero && r.zero == zero) v.push_back(*r.from_zero);
   return v;
 }
 
@@ -196,13 +206,11 @@ int run(Subject what, int alone_n, int concurrent_n, bool keep) {
               alone_longest / 1e3, kTargetWallRatio, met(stretch <= kTargetWallRatio));
   const std::vector<double> many_det = values(many.repeats, &Repeat::detected);
   print_distortion("|detection - alone median|", off_by(many_det, base), base);
-  const std::vector<double> alone_zero = values(alone.repeats, &Repeat::from_zero);
-  if (!alone_zero.empty()) {
-    const std::string what_zero = "  from " + alone.repeats.front().zero;
-    std::printf("  detection from the side's %s, not the fault: alone %s ms\n", alone.repeats.front().zero.c_str(),
-                list(alone_zero).c_str());
-    print_distortion(what_zero.c_str(), off_by(values(many.repeats, &Repeat::from_zero), median(alone_zero)),
-                     median(alone_zero));
+  const std::string zero = alone.repeats.front().zero;
+  if (const std::vector<double> alone_zero = from_zero(alone.repeats, zero); !alone_zero.empty()) {
+    const std::string what_zero = "  from " + zero;
+    std::printf("  detection from the side's %s, not the fault: alone %s ms\n", zero.c_str(), list(alone_zero).c_str());
+    print_distortion(what_zero.c_str(), off_by(from_zero(many.repeats, zero), median(alone_zero)), median(alone_zero));
   }
   const double cpu_alone = alone.child.cpu_s / alone_n, cpu_many = many.child.cpu_s / concurrent_n;
   std::printf("  CPU per case                %.3f s at once, %.3f s alone (%.1f %% / %.1f %% of a core over its duration)\n",
@@ -230,14 +238,16 @@ int run(Subject what, int alone_n, int concurrent_n, bool keep) {
   if (!values(alone.repeats, &Repeat::first_app).empty())
     part("first app event of the side (the action)", values(alone.repeats, &Repeat::first_app),
          values(many.repeats, &Repeat::first_app));
-  part("runner's part (action + report lag)", runner_part(alone.repeats), runner_part(many.repeats));
+  const bool with_action = !values(alone.repeats, &Repeat::first_app).empty();
+  part("runner's part (action + report lag)", runner_part(alone.repeats, with_action),
+       runner_part(many.repeats, with_action));
   const std::vector<double> phases = values(many.repeats, &Repeat::phase);
   if (!phases.empty())
     std::printf("    %-44s alone %s; at once %.0f..%.0f (the kernel's, not the runner's)\n",
                 "detection - model's earliest (timer wheel)", list(values(alone.repeats, &Repeat::phase)).c_str(),
                 std::ranges::min(phases), std::ranges::max(phases));
-  print_distortion("runner's part vs alone", off_by(runner_part(many.repeats), median(runner_part(alone.repeats))),
-                   base);
+  print_distortion("runner's part vs alone",
+                   off_by(runner_part(many.repeats, with_action), median(runner_part(alone.repeats, with_action))), base);
   if (keep)
     std::printf("  kept: %s\n", dir.c_str());
   else

@@ -112,7 +112,7 @@ std::vector<VerifyOutcome> run_verification(std::vector<VerifyRun> runs, const s
   for (size_t i = 0; i < runs.size(); ++i) {
     out[i].run = std::move(runs[i]);
     threads.emplace_back([&o = out[i], &out_dir] {
-      o.result = run_case(o.run.spec, RunOptions{out_dir, false, std::nullopt});
+      o.result = run_case(o.run.spec, RunOptions{out_dir, false, std::nullopt, {}});
       try {
         o.result_file = write_result(o.result, out_dir);
       } catch (const std::exception&) {

@@ -12,11 +12,11 @@ namespace crashlab::runner {
 
 // Which of many waiting cases may start now. A case starts while fewer than
 // `min_running` run (the machine's cores: a machine loaded by others still runs that
-// many), or when the runner's own wake-ups have been on time for the last 300 ms and the
-// last case started has run up to its fault (its setup done, it shows in the
-// wake-ups) or started at least kSpacing ago: a machine that cannot keep up then runs
-// fewer cases at once, queued, rather than distorting all of them (#15). A fixed
-// spacing alone made 100 cases of 7 s take 23 s, 15 of them spent in the spacing.
+// many), or when the runner's own wake-ups have been on time for the last 300 ms and
+// either every running case has run up to its fault (its setup is done and showed in
+// the wake-ups) or the last one started at least kSpacing ago: a machine that cannot
+// keep up then runs fewer cases at once, queued, rather than distorting all of them
+// (#15). The spacing alone held 100 starts at least 99 x 150 ms apart.
 class Admission {
  public:
   static constexpr auto kSpacing = std::chrono::milliseconds(150);
