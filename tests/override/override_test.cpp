@@ -77,12 +77,20 @@ std::string seen_text(const CaseResult& r) {
   return s;
 }
 
+// Removed at the end unless the test failed: a failed run's captures are kept there
+// (its failure message names the folder).
 struct TempDir {
   std::string path;
   TempDir() {
     std::string tmpl = testing::TempDir() + "crashlab-override-XXXXXX";
     if (::mkdtemp(tmpl.data())) path = tmpl;
   }
+  ~TempDir() {
+    std::error_code ignored;
+    if (!path.empty() && !testing::Test::HasFailure()) std::filesystem::remove_all(path, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
 };
 
 class Overrides : public NamespaceTest {};
@@ -174,11 +182,7 @@ TEST_F(Overrides, EveryModelInputRunsToItsPredictedOutcome) {
       if (r.verdict == Verdict::Distorted) ADD_FAILURE() << j.case_name << ": distorted " << kAloneRuns + 1 << " times: " << d;
   }
   std::cout << passed << "/" << jobs.size() << " passed (" << rerun << " runs again after a distorted run); results in "
-            << out.path << "\n";
-  if (passed == jobs.size()) {
-    std::error_code ec;
-    std::filesystem::remove_all(out.path, ec);
-  }
+            << out.path << (passed == jobs.size() ? " (removed: all passed)" : "") << "\n";
 }
 
 // Runner kernels change under users: every test run says what it ran on.
