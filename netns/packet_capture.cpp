@@ -52,6 +52,7 @@ ChildSetup stdout_to(const fs::path& file) {
     ::close(fd);
     return 0;
   };
+  setup.vfork_safe = true;
   return setup;
 }
 

@@ -30,6 +30,10 @@ namespace crashlab {
 struct ChildSetup {
   std::vector<std::string> env;  // "NAME=value"; empty: the runner's own
   std::function<int(int report_fd, const char*& message)> before_exec;
+  // before_exec only makes system calls that act on the calling process (open, dup2):
+  // the child may then borrow the runner's memory until exec (vfork). Not so for a
+  // setup that forks, never execs, or unshares a user namespace (a program's sandbox).
+  bool vfork_safe = false;
 };
 
 class NsProcess {
