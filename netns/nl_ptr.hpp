@@ -7,6 +7,7 @@
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 #include <netlink/route/neighbour.h>
+#include <netlink/route/route.h>
 #include <netlink/socket.h>
 
 #include <memory>
@@ -25,6 +26,9 @@ struct AddrPut {
 struct NeighPut {
   void operator()(rtnl_neigh* n) const { rtnl_neigh_put(n); }
 };
+struct RoutePut {
+  void operator()(rtnl_route* r) const { rtnl_route_put(r); }
+};
 struct CacheFree {
   void operator()(nl_cache* c) const { nl_cache_free(c); }
 };
@@ -39,6 +43,7 @@ using SockPtr = std::unique_ptr<nl_sock, SockFree>;
 using LinkPtr = std::unique_ptr<rtnl_link, LinkPut>;
 using AddrPtr = std::unique_ptr<rtnl_addr, AddrPut>;
 using NeighPtr = std::unique_ptr<rtnl_neigh, NeighPut>;
+using RoutePtr = std::unique_ptr<rtnl_route, RoutePut>;
 using CachePtr = std::unique_ptr<nl_cache, CacheFree>;
 using MsgPtr = std::unique_ptr<nl_msg, MsgFree>;
 using NlAddrPtr = std::unique_ptr<nl_addr, NlAddrPut>;

@@ -92,6 +92,25 @@ void Rtnl::add_address(const std::string& link, const std::string& cidr) {
   check(rtnl_addr_add(sock_.get(), addr.get(), 0), "add address " + cidr + " on " + link);
 }
 
+void Rtnl::add_default_route(const std::string& link, const std::string& gateway) {
+  nl_addr* raw = nullptr;
+  check(nl_addr_parse(gateway.c_str(), AF_UNSPEC, &raw), "parse gateway " + gateway);
+  nl::NlAddrPtr via(raw);
+  const int family = nl_addr_get_family(via.get());
+  check(nl_addr_parse(family == AF_INET6 ? "::/0" : "0.0.0.0/0", family, &raw), "parse the default destination");
+  nl::NlAddrPtr dst(raw);
+  nl::RoutePtr route(rtnl_route_alloc());
+  if (!route) throw std::bad_alloc();
+  rtnl_route_set_family(route.get(), uint8_t(family));
+  check(rtnl_route_set_dst(route.get(), dst.get()), "set the default destination");
+  rtnl_nexthop* hop = rtnl_route_nh_alloc();  // owned by the route once added
+  if (!hop) throw std::bad_alloc();
+  rtnl_route_nh_set_gateway(hop, via.get());
+  rtnl_route_nh_set_ifindex(hop, ifindex(link));
+  rtnl_route_add_nexthop(route.get(), hop);
+  check(rtnl_route_add(sock_.get(), route.get(), NLM_F_CREATE | NLM_F_EXCL), "add default route via " + gateway);
+}
+
 void Rtnl::delete_link(const std::string& link) {
   auto l = alloc_link();
   rtnl_link_set_name(l.get(), link.c_str());

@@ -23,6 +23,8 @@ class Rtnl {
   void set_up(const std::string& link, bool up);
   void set_mac(const std::string& link, const std::string& mac);  // "02:00:00:00:00:01"
   void add_address(const std::string& link, const std::string& cidr);  // "10.0.0.1/24"
+  // The default route of the address's family, through `gateway` on `link`.
+  void add_default_route(const std::string& link, const std::string& gateway);
   void delete_link(const std::string& link);
   void set_group(const std::string& link, uint32_t group);
   // Deletes every link in `group` in one kernel batch: one RCU grace period for

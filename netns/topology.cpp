@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "netns/conntrack.hpp"
 #include "netns/gratuitous_arp.hpp"
 #include "netns/nft.hpp"
 #include "netns/unsolicited_na.hpp"
@@ -14,6 +15,7 @@ namespace {
 constexpr const char* kBridge = "br0";
 constexpr uint32_t kSwitchGroup = 77;  // the switch's bridge and ports, deleted in one batch
 int index_of(Role r) { return r == Role::Server ? 0 : 1; }
+Role other_role(Role r) { return r == Role::Server ? Role::Client : Role::Server; }
 }  // namespace
 
 const char* role_name(Role r) { return r == Role::Server ? "server" : "client"; }
@@ -38,6 +40,8 @@ Topology::Topology(TopologyOptions opts) : opts_(opts), parent_(make_parent()) {
     sw_->rtnl().set_up(kBridge, true);
     plug(Role::Server);
     plug(Role::Client);
+  } else if (opts_.kind == TopologyKind::Router) {
+    build_router();
   } else {
     server_ = std::make_unique<Host>("server", &parent_);
     client_ = std::make_unique<Host>("client", &parent_);
@@ -56,8 +60,8 @@ Topology::Topology(TopologyOptions opts) : opts_(opts), parent_(make_parent()) {
 void Topology::wait_operational(Role r) {
   const auto deadline = Clock::now() + scaled(milliseconds(5000));
   auto states = [&] {
-    Rtnl& other = sw_ ? sw_->rtnl() : host(r == Role::Server ? Role::Client : Role::Server).rtnl();
-    return host(r).rtnl().operstate(Host::kIfname) + "/" + other.operstate(sw_ ? switch_port(r) : Host::kIfname);
+    Rtnl& other = middle() ? middle()->rtnl() : host(other_role(r)).rtnl();
+    return host(r).rtnl().operstate(Host::kIfname) + "/" + other.operstate(middle() ? switch_port(r) : Host::kIfname);
   };
   require_within([&] { return states() == "up/up"; }, deadline,
                  std::string("the ") + role_name(r) + "'s eth0 and its other end to be operational (up/up)", states);
@@ -82,8 +86,8 @@ void undo_step(const char* what, F&& step) {
 Topology::~Topology() {
   for (Host* h : {server_.get(), client_.get()})
     if (h) undo_step("aborting sockets", [&] { h->destroy_sockets(); });
-  if (sw_)
-    undo_step("deleting the switch's links", [&] { sw_->rtnl().delete_group(kSwitchGroup); });
+  if (middle())
+    undo_step("deleting the switch's or router's links", [&] { middle()->rtnl().delete_group(kSwitchGroup); });
   else if (server_)
     undo_step("deleting the direct link", [&] {
       if (server_->rtnl().has_link(Host::kIfname)) server_->rtnl().delete_link(Host::kIfname);
@@ -105,8 +109,31 @@ Host& Topology::host(Role r) {
 std::string Topology::switch_port(Role r) { return std::string("p-") + role_name(r); }
 
 std::string Topology::address(Role r) const {
+  // Behind the router the client has a network of its own.
+  if (opts_.kind == TopologyKind::Router && r == Role::Client) return opts_.ipv6 ? "fd00:78::2" : "10.77.1.2";
   int n = index_of(r) + 1;
   return opts_.ipv6 ? "fd00:77::" + std::to_string(n) : "10.77.0." + std::to_string(n);
+}
+
+std::string Topology::router_address(Role side) const {
+  if (side == Role::Server) return opts_.ipv6 ? "fd00:77::fe" : "10.77.0.254";
+  return opts_.ipv6 ? "fd00:78::fe" : "10.77.1.254";
+}
+
+std::string Topology::router_mac(Role side) const {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "02:cc:00:fe:00:%02x", index_of(side) + 1);
+  return buf;
+}
+
+std::string Topology::peer_address(Role viewer) const {
+  if (router_ && viewer == Role::Server) return router_address(Role::Server);  // masqueraded
+  return address(other_role(viewer));
+}
+
+NextHop Topology::next_hop(Role r) const {
+  if (router_) return {router_address(r), router_mac(r)};
+  return {address(other_role(r)), mac(other_role(r))};
 }
 
 std::string Topology::cidr(Role r) const { return address(r) + (opts_.ipv6 ? "/64" : "/24"); }
@@ -125,14 +152,35 @@ std::string Topology::mac(Role r) const {
 void Topology::plug(Role r) {
   slot(r) = std::make_unique<Host>(role_name(r), &parent_);
   Rtnl& rt = slot(r)->rtnl();
-  rt.add_veth(Host::kIfname, sw_->ns(), switch_port(r));
+  Rtnl& mid = middle()->rtnl();
+  const std::string port = switch_port(r);
+  rt.add_veth(Host::kIfname, middle()->ns(), port);
   rt.set_mac(Host::kIfname, mac(r));
   rt.add_address(Host::kIfname, cidr(r));
   configure(r);
-  sw_->rtnl().set_master(switch_port(r), kBridge);
-  sw_->rtnl().set_group(switch_port(r), kSwitchGroup);
-  sw_->rtnl().set_up(switch_port(r), true);
+  if (sw_) {
+    mid.set_master(port, kBridge);
+  } else {
+    mid.set_mac(port, router_mac(r));
+    mid.add_address(port, router_address(r) + (opts_.ipv6 ? "/64" : "/24"));
+  }
+  mid.set_group(port, kSwitchGroup);
+  mid.set_up(port, true);
   rt.set_up(Host::kIfname, true);
+  // The server needs no route back: it sees the router's own address (NAT).
+  if (router_ && r == Role::Client) rt.add_default_route(Host::kIfname, router_address(r));
+}
+
+void Topology::build_router() {
+  router_ = std::make_unique<Host>("router", &parent_);
+  configure_router(*router_, opts_.router, switch_port(Role::Server));
+  plug(Role::Server);
+  plug(Role::Client);
+}
+
+void Topology::flush_router_conntrack() {
+  if (!router_) throw std::logic_error("only the router topology has a conntrack table to flush");
+  flush_conntrack(router_->ns());
 }
 
 void Topology::configure(Role r) {
@@ -143,9 +191,9 @@ void Topology::set_host_link(Role r, bool up) { host(r).rtnl().set_up(Host::kIfn
 
 void Topology::set_peer_side(Role r, bool up) {
   if (opts_.kind == TopologyKind::Direct)
-    host(r == Role::Server ? Role::Client : Role::Server).rtnl().set_up(Host::kIfname, up);
+    host(other_role(r)).rtnl().set_up(Host::kIfname, up);
   else
-    sw_->rtnl().set_up(switch_port(r), up);
+    middle()->rtnl().set_up(switch_port(r), up);
 }
 
 void Topology::crash_host(Role r) {

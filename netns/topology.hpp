@@ -5,6 +5,7 @@
 #include <string>
 
 #include "netns/host.hpp"
+#include "netns/router.hpp"
 
 namespace crashlab {
 
@@ -14,6 +15,7 @@ const char* role_name(Role r);
 enum class TopologyKind {
   Switch,  // server and client each plugged into a bridge in a third namespace
   Direct,  // one veth pair between server and client
+  Router,  // client - NAT router (conntrack, firewall) - server, each on a link of its own
 };
 
 struct TopologyOptions {
@@ -24,10 +26,19 @@ struct TopologyOptions {
   // one place a host gets its settings (sysctls such as arp_notify, which acts on
   // the link coming up, must be there by then).
   std::function<void(Role, Host&)> configure = nullptr;
+  RouterOptions router;  // Router only
 };
 
-// Two test hosts joined either through a switch namespace (so that when one host
-// dies the other's link stays up, as in a real host crash) or directly.
+// Where a host's packets to its peer go first: the peer itself on a shared link,
+// the router in the router topology.
+struct NextHop {
+  std::string address;
+  std::string mac;
+};
+
+// Two test hosts joined through a switch namespace (so that when one host dies the
+// other's link stays up, as in a real host crash), directly, or through a router
+// namespace that NATs the client's network (its address is what the server sees).
 class Topology {
  public:
   explicit Topology(TopologyOptions opts);
@@ -39,8 +50,15 @@ class Topology {
   const NetNs* switch_ns() const { return sw_ ? &sw_->ns() : nullptr; }
   Host* switch_host() { return sw_.get(); }
   std::string address(Role r) const;  // "10.77.0.1" or "fd00:77::1"
+  // The peer's address as `viewer`'s socket sees it: behind the router's NAT the
+  // server sees the router's outside address, not the client's.
+  std::string peer_address(Role viewer) const;
+  NextHop next_hop(Role r) const;
+  const NetNs* router_ns() const { return router_ ? &router_->ns() : nullptr; }
+  // Router only: its conntrack forgets every flow (a firewall restarting).
+  void flush_router_conntrack();
   std::string mac(Role r) const;      // the MAC the host currently has
-  static std::string switch_port(Role r);  // the bridge port's name in the switch namespace
+  static std::string switch_port(Role r);  // the bridge port's (or router port's) name in the middle namespace
 
   // The host's own interface (from inside the host).
   void set_host_link(Role r, bool up);
@@ -75,6 +93,10 @@ class Topology {
   // activated both): before that the kernel drops what they send.
   void wait_operational(Role r);
   void unplug(Role r);  // abort sockets, delete its veth (both ends), drop it
+  void build_router();
+  Host* middle() const { return sw_ ? sw_.get() : router_.get(); }  // switch or router
+  std::string router_address(Role side) const;  // the router's address on that side's link
+  std::string router_mac(Role side) const;
 
   TopologyOptions opts_;
   int generation_[2] = {0, 0};  // boots per role, for MACs that differ after a reboot
@@ -85,6 +107,7 @@ class Topology {
   NetNs parent_;
   // Each owns its namespace; destruction drops it (see ~Topology).
   std::unique_ptr<Host> sw_;
+  std::unique_ptr<Host> router_;
   std::unique_ptr<Host> server_;
   std::unique_ptr<Host> client_;
 };

@@ -91,7 +91,7 @@ std::string render_case(const CaseResult& r, const RowStyle& style) {
   const size_t w = style.width;
   std::string o;
   const std::string verdict = verdict_word(r);
-  o += wrap("== " + r.name + "  [" + verdict + "]  " + std::string(fault_name(r.fault_kind)) + " of the " + role_name(r.fault_target) + "  (" +
+  o += wrap("== " + r.name + "  [" + verdict + "]  " + fault_text(r.fault_kind, r.fault_target) + "  (" +
                 ms_text(r.duration_ms) + ", " + window_text(r.window) + (r.observer.empty() ? "" : ", observer: " + r.observer) + ")",
             w, 6);
   if (style.color) o = color_first(o, "[" + verdict + "]", verdict);

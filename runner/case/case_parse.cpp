@@ -1,5 +1,6 @@
 #include "runner/case/case_parse.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "netns/tcp_state.hpp"
@@ -143,12 +144,17 @@ FaultSpec parse_fault(Fields& f, const CaseShape& shape) {
   for (const FaultType& t : fault_types()) names.insert(std::string(t.name));
   const FaultType& type = *find_fault_type(f.string("type", names));
   s.kind = type.kind;
-  s.target = role_field(f, "target");
+  if (type.on_the_path) {
+    if (f.has("target")) f.fail("target", "the " + std::string(type.name) + " fault hits the router, not a host");
+  } else {
+    s.target = role_field(f, "target");
+  }
   s.after_ms = f.opt_integer("after_ms", 0, kMaxWindowMs).value_or(0);
   // Another kind's field is named as such, not as an unknown key.
   for (const FaultType& t : fault_types())
     for (std::string_view k : t.keys)
-      if (!k.empty() && t.kind != type.kind && f.has(std::string(k)))
+      if (!k.empty() && t.kind != type.kind && f.has(std::string(k)) &&
+          std::find(type.keys.begin(), type.keys.end(), k) == type.keys.end())
         f.fail(std::string(k), "only applies to the " + std::string(t.name) + " fault");
   s.behaviour = type.parse(f, shape);
   return s;
@@ -184,13 +190,26 @@ CaseSpec parse_one_family(const nlohmann::json& j, const std::string& file, cons
   c.file = file;
   c.description = f.string("description");
   if (c.description.empty()) f.fail("description", "must say what the case demonstrates");
-  c.topology = f.opt_string("topology", {"switch", "direct"}).value_or("switch") == "direct" ? TopologyKind::Direct
-                                                                                              : TopologyKind::Switch;
+  const std::string topology = f.opt_string("topology", {"switch", "direct", "router"}).value_or("switch");
+  c.topology = topology == "direct"   ? TopologyKind::Direct
+               : topology == "router" ? TopologyKind::Router
+                                      : TopologyKind::Switch;
   c.ipv6 = f.opt_string("ip", {"ipv4", "ipv6"}).value_or("ipv4") == "ipv6";
 
-  per_role(f, "sysctls", [&](Role role, Fields s) {
-    for (const auto& [k, v] : s.all_items().items()) c.sysctls[role][k] = sysctl_assignment(s, k, k, v);
-  });
+  if (f.has("sysctls")) {
+    Fields hosts = f.child("sysctls");
+    auto each = [&](const std::string& host, std::map<std::string, std::string>& into) {
+      if (!hosts.has(host)) return;
+      Fields s = hosts.child(host);
+      for (const auto& [k, v] : s.all_items().items()) into[k] = sysctl_assignment(s, k, k, v);
+    };
+    for (Role r : kRoles) each(role_name(r), c.sysctls[r]);
+    if (hosts.has("router") && c.topology != TopologyKind::Router)
+      hosts.fail("router", "only the router topology has a router");
+    each("router", c.router_sysctls);
+    hosts.done();
+    std::erase_if(c.sysctls, [](const auto& kv) { return kv.second.empty(); });
+  }
   per_role(f, "sockets", [&](Role role, Fields s) {
     for (const auto& [k, v] : s.all_items().items()) c.sockets[role].push_back(socket_option_field(s, k, k, v));
   });
@@ -210,7 +229,7 @@ CaseSpec parse_one_family(const nlohmann::json& j, const std::string& file, cons
     n.done();
   }
   Fields fault = f.child("fault");
-  c.fault = parse_fault(fault, CaseShape{c.topology, c.ipv6});
+  c.fault = parse_fault(fault, CaseShape{c.topology, c.ipv6, &c.router_sysctls});
   fault.done();
   c.before_fault = parse_actions(f, "before_fault", c.fault);
   c.connect_after_fault = f.opt_string("connect", {"before_fault", "after_fault"}).value_or("before_fault") == "after_fault";

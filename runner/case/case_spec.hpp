@@ -60,6 +60,7 @@ struct CaseSpec {
   TopologyKind topology = TopologyKind::Switch;
   bool ipv6 = false;
   std::map<Role, std::map<std::string, std::string>> sysctls;  // role -> name -> value
+  std::map<std::string, std::string> router_sysctls;           // the router topology's router
   std::map<Role, SocketOptions> sockets;
   std::map<Role, bool> reads;  // role -> reads its socket (default true)
   std::map<Role, NeighbourChoice> neighbours;  // role -> its entry for the peer at the fault

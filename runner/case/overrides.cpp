@@ -15,18 +15,25 @@ void apply_override(CaseSpec& spec, const std::string& assignment) {
   auto dot1 = assignment.find('.');
   auto dot2 = dot1 == std::string::npos ? dot1 : assignment.find('.', dot1 + 1);
   if (eq == std::string::npos || dot2 == std::string::npos || dot2 > eq)
-    throw CaseError(shown + ": expected ROLE.sysctl.NAME=VALUE or ROLE.socket.OPTION=VALUE");
+    throw CaseError(shown + ": expected ROLE.sysctl.NAME=VALUE, ROLE.socket.OPTION=VALUE or router.sysctl.NAME=VALUE");
   std::string role = assignment.substr(0, dot1), kind = assignment.substr(dot1 + 1, dot2 - dot1 - 1);
   std::string name = assignment.substr(dot2 + 1, eq - dot2 - 1), value = assignment.substr(eq + 1);
+  nlohmann::json probe = {{name, value}};
+  Fields f(probe, shown, "");
+  if (role == "router") {
+    if (spec.topology != TopologyKind::Router) throw CaseError(shown + ": only the router topology has a router");
+    if (kind != "sysctl") throw CaseError(shown + ": the router takes sysctls only");
+    spec.router_sysctls[name] = sysctl_assignment(f, name, name, value);
+    spec.overrides.push_back(assignment);
+    return;
+  }
   std::vector<Role> roles;
   if (role == "all")
     roles = {kRoles.begin(), kRoles.end()};
   else if (auto r = parse_role(role))
     roles = {*r};
   else
-    throw CaseError(shown + ": role '" + Fields::clipped(role, 40) + "' is not server, client or all");
-  nlohmann::json probe = {{name, value}};
-  Fields f(probe, shown, "");
+    throw CaseError(shown + ": role '" + Fields::clipped(role, 40) + "' is not server, client, all or router");
   for (Role r : roles) {
     if (kind == "sysctl") {
       spec.sysctls[r][name] = sysctl_assignment(f, name, name, value);

@@ -70,7 +70,8 @@ void define_run(CLI::App& app, Options& o) {
   paths_option(run, o, "case files or folders of them (default: cases)");
   run->add_option("--set", o.sets,
                   "ROLE.sysctl.NAME=VALUE or ROLE.socket.OPTION=VALUE\n"
-                  "for every case; ROLE: server, client or all")
+                  "for every case; ROLE: server, client or all, or\n"
+                  "router (its sysctls, in the router topology)")
       ->type_name("ASSIGNMENT")
       ->allow_extra_args(false);
   window_option(run, o);

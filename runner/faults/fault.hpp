@@ -11,7 +11,9 @@ namespace crashlab::runner {
 
 class World;
 
-enum class FaultKind { ProcessCrash, ProcessExit, HostCrash, HostReboot, LinkDrop, Partition, Freeze };
+enum class FaultKind {
+  ProcessCrash, ProcessExit, HostCrash, HostReboot, LinkDrop, Partition, Freeze, ConntrackFlush, ConntrackTimeout
+};
 
 // What the surviving side's kernel faces after the fault: the model's view of the peer.
 struct PeerAfterFault {
@@ -19,6 +21,7 @@ struct PeerAfterFault {
     Silent,      // sends nothing and answers nothing, ARP included (dead host, full partition)
     TcpDropped,  // ARP and ICMP pass, TCP is dropped (partition "drop": "tcp")
     Acking,      // the peer's kernel still ACKs (a frozen process)
+    AnswersRst,  // each TCP segment is answered with a reset (a router rejecting a flow it forgot)
     Other,       // a case the model does not cover (not_modelled says why)
   } peer = Peer::Other;
   std::string not_modelled;
@@ -28,6 +31,9 @@ struct PeerAfterFault {
     AnswersRst,   // the peer is back without the connection
     LetsThrough,  // the path heals: the next firing is ACKed
   } recovery = Recovery::None;
+  // The peer is as `peer` says only for a segment sent once the flow has been idle
+  // this long (a NAT's idle timeout); before that the path works. nullopt: from the fault.
+  std::optional<double> after_idle_ms = std::nullopt;
 };
 
 // One fault kind's behaviour and its own parameters (one file per kind under
@@ -51,6 +57,8 @@ class Fault {
   // The target's kernel runs on and sees its peer as its peer sees it (a two-way
   // partition): the model predicts the target's side too.
   virtual bool target_sees_the_same() const { return false; }
+  // The router topology's router, as this fault needs it (what it does with a flow it forgot, its timeouts).
+  virtual void shape_router(RouterOptions&) const {}
 };
 
 struct FaultSpec {

@@ -20,7 +20,13 @@ class HostCrash : public Fault {
   nlohmann::json params() const override { return nlohmann::json::object(); }
   bool kills_target() const override { return true; }
   void inject(World& w, Role target) const override { crash_host(w, target); }
-  PeerAfterFault peer_after(TopologyKind) const override { return {PeerAfterFault::Peer::Silent, ""}; }
+  PeerAfterFault peer_after(TopologyKind topology) const override {
+    if (topology == TopologyKind::Router)
+      return {PeerAfterFault::Peer::Other,
+              "the router in between stays up: its own neighbour entry for the dead host decides (once that fails it "
+              "answers with ICMP host-unreachable), and the model follows only the survivor's entry"};
+    return {PeerAfterFault::Peer::Silent, ""};
+  }
 };
 }  // namespace
 

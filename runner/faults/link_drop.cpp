@@ -28,6 +28,9 @@ class LinkDrop : public Fault {
 };
 }  // namespace
 
-std::unique_ptr<Fault> parse_link_drop(Fields&, const CaseShape&) { return std::make_unique<LinkDrop>(); }
+std::unique_ptr<Fault> parse_link_drop(Fields& f, const CaseShape& shape) {
+  if (shape.topology == TopologyKind::Router) f.fail("type", "link-drop needs the switch or the direct topology");
+  return std::make_unique<LinkDrop>();
+}
 
 }  // namespace crashlab::runner

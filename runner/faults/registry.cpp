@@ -16,6 +16,9 @@ constexpr FaultType kFaultTypes[] = {
     // The switch drops the partitioned host's segments: they did leave it.
     {FaultKind::Partition, "partition", {"drop", "direction", "heal_after_ms"}, "healed", "the partition heals", "", parse_partition},
     {FaultKind::Freeze, "freeze", {}, "", "", "", parse_freeze},
+    {FaultKind::ConntrackFlush, "conntrack-flush", {"untracked"}, "", "", "", parse_conntrack_flush, true},
+    {FaultKind::ConntrackTimeout, "conntrack-timeout", {"untracked", "idle_timeout_s"}, "", "", "", parse_conntrack_timeout,
+     true},
 };
 }  // namespace
 
@@ -36,5 +39,14 @@ const FaultType* find_fault_type(std::string_view name) {
 }
 
 std::string_view fault_name(FaultKind kind) { return fault_type(kind).name; }
+
+std::string fault_target_name(FaultKind kind, Role target) {
+  return fault_type(kind).on_the_path ? "router" : role_name(target);
+}
+
+std::string fault_text(FaultKind kind, Role target) {
+  return std::string(fault_name(kind)) + (fault_type(kind).on_the_path ? " on the " : " of the ") +
+         fault_target_name(kind, target);
+}
 
 }  // namespace crashlab::runner

@@ -45,6 +45,7 @@ std::optional<PredictionInput> planned_input(const CaseSpec& spec, Role role, co
   PredictionInput in;
   const PeerAfterFault peer = spec.fault->peer_after(spec.topology);
   in.peer = peer.peer;
+  in.peer_after_idle_ms = peer.after_idle_ms;
   in.not_modelled = peer.peer == PredictionInput::Peer::Other && peer.not_modelled.empty() ? "no rule for this fault"
                                                                                           : peer.not_modelled;
   in.kernel.hz = a.hz;

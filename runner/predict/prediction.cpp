@@ -1,5 +1,6 @@
 #include "runner/predict/prediction.hpp"
 #include "runner/ms_text.hpp"
+#include "runner/predict/forgotten_flow.hpp"
 #include "runner/predict/neighbour.hpp"
 #include "runner/predict/neighbour_horizon.hpp"
 
@@ -97,13 +98,6 @@ void apply_recovery(SidePrediction& s, const PredictionInput& in) {
   }
 }
 
-SidePrediction not_modelled(const std::string& why) {
-  SidePrediction s;
-  s.not_modelled = why;
-  s.reason = "not modelled: " + why;
-  return s;
-}
-
 // net/core/neighbour.c: an unresolved neighbour sends mcast_solicit broadcast
 // probes retrans_time apart and fails after the last one; the packets queued on it
 // become ICMP host-unreachable, which a connecting socket takes as fatal
@@ -186,6 +180,9 @@ SidePrediction modelled_side(const PredictionInput& in) {
     s.reason = "the peer's kernel still ACKs (the process is frozen, not the host): no timer expires";
     return s;
   }
+  if (in.peer_after_idle_ms)
+    if (auto before = before_the_idle_timeout(in)) return *before;
+  if (in.peer == PredictionInput::Peer::AnswersRst) return answered_with_rst(in);
   SidePrediction s;
   if (in.connect_ms) {
     if (in.peer == PredictionInput::Peer::Silent && unresolved(in.neighbour)) return arp_failure(in, *in.connect_ms);
@@ -218,6 +215,13 @@ SidePrediction modelled_side(const PredictionInput& in) {
   return within_neighbour_horizon(std::move(s), in, first_tx);
 }
 }  // namespace
+
+SidePrediction not_modelled(const std::string& why) {
+  SidePrediction s;
+  s.not_modelled = why;
+  s.reason = "not modelled: " + why;
+  return s;
+}
 
 SidePrediction predict_side(const PredictionInput& in) {
   try {

@@ -26,6 +26,9 @@ struct PredictionInput {
   using Peer = PeerAfterFault::Peer;
   Peer peer = Peer::Other;   // from the fault's registry row
   std::string not_modelled;  // Peer::Other: why
+  // The peer is as `peer` says only for segments sent once the flow has been idle
+  // this long (a NAT's idle timeout, counted from last_recv_ms); before, the path works.
+  std::optional<double> peer_after_idle_ms;
 
   // Exactly one of these is time zero, in ms after the fault:
   std::optional<double> send_ms;        // data sent into silence (first send after the fault)
@@ -80,5 +83,7 @@ struct SidePrediction {
 // the fault (reboots answer RST at the first firing after them, heals let the
 // next firing through, a dead neighbour fails ARP before any TCP timer runs out).
 SidePrediction predict_side(const PredictionInput& in);
+// A side the model does not cover, and why.
+SidePrediction not_modelled(const std::string& why);
 
 }  // namespace crashlab::runner

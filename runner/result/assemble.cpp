@@ -2,6 +2,7 @@
 
 #include "runner/judge/distortion.hpp"
 #include "runner/result/timeline.hpp"
+#include "runner/run/topology_options.hpp"
 
 namespace crashlab::runner {
 
@@ -28,6 +29,10 @@ CaseResult result_for(const CaseSpec& spec) {
   res.description = spec.description;
   res.fault_kind = spec.fault.kind;
   res.fault_target = spec.fault.target;
+  if (spec.topology == TopologyKind::Router) {
+    res.router_sysctls = router_sysctls();
+    for (const auto& [name, value] : topology_options(spec).router.sysctls) res.router_sysctls[name] = value;
+  }
   res.fault_params = spec.fault->params();
   res.overrides = spec.overrides;
   return res;

@@ -88,6 +88,7 @@ struct CaseResult {
   std::string pcap_note;            // why there is none, or what it missed
   nlohmann::json machine;           // environment_facts(): features present, tracepoint availability
   std::map<Role, std::map<std::string, std::string>> sysctls;  // effective values
+  std::map<std::string, std::string> router_sysctls;           // written in the router's namespace (router topology)
   std::map<Role, SideResult> sides;
   std::vector<Failure> failures;
   std::vector<std::string> distortions;               // what the runner itself delayed or lost

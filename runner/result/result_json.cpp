@@ -130,6 +130,7 @@ nlohmann::json to_json(const CaseResult& r) {
                         {"explained_by_distortion", f.explained}});
   nlohmann::json sysctls = nlohmann::json::object();
   for (const auto& [role, values] : r.sysctls) sysctls[role_name(role)] = values;
+  if (!r.router_sysctls.empty()) sysctls["router"] = r.router_sysctls;
   return {{"schema_version", kResultSchemaVersion},
           {"case", r.name},
           {"file", r.file},
@@ -139,7 +140,7 @@ nlohmann::json to_json(const CaseResult& r) {
           {"error", r.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.error)},
           {"fault",
            {{"type", fault_name(r.fault_kind)},
-            {"target", role_name(r.fault_target)},
+            {"target", fault_target_name(r.fault_kind, r.fault_target)},
             {"params", r.fault_params},
             {"t_ns", r.fault_t_ns},
             {"wall_t", double(r.fault_wall_ns) / 1e9},

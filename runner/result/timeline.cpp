@@ -113,7 +113,8 @@ Json build_timeline(const CaseSpec& spec, const Measurement& m, const Prediction
   Json tl = Json::array();
   const FaultType& fault = fault_type(spec.fault.kind);
   const Role target = spec.fault.target;
-  tl.push_back(entry(0, target, "fault", std::string(fault.name) + " of the " + role_name(target), "runner"));
+  tl.push_back(entry(0, fault.on_the_path ? std::nullopt : std::optional(target), "fault", fault_text(fault.kind, target),
+                     "runner"));
   if (m.recovered_t_ns)
     tl.push_back(entry(m.ms_after_fault(*m.recovered_t_ns), target, "recovery", std::string(fault.recovery_text), "runner"));
   const std::string state_source = m.observer.exact ? "tracepoint" : "sock_diag";

@@ -11,7 +11,12 @@ namespace crashlab::runner {
 void start_capture(World& w, const std::filesystem::path& file, CaptureOutcome& out) {
   const NetNs* ns = w.topo->switch_ns();
   std::string iface = "br0";
-  if (!ns) {
+  out.sides_seen_whole = {kRoles.begin(), kRoles.end()};
+  if (const NetNs* router = w.topo->router_ns()) {
+    ns = router;
+    iface = Topology::switch_port(Role::Client);
+    out.sides_seen_whole = {Role::Client};
+  } else if (!ns) {
     ns = &w.topo->host(other(w.spec.fault.target)).ns();
     iface = Host::kIfname;
   }
@@ -42,6 +47,8 @@ void read_capture(CaptureOutcome& out, Measurement& m) {
     m.arp = read_arp_packets(*out.file);
     const std::vector<WireSegment> segments = read_wire_segments(*out.file);
     for (auto& [role, side] : m.sides) {
+      if (std::find(out.sides_seen_whole.begin(), out.sides_seen_whole.end(), role) == out.sides_seen_whole.end())
+        continue;  // its own counters tell
       const ConnKey& k = side.key;
       side.segments_on_wire_after_fault = std::count_if(segments.begin(), segments.end(), [&](const WireSegment& s) {
         return s.t_ns >= m.fault_t_ns && s.saddr == k.local_addr && s.sport == k.local_port;

@@ -8,7 +8,8 @@ namespace crashlab::runner {
 
 // Always captured where it can be, so a failed case keeps its packets. Switch: on
 // the bridge, which sees both directions and outlives a crashed host. Direct: on
-// the survivor's eth0.
+// the survivor's eth0. Router: on the router's port to the client (what the client
+// sent, and what reached it).
 void start_capture(World& w, const std::filesystem::path& file, CaptureOutcome& out);
 // Stops tcpdump; what it missed, or why it ended early, goes into out.note.
 void finish_capture(World& w, CaptureOutcome& out);

@@ -35,7 +35,9 @@ void start_sides(World& w) {
   if (!w.spec.program(Role::Client))
     w.ep[Role::Client] = std::make_unique<EndpointClient>(w.topo->host(Role::Client).ns(), "client");
   w.key[Role::Client] = ConnKey{w.topo->address(Role::Client), w.client_port, saddr, w.port};
-  w.key[Role::Server] = w.key[Role::Client].reversed();
+  // Behind the router's NAT the server's peer is the router's address; masquerade
+  // keeps the client's port while no other flow holds it.
+  w.key[Role::Server] = ConnKey{saddr, w.port, w.topo->peer_address(Role::Server), w.client_port};
 }
 
 void enable_reads(World& w) {

@@ -16,6 +16,9 @@ namespace crashlab::runner {
 struct CaptureOutcome {
   std::optional<std::filesystem::path> file;
   std::string note;
+  // Whose every segment passes where it is taken: both sides on a switch; in the
+  // router topology only the client's (the router may drop the server's before its port).
+  std::vector<Role> sides_seen_whole;
   // Removes the file if the runner dies before it was either kept with its result or
   // deleted (shared: results are copied about).
   std::shared_ptr<UndoHandle> removal_if_abandoned;

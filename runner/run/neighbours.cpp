@@ -51,7 +51,8 @@ std::string entry_text(const Entry& e) {
 void set_neighbours_for_fault(World& w, Measurement& m) {
   for (Role r : kRoles) {
     if (!w.topo->has_host(r)) continue;
-    const Peer peer{w.topo->address(other(r)), w.topo->mac(other(r))};
+    const NextHop hop = w.topo->next_hop(r);  // the peer, or the router in between
+    const Peer peer{hop.address, hop.mac};
     const NeighbourChoice asked = w.spec.neighbour_at_fault(r);
     NeighbourTable table(w.topo->host(r).ns());
     const ChoiceRule& rule = rule_for(asked);
@@ -74,7 +75,7 @@ void collect_neighbour_events(World& w, Measurement& m) {
   w.stop_neighbour_monitors();
   for (Role r : kRoles) {
     SideMeasurement& s = m.sides[r];
-    const std::string peer = w.topo->address(other(r));
+    const std::string peer = w.topo->next_hop(r).address;
     for (const NeighbourEvent& e : w.neighbour_events(r))
       if (e.address == peer) s.neighbour_events.push_back(e);
     s.neighbour_events_lost = w.neighbour_events_lost(r);

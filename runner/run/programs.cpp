@@ -23,7 +23,7 @@ constexpr size_t kTailLines = 8;               // quoted when a program fails to
 
 Placeholders placeholders_for(World& w, Role r) {
   return {{"address", w.topo->address(r)},
-          {"peer", w.topo->address(other(r))},
+          {"peer", w.topo->peer_address(r)},
           {"port", std::to_string(w.port)},
           {"dir", app::kPrivateDir},
           {"case_dir", std::filesystem::absolute(w.spec.file).parent_path().string()}};
@@ -151,7 +151,7 @@ void key_from_client_program(World& w) {
                  Clock::now() + default_timeout(), "the client program's connection to port " + std::to_string(w.port),
                  [] { return std::string("none established"); });
   w.key[Role::Client] = ConnKey{w.topo->address(Role::Client), conn->sport, w.topo->address(Role::Server), w.port};
-  w.key[Role::Server] = w.key[Role::Client].reversed();
+  w.key[Role::Server] = ConnKey{w.topo->address(Role::Server), w.port, w.topo->peer_address(Role::Server), conn->sport};
   w.client_program_connected = true;
 }
 
