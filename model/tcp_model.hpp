@@ -112,6 +112,15 @@ Prediction predict_data_retransmission(const KernelParams&, const SocketParams&,
 // Idle connection, peer silent. Time zero = the last segment received from the peer.
 Prediction predict_keepalive(const KernelParams&, const SocketParams&);
 
+// The peer's receive window is closed (nothing in flight, data waiting) and the peer
+// goes silent: zero-window probes until tcp_retries2 go unanswered. Time zero = the
+// last ACK received, which re-armed the probe timer (tcp_ack_probe()).
+struct ProbeParams {
+  int64_t rto_us = 200000;  // tcpi_rto
+  int backoff = 0;          // tcpi_backoff at the fault: the probes so far doubled it
+};
+Prediction predict_zero_window(const KernelParams&, const SocketParams&, const ProbeParams&);
+
 // connect() to a silent address. Time zero = connect().
 Prediction predict_syn(const KernelParams&, const SocketParams&);
 

@@ -2,6 +2,7 @@
 // and the keepalive that keeps it. Pure code: no privileges.
 #include <gtest/gtest.h>
 
+#include "runner/predict/forgotten_flow.hpp"
 #include "runner/predict/prediction.hpp"
 
 using namespace crashlab;
@@ -74,9 +75,50 @@ TEST(ForgottenFlow, AKeepaliveFasterThanTheTimeoutKeepsTheFlowAndALaterSendGetsT
 TEST(ForgottenFlow, AKeepaliveSlowerThanTheTimeoutTimesOutAsIntoSilence) {
   PredictionInput in = with_keepalive(behind_a_nat(PredictionInput::Peer::TcpDropped, 2000), 3);
   SidePrediction p = predict_side(in);
+  PredictionInput from_the_fault = in;
+  from_the_fault.peer_after_idle_ms.reset();
   ASSERT_TRUE(p.detected_after_ms) << p.reason;
   EXPECT_EQ(p.error, "ETIMEDOUT");
-  EXPECT_GT(*p.detected_after_ms, 3000 + 3 * 1000 - 100);
+  EXPECT_EQ(*p.detected_after_ms, *predict_side(from_the_fault).detected_after_ms);
+}
+
+TEST(ForgottenFlow, AKeepaliveIntervalPastTheTimeoutDoesNotKeepIt) {
+  // The first probe (1 s) crosses in time, but after it the timer waits TCP_KEEPINTVL = 10 s.
+  PredictionInput in = with_keepalive(behind_a_nat(PredictionInput::Peer::TcpDropped, 3000), 1);
+  in.socket.keepintvl_s = 10;
+  const SidePrediction p = predict_side(in);
+  EXPECT_FALSE(p.not_modelled.empty()) << p.reason;
+  EXPECT_NE(p.not_modelled.find("TCP_KEEPINTVL"), std::string::npos) << p.reason;
+}
+
+TEST(ForgottenFlow, AResetAnswersWhicheverSegmentComesFirst) {
+  PredictionInput in = with_keepalive(behind_a_nat(PredictionInput::Peer::AnswersRst, std::nullopt), 1);
+  in.send_ms = 3000;
+  const SidePrediction p = predict_side(in);
+  ASSERT_TRUE(p.detected_after_ms);
+  EXPECT_NEAR(*p.detected_after_ms, 1000 - 20, 5) << "the probe at 1 s, not the send at 3 s: " << p.reason;
+  in.socket.keepalive = false;
+  EXPECT_EQ(*predict_side(in).detected_after_ms, 3000);
+}
+
+TEST(ForgottenFlow, TheOtherSidesSegmentRenewsTheSharedEntry) {
+  PredictionInput in = behind_a_nat(PredictionInput::Peer::TcpDropped, 3000);
+  in.send_ms = 5000;
+  in.other_side_crosses_ms = 1000;  // e.g. the other side's keepalive probe
+  const SidePrediction p = predict_side(in);
+  EXPECT_NE(p.not_modelled.find("the other side's first segment"), std::string::npos) << p.reason;
+  in.other_side_crosses_ms = 6000;  // after the expiry: dropped too
+  EXPECT_TRUE(predict_side(in).not_modelled.empty());
+}
+
+TEST(ForgottenFlow, EachSideLearnsWhenTheOtherCrosses) {
+  std::map<Role, PredictionInput> inputs;
+  inputs[Role::Client] = with_keepalive(behind_a_nat(PredictionInput::Peer::TcpDropped, 3000), 1);
+  inputs[Role::Server] = behind_a_nat(PredictionInput::Peer::TcpDropped, 3000);
+  share_the_flow(inputs);
+  ASSERT_TRUE(inputs[Role::Server].other_side_crosses_ms);
+  EXPECT_NEAR(*inputs[Role::Server].other_side_crosses_ms, 1000 - 20, 5);
+  EXPECT_FALSE(inputs[Role::Client].other_side_crosses_ms) << "the server sends nothing";
 }
 
 TEST(ForgottenFlow, ASegmentNearTheExpiryOrASendBeforeItIsNotModelled) {

@@ -30,6 +30,11 @@ TEST_P(Router, TheServerSeesTheRoutersOutsideAddressAndTheRouterTracksTheFlow) {
   EXPECT_EQ(t.peer_address(Role::Client), t.address(Role::Server));
   ConnectedPair c(t, 7021);
   const std::string accepted = c.ends.accepted.text();
+  // The runner keys the server's socket by the client's port: masquerade must keep it.
+  auto port_of = [](const std::string& endpoint) { return endpoint.substr(endpoint.rfind(':') + 1); };
+  EXPECT_EQ(port_of(c.ends.accepted.raw.at("peer").get<std::string>()),
+            port_of(c.ends.connected.raw.at("local").get<std::string>()))
+      << accepted << " / " << c.ends.connected.text();
   EXPECT_NE(accepted.find(t.peer_address(Role::Server)), std::string::npos)
       << "the server's peer should be the router's outside address: " << accepted;
   EXPECT_EQ(accepted.find(t.address(Role::Client)), std::string::npos) << "the client's own address got through: " << accepted;
@@ -40,12 +45,16 @@ TEST_P(Router, TheServerSeesTheRoutersOutsideAddressAndTheRouterTracksTheFlow) {
                     scaled(milliseconds(3000)));
 }
 
-TEST_F(RouterIpv4, AFlushForgetsTheFlow) {
-  Topology t(router_options(false));  // IPv4: no neighbour discovery through conntrack
+TEST_F(RouterIpv4, AFlushForgetsTheFlowAndTheRouterPicksUpNoFlowFromTheMiddle) {
+  Topology t(router_options(false));
+  EXPECT_EQ(Sysctl(*t.router_ns()).read("net.netfilter.nf_conntrack_tcp_loose"), "0");
   ConnectedPair c(t, 7022);
   ASSERT_EQ(count_conntrack(*t.router_ns()), 1u);
   t.flush_router_conntrack();
   EXPECT_EQ(count_conntrack(*t.router_ns()), 0u);
+  // A segment of the forgotten flow is invalid: dropped, and no entry is made for it.
+  c.client.expect(AppEventKind::Sent, c.client.send(100));
+  EXPECT_EQ(count_conntrack(*t.router_ns()), 0u) << "the router picked the flow up again";
 }
 
 TEST_F(RouterIpv4, NextHopIsTheRoutersPortOnEachSide) {

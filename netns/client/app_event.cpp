@@ -85,6 +85,10 @@ std::optional<TcpInfo> tcp_info_of(const AppEvent& e) {
                  field<int64_t>(j, "last_data_recv_ms", 0),
                  field<int64_t>(j, "last_ack_recv_ms", 0),
                  field<bool>(j, "sack", false),
+                 field<int64_t>(j, "unacked", 0),
+                 field<int64_t>(j, "notsent_bytes", 0),
+                 field<int64_t>(j, "backoff", 0),
+                 field<int64_t>(j, "probes", 0),
                  j};
 }
 

@@ -45,6 +45,8 @@ struct TcpInfo {
   std::string state;  // e.g. "ESTABLISHED"
   int64_t rto_us = 0, rtt_us = 0, snd_mss = 0, last_data_recv_ms = 0, last_ack_recv_ms = 0;
   bool sack = false;
+  // Nothing in flight and data waiting: the peer's window is closed (zero-window probing).
+  int64_t unacked = 0, notsent_bytes = 0, backoff = 0, probes = 0;
   nlohmann::json raw;
 };
 

@@ -78,6 +78,8 @@ int64_t EndpointClient::start_connect(const ConnectTo& to) { return send_with_id
 
 AppEvent EndpointClient::send(int64_t bytes, milliseconds timeout) { return ask(send_command(bytes), timeout); }
 
+int64_t EndpointClient::start_send(int64_t bytes) { return send_with_id(send_command(bytes)); }
+
 AppEvent EndpointClient::close(milliseconds timeout) { return ask(close_command(), timeout); }
 
 AppEvent EndpointClient::shutdown(ShutdownHow how, milliseconds timeout) { return ask(shutdown_command(how), timeout); }

@@ -40,6 +40,8 @@ class EndpointClient {
   // Returns at once; the outcome arrives as events carrying the returned id.
   int64_t start_connect(const ConnectTo& to);
   AppEvent send(int64_t bytes, milliseconds timeout = default_timeout());  // `sent`, or the error met
+  // The same send, not waited for: its `sent` or error comes whenever the kernel decides.
+  int64_t start_send(int64_t bytes);
   AppEvent close(milliseconds timeout = default_timeout());                // `closed`
   AppEvent shutdown(ShutdownHow how, milliseconds timeout = default_timeout());
   AppEvent set_reading(bool enable, milliseconds timeout = default_timeout());

@@ -1,7 +1,7 @@
 #include "netns/endpoint/tcp_info.hpp"
 
 #include <netinet/in.h>
-#include <netinet/tcp.h>
+#include <linux/tcp.h>  // the kernel's struct: glibc's lacks tcpi_notsent_bytes
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -25,6 +25,7 @@ int read_tcp_info(int fd, Json& fields) {
       {"snd_mss", ti.tcpi_snd_mss},
       {"rcv_mss", ti.tcpi_rcv_mss},
       {"unacked", ti.tcpi_unacked},
+      {"notsent_bytes", ti.tcpi_notsent_bytes},
       {"lost", ti.tcpi_lost},
       {"retrans", ti.tcpi_retrans},
       {"last_data_sent_ms", ti.tcpi_last_data_sent},

@@ -32,20 +32,22 @@ std::string gone_after_fault(const CaseSpec& c, const Action& a) {
   return "the " + who + "'s process is gone after the " + fault + " fault; it cannot act";
 }
 
-// Each side's own exit, in the order actions run (the lists run in order).
+// What ends a side's actions, in the order actions run (the lists run in order):
+// its own exit, or a send that blocks until it completes or fails.
 class Exits {
  public:
   void check(const Fields& top, const std::string& field, const Action& a) const {
-    if (auto it = exited_.find(a.role); it != exited_.end())
-      top.fail(field, "the " + std::string(role_name(a.role)) + " exited in " + it->second +
-                          "; a side cannot act after its own exit");
+    if (auto it = ended_.find(a.role); it != ended_.end()) top.fail(field, "the " + std::string(role_name(a.role)) + it->second);
   }
   void note(const std::string& field, const Action& a) {
-    if (a.op == Op::Exit) exited_.emplace(a.role, field);
+    if (a.op == Op::Exit) ended_.emplace(a.role, " exited in " + field + "; a side cannot act after its own exit");
+    if (a.op == Op::Send && a.blocks)
+      ended_.emplace(a.role, " blocks in send() from " + field +
+                                 " until it completes or fails; a blocked writer does nothing else");
   }
 
  private:
-  std::map<Role, std::string> exited_;
+  std::map<Role, std::string> ended_;
 };
 }  // namespace
 

@@ -85,6 +85,8 @@ Action parse_action(const nlohmann::json& j, const std::string& file, const std:
   for (const auto& o : kOps)
     if (o.name == op) a.op = o.op;
   if (a.op == Op::Send) a.bytes = f.integer("bytes", 1, kMaxBytes);
+  if (f.has("blocks") && a.op != Op::Send) f.fail("blocks", "only a send blocks");
+  a.blocks = f.opt_bool("blocks").value_or(false);
   parse_trigger(f, f.opt_string("when").value_or("fault"), fault, a);
   a.delay_ms = f.opt_integer("delay_ms", 0, kMaxWindowMs).value_or(0);
   f.done();
@@ -233,6 +235,9 @@ CaseSpec parse_one_family(const nlohmann::json& j, const std::string& file, cons
   fault.done();
   c.before_fault = parse_actions(f, "before_fault", c.fault);
   c.connect_after_fault = f.opt_string("connect", {"before_fault", "after_fault"}).value_or("before_fault") == "after_fault";
+  if (c.connect_after_fault && fault_type(c.fault.kind).on_the_path)
+    f.fail("connect", "after_fault: a new connection makes a new conntrack entry, so the " +
+                          std::string(fault_name(c.fault.kind)) + " fault has nothing to forget");
   if (c.connect_after_fault && c.fault.target != Role::Server)
     f.fail("connect", "after_fault needs the fault to hit the server: the client is the one that connects");
   if (c.connect_after_fault && !c.before_fault.empty())

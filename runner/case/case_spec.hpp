@@ -51,6 +51,9 @@ struct Action {
   Trigger when = Trigger::Fault;
   int state = 0;         // Trigger::State: the TCP state awaited
   int64_t delay_ms = 0;  // after `when`
+  // Send only: the application blocks in send() until the kernel took every byte or
+  // the send failed, however long that is, instead of answering within a few seconds.
+  bool blocks = false;
 };
 
 struct CaseSpec {

@@ -5,6 +5,7 @@
 #include "runner/case/case_parse.hpp"
 #include "runner/case/roles.hpp"
 #include "runner/case/sysctl_names.hpp"
+#include "runner/faults/registry.hpp"
 #include "runner/json/strict_json.hpp"
 
 namespace crashlab::runner {
@@ -23,6 +24,11 @@ void apply_override(CaseSpec& spec, const std::string& assignment) {
   if (role == "router") {
     if (spec.topology != TopologyKind::Router) throw CaseError(shown + ": only the router topology has a router");
     if (kind != "sysctl") throw CaseError(shown + ": the router takes sysctls only");
+    RouterOptions by_fault;
+    spec.fault->shape_router(by_fault);
+    if (by_fault.sysctls.count(name))
+      throw CaseError(shown + ": the " + std::string(fault_name(spec.fault.kind)) + " fault sets " + name +
+                      " (its own field): change that in the case instead");
     spec.router_sysctls[name] = sysctl_assignment(f, name, name, value);
     spec.overrides.push_back(assignment);
     return;

@@ -97,7 +97,10 @@ std::string sysctl_assignment(const Fields& f, const std::string& field, const s
   const SysctlCatalogue& cat = fresh_namespace_sysctls();
   auto entry = cat.writable.find(neutral);
   if (entry == cat.writable.end())
-    f.fail(field, "no such writable sysctl in a fresh network namespace" + cat.fallback_note);
+    f.fail(field, "no such writable sysctl in a fresh network namespace" + cat.fallback_note +
+                      (neutral.rfind("net.netfilter.", 0) == 0
+                           ? " (net.netfilter.* exists once the kernel has conntrack: modprobe nf_conntrack)"
+                           : ""));
 
   std::string text;
   if (v.is_number_integer()) {

@@ -1,4 +1,5 @@
 #pragma once
+#include <map>
 #include <optional>
 
 #include "runner/predict/prediction.hpp"
@@ -15,6 +16,14 @@ namespace crashlab::runner {
 // nullopt: the first segment comes after the timeout (or there is none), so the
 // forgotten flow's rules apply as if the router had forgotten it at the fault.
 std::optional<SidePrediction> before_the_idle_timeout(const PredictionInput& in);
+
+// When this side's first segment after the fault crosses the router (its send, its
+// close's FIN or its first keepalive probe), in ms after the fault; nullopt: none.
+std::optional<double> first_crossing(const PredictionInput& in);
+
+// Before each side is predicted: tells each side behind an idle timeout when the
+// other side's first segment crosses.
+void share_the_flow(std::map<Role, PredictionInput>& inputs);
 
 // Peer::AnswersRst: the first segment after the fault is answered with a reset:
 // ECONNRESET then (a keepalive probe's reset too), an orphan's FIN ends it.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "runner/predict/forgotten_flow.hpp"
 #include "runner/predict/sysctl_table.hpp"
 
 namespace crashlab::runner {
@@ -38,12 +39,56 @@ void plan_neighbour(NeighbourChoice c, NeighbourInput& n) {
       n.state = p.state;
     }
 }
+
+// A writer blocked since before the fault on a peer that does not read: its send fills
+// the peer's window within milliseconds of the connection, and the probe timer runs
+// from then on (tcp_probe_timer(), tcp_send_probe0(): each probe raises the backoff one
+// step up to tcp_retries2). The peer answers a probe only when its last out-of-window
+// ACK is tcp_invalid_ratelimit (500 ms) old (tcp_oow_rate_limited()), and each answer
+// clears probes_out. The run reads the real backoff and last ACK from TCP_INFO.
+void plan_closed_window(const CaseSpec& spec, Role role, PredictionInput& in) {
+  const bool blocked = std::any_of(spec.before_fault.begin(), spec.before_fault.end(),
+                                   [&](const Action& x) { return x.role == role && x.blocks; });
+  const Role peer = role == Role::Server ? Role::Client : Role::Server;
+  if (!blocked || spec.reads_socket(peer)) return;
+  double ratelimit_ms = 500;
+  if (auto s = spec.sysctls.find(peer); s != spec.sysctls.end())
+    if (auto r = s->second.find("net.ipv4.tcp_invalid_ratelimit"); r != s->second.end()) ratelimit_ms = std::stod(r->second);
+  const double base_ms = std::max<double>(double(in.flight.rto_us) / 1e3, 200);
+  const double max_ms = double(in.kernel.tcp_rto_max_ms);
+  const double fault_ms = double(spec.fault.after_ms);
+  double armed = 0, last_ack = 0, last_answer = -1e18;
+  int backoff = 0, probes_out = 0;
+  for (;;) {
+    const double fire = armed + std::min(backoff >= 40 ? max_ms : base_ms * double(int64_t{1} << backoff), max_ms);
+    if (fire > fault_ms) break;
+    if (probes_out >= in.kernel.tcp_retries2) {
+      in.peer = PredictionInput::Peer::Other;
+      in.not_modelled = "the peer's window closed with tcp_retries2=" + std::to_string(in.kernel.tcp_retries2) +
+                        ": the probe timer aborts the connection before the fault, while the peer still answers "
+                        "(it answers a probe only every tcp_invalid_ratelimit, and an unanswered one counts)";
+      return;
+    }
+    ++probes_out;
+    if (backoff < in.kernel.tcp_retries2) ++backoff;
+    if (fire - last_answer >= ratelimit_ms) last_answer = last_ack = fire, probes_out = 0;
+    armed = fire;
+  }
+  if (probes_out > 0) {
+    in.peer = PredictionInput::Peer::Other;
+    in.not_modelled = "a window probe before the fault goes unanswered (the peer's out-of-window ACKs are rate-limited: "
+                      "tcp_invalid_ratelimit), so the probe timer does not start from an ACK";
+    return;
+  }
+  in.zero_window_backoff = backoff;
+  in.last_recv_ms = last_ack - fault_ms;
+}
 }  // namespace
 
 std::optional<PredictionInput> planned_input(const CaseSpec& spec, Role role, const PlanAssumptions& a) {
   if (!predicts_side(spec, role)) return std::nullopt;
   PredictionInput in;
-  const PeerAfterFault peer = spec.fault->peer_after(spec.topology);
+  const PeerAfterFault peer = peer_after_fault(spec);
   in.peer = peer.peer;
   in.peer_after_idle_ms = peer.after_idle_ms;
   in.not_modelled = peer.peer == PredictionInput::Peer::Other && peer.not_modelled.empty() ? "no rule for this fault"
@@ -66,11 +111,12 @@ std::optional<PredictionInput> planned_input(const CaseSpec& spec, Role role, co
   in.flight.rto_us = in.kernel.tcp_rto_min_us + int64_t(a.round_trip_ms * 1000);
   in.flight.srtt_us = int64_t(a.round_trip_ms * 1000);
   in.flight.sack = true;  // net.ipv4.tcp_sack defaults to 1 on both ends
+  plan_closed_window(spec, role, in);
   if (auto close = first_action(spec, role, Op::Close)) in.close_ms = close->first;  // an orphan from then
   if (auto send = first_action(spec, role, Op::Send)) {
     in.send_ms = send->first;
     in.flight.packets_out = int(std::clamp<int64_t>((send->second + kMss - 1) / kMss, 1, 10));
-  } else {
+  } else if (!in.zero_window_backoff) {
     in.last_recv_ms = 0;
   }
   return in;
@@ -80,10 +126,9 @@ Predictions plan(const CaseSpec& spec, const PlanAssumptions& a) {
   Predictions out;
   std::map<Role, PredictionInput> inputs;
   for (Role r : {Role::Server, Role::Client})
-    if (auto in = planned_input(spec, r, a)) {
-      out[r] = predict_side(*in);
-      inputs.emplace(r, *in);
-    }
+    if (auto in = planned_input(spec, r, a)) inputs.emplace(r, *in);
+  share_the_flow(inputs);
+  for (const auto& [r, in] : inputs) out[r] = predict_side(in);
   meet_the_healed_peer(inputs, out);
   return out;
 }

@@ -187,6 +187,13 @@ SidePrediction modelled_side(const PredictionInput& in) {
   if (in.connect_ms) {
     if (in.peer == PredictionInput::Peer::Silent && unresolved(in.neighbour)) return arp_failure(in, *in.connect_ms);
     s = from_model(model::predict_syn(in.kernel, in.socket), *in.connect_ms, "connect()");
+  } else if (in.zero_window_backoff && in.close_ms) {
+    return not_modelled("the application closed a socket whose peer's window is closed: an orphan's zero-window "
+                        "probes end by tcp_orphan_retries, which the model does not follow");
+  } else if (in.zero_window_backoff && in.last_recv_ms) {
+    // A send into a closed window only queues: the probe timer decides, not the RTO.
+    s = from_model(model::predict_zero_window(in.kernel, in.socket, {in.flight.rto_us, *in.zero_window_backoff}),
+                   *in.last_recv_ms, "the last ACK received, which re-armed the probe timer");
   } else if (in.close_ms) {
     // Closed (after a send, or idle): the orphan's FIN, and any data before it, go
     // unanswered; tcp_orphan_retries, not tcp_retries2, bounds it. No application
@@ -207,8 +214,9 @@ SidePrediction modelled_side(const PredictionInput& in) {
   }
   if (in.recovery_ms) apply_recovery(s, in);
   // The first packet after the fault: the send or the SYN, else the first probe.
+  const bool queued_only = in.zero_window_backoff.has_value();  // a send into a closed window sends nothing
   const double first_tx = in.connect_ms   ? *in.connect_ms
-                          : in.send_ms    ? *in.send_ms
+                          : in.send_ms && !queued_only ? *in.send_ms
                           : in.close_ms   ? *in.close_ms
                           : s.schedule.empty() ? 0.0
                                                : s.schedule.front().at_ms;

@@ -29,12 +29,18 @@ struct PredictionInput {
   // The peer is as `peer` says only for segments sent once the flow has been idle
   // this long (a NAT's idle timeout, counted from last_recv_ms); before, the path works.
   std::optional<double> peer_after_idle_ms;
+  // ... and the other side's first segment after the fault crosses then: it renews
+  // the entry both sides share (forgotten_flow.hpp, first_crossing()).
+  std::optional<double> other_side_crosses_ms;
 
   // Exactly one of these is time zero, in ms after the fault:
   std::optional<double> send_ms;        // data sent into silence (first send after the fault)
   std::optional<double> connect_ms;     // connect() to the silent peer
   std::optional<double> last_recv_ms;   // idle: the last segment received (negative: before the fault)
   std::optional<double> close_ms;       // the application closed its socket: an orphan sending its FIN
+  // The peer's window was closed at the fault (nothing in flight, data waiting): the
+  // probe timer's backoff then. Time zero is then last_recv_ms, the last ACK.
+  std::optional<int> zero_window_backoff;
 
   std::optional<double> recovery_ms;  // the peer is back (reboot) or reachable again (heal)
   bool recovery_answers_rst = false;  // back, but without the connection: it answers RST

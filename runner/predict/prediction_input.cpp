@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "runner/case/roles.hpp"
+#include "runner/predict/forgotten_flow.hpp"
 #include "runner/predict/sysctl_table.hpp"
 
 namespace crashlab::runner {
@@ -40,6 +41,22 @@ model::SocketParams socket_params(const SocketOptions& opts) {
   return p;
 }
 
+PeerAfterFault peer_after_fault(const CaseSpec& spec) {
+  PeerAfterFault p = spec.fault->peer_after(spec.topology);
+  if (p.peer != PeerAfterFault::Peer::TcpDropped && p.peer != PeerAfterFault::Peer::AnswersRst) return p;
+  // The rules for a forgotten flow hold while the router calls its segments invalid.
+  for (const char* name : {"net.netfilter.nf_conntrack_tcp_loose", "net.netfilter.nf_conntrack_tcp_be_liberal"}) {
+    const auto it = spec.router_sysctls.find(name);
+    if (it != spec.router_sysctls.end() && it->second != "0")
+      return {PeerAfterFault::Peer::Other,
+              std::string("the router's ") + name + " is " + it->second +
+                  ": its conntrack may take a segment of the forgotten flow as a new flow (the client's is masqueraded "
+                  "again and goes through; the server's, addressed to the router itself, meets the router's own TCP, "
+                  "which resets it), which the model does not follow"};
+  }
+  return p;
+}
+
 bool predicts_side(const CaseSpec& spec, Role role) {
   return spec.fault.target != role || spec.fault->target_sees_the_same();
 }
@@ -48,7 +65,7 @@ std::optional<PredictionInput> prediction_input(const CaseSpec& spec, const Meas
   const SideMeasurement& side = m.sides.at(role);
   if (!side.alive || !predicts_side(spec, role)) return std::nullopt;
   PredictionInput in;
-  const PeerAfterFault peer = spec.fault->peer_after(spec.topology);
+  const PeerAfterFault peer = peer_after_fault(spec);
   in.peer = peer.peer;
   in.peer_after_idle_ms = peer.after_idle_ms;
   in.not_modelled = peer.peer == PredictionInput::Peer::Other && peer.not_modelled.empty() ? "no rule for this fault"
@@ -78,6 +95,12 @@ std::optional<PredictionInput> prediction_input(const CaseSpec& spec, const Meas
     if (ti.rtt_us > 0) in.flight.srtt_us = ti.rtt_us;
     in.flight.sack = ti.sack;
     in.last_recv_ms = m.ms_after_fault(ti.t_ns) - double(std::min(ti.last_data_recv_ms, ti.last_ack_recv_ms));
+    if (ti.zero_window) in.zero_window_backoff = ti.backoff;
+    if (ti.zero_window && ti.probes > 0) {
+      in.peer = PredictionInput::Peer::Other;
+      in.not_modelled = "a window probe before the fault went unanswered (the peer rate-limits its out-of-window ACKs: "
+                        "tcp_invalid_ratelimit), so the probe timer was last armed by that probe, not by an ACK";
+    }
   }
   if (side.closed_t_ns) in.close_ms = m.ms_after_fault(*side.closed_t_ns);
   for (const AppRecord& a : side.app)
@@ -135,9 +158,10 @@ Predictions predict(const CaseSpec& spec, const Measurement& m) {
       out[r].reason = "not modelled: " + *why;
       continue;
     }
-    out[r] = predict_side(*in);
     inputs.emplace(r, *in);
   }
+  share_the_flow(inputs);
+  for (const auto& [r, in] : inputs) out[r] = predict_side(in);
   meet_the_healed_peer(inputs, out);
   return out;
 }

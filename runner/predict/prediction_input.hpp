@@ -16,6 +16,9 @@ namespace crashlab::runner {
 std::optional<PredictionInput> prediction_input(const CaseSpec& spec, const Measurement& m, Role role);
 
 model::SocketParams socket_params(const SocketOptions& options);
+// What the survivor faces after the fault (the fault's own answer), or "not modelled"
+// where the case's router settings leave the fault's rules (a router picking up flows).
+PeerAfterFault peer_after_fault(const CaseSpec& spec);
 // The socket options socket_params() reads (TCP_USER_TIMEOUT, TCP_KEEPIDLE, ...).
 std::vector<std::string> model_socket_options();
 

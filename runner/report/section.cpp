@@ -115,7 +115,8 @@ std::string verdict_badge(Verdict v) {
 std::string run_body(const Result& r) {
   std::ostringstream o;
   o << "<p class=\"meta\">fault: <b>" << esc(r.fault_type.empty() ? "?" : r.fault_type)
-    << "</b> of <b>" << esc(r.fault_target.empty() ? "?" : r.fault_target) << "</b> · kernel " << esc(r.kernel)
+    << "</b> " << (r.fault_target == "router" ? "on the" : "of") << " <b>"
+    << esc(r.fault_target.empty() ? "?" : r.fault_target) << "</b> · kernel " << esc(r.kernel)
     << " · observer <b>" << esc(r.observer.empty() ? "?" : r.observer) << "</b>"
     << (r.resolution.empty() ? "" : " (" + esc(r.resolution) + ")")
     << (r.duration ? " · case took " + esc(ms(*r.duration)) : "") << "<br><span class=\"file\">" << esc(r.file)

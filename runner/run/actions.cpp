@@ -41,7 +41,14 @@ int64_t trigger_time(World& w, const RunClock& clock, const Action& a) {
 }
 
 // Each answers (or meets its error); what the application saw is read from the events later.
-void do_send(EndpointClient& ep, const Action& a) { ep.send(a.bytes); }
+// A blocking send is the application's last act (action_rules.cpp): its answer is read
+// from the events like any other outcome, whenever it comes.
+void do_send(EndpointClient& ep, const Action& a) {
+  if (a.blocks)
+    ep.start_send(a.bytes);
+  else
+    ep.send(a.bytes);
+}
 void do_close(EndpointClient& ep, const Action&) { ep.close(); }
 void do_shutdown(EndpointClient& ep, const Action&) { ep.shutdown(ShutdownHow::Write); }
 void do_recv(EndpointClient& ep, const Action&) { ep.set_reading(true); }

@@ -49,6 +49,9 @@ std::optional<TcpInfoAtFault> tcp_info_at(EndpointClient& ep) {
   t.last_data_recv_ms = info->last_data_recv_ms;
   t.last_ack_recv_ms = info->last_ack_recv_ms;
   t.sack = info->sack;
+  t.zero_window = info->unacked == 0 && info->notsent_bytes > 0;
+  t.backoff = int(info->backoff);
+  t.probes = int(info->probes);
   return t;
 }
 }  // namespace

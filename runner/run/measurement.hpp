@@ -36,6 +36,11 @@ struct TcpInfoAtFault {
   int64_t rto_us = 200000, rtt_us = 0, snd_mss = 1448;
   int64_t last_data_recv_ms = 0, last_ack_recv_ms = 0;
   bool sack = false;
+  // The peer's window was closed: nothing in flight, data waiting to be sent; the
+  // probe timer's backoff then (tcpi_backoff).
+  bool zero_window = false;
+  int backoff = 0;
+  int probes = 0;  // tcpi_probes: window probes unanswered since the last ACK
 };
 
 // A side's neighbour entry for its peer as the case asked for it, and as the
