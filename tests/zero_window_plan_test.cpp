@@ -27,13 +27,14 @@ CaseSpec blocked_writer(int retries2, bool client_reads = false) {
 }  // namespace
 
 TEST(ZeroWindowPlan, TheLastAnsweredProbeAndTheBackoffAtTheFault) {
-  // The plan's RTO is 200.1 ms (TCP_RTO_MIN plus a 0.1 ms round trip). Probes at 0.2 s
-  // (answered), 0.6 s (within 500 ms of that answer: none), 1.4 s (answered; backoff
-  // now 3 = tcp_retries2); the next would be at 3.0 s + 0.2 ms, after the fault.
+  // The plan's RTO is 200.1 ms (TCP_RTO_MIN plus a 0.1 ms round trip), 51 jiffies =
+  // 204 ms at HZ=250. Probes at 0.204 s (answered), 0.612 s (within 500 ms of that
+  // answer: none), 1.428 s (answered; backoff now 3 = tcp_retries2); the next would be
+  // at 3.06 s, after the fault at 3 s.
   const auto in = planned_input(blocked_writer(3), Role::Server);
   ASSERT_TRUE(in && in->zero_window_backoff);
   EXPECT_EQ(*in->zero_window_backoff, 3);
-  const double last_ack = 7 * 200.1 - 3000;
+  const double last_ack = 7 * 204 - 3000;
   EXPECT_NEAR(*in->last_recv_ms, last_ack, 0.01);
   const SidePrediction p = plan(blocked_writer(3)).at(Role::Server);
   ASSERT_TRUE(p.detected_after_ms) << p.reason;
@@ -47,6 +48,14 @@ TEST(ZeroWindowPlan, TheLastAnsweredProbeAndTheBackoffAtTheFault) {
 TEST(ZeroWindowPlan, AProbeCountOfOneDiesBeforeTheFaultWhileThePeerLives) {
   const SidePrediction p = plan(blocked_writer(1)).at(Role::Server);
   EXPECT_NE(p.not_modelled.find("aborts the connection before the fault"), std::string::npos) << p.reason;
+}
+
+TEST(ZeroWindowPlan, ASendThePeersBufferTakesWholeNeverClosesTheWindow) {
+  CaseSpec spec = blocked_writer(3);
+  spec.before_fault[0].bytes = 100;
+  const auto in = planned_input(spec, Role::Server);
+  ASSERT_TRUE(in);
+  EXPECT_FALSE(in->zero_window_backoff);
 }
 
 TEST(ZeroWindowPlan, APeerThatReadsNeverClosesItsWindow) {

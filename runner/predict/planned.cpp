@@ -1,6 +1,7 @@
 #include "runner/predict/planned.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "runner/predict/forgotten_flow.hpp"
 #include "runner/predict/sysctl_table.hpp"
@@ -47,17 +48,23 @@ void plan_neighbour(NeighbourChoice c, NeighbourInput& n) {
 // ACK is tcp_invalid_ratelimit (500 ms) old (tcp_oow_rate_limited()), and each answer
 // clears probes_out. The run reads the real backoff and last ACK from TCP_INFO.
 void plan_closed_window(const CaseSpec& spec, Role role, PredictionInput& in) {
-  const bool blocked = std::any_of(spec.before_fault.begin(), spec.before_fault.end(),
-                                   [&](const Action& x) { return x.role == role && x.blocks; });
+  const auto blocked = std::find_if(spec.before_fault.begin(), spec.before_fault.end(),
+                                    [&](const Action& x) { return x.role == role && x.blocks; });
   const Role peer = role == Role::Server ? Role::Client : Role::Server;
-  if (!blocked || spec.reads_socket(peer)) return;
+  // A send the peer's initial receive buffer (tcp_rmem[1], 128 KiB by default) takes
+  // whole never closes its window; the peer's buffer does not grow while it does not read.
+  if (blocked == spec.before_fault.end() || spec.reads_socket(peer) || blocked->bytes <= 131072) return;
   double ratelimit_ms = 500;
   if (auto s = spec.sysctls.find(peer); s != spec.sysctls.end())
     if (auto r = s->second.find("net.ipv4.tcp_invalid_ratelimit"); r != s->second.end()) ratelimit_ms = std::stod(r->second);
-  const double base_ms = std::max<double>(double(in.flight.rto_us) / 1e3, 200);
-  const double max_ms = double(in.kernel.tcp_rto_max_ms);
+  // The kernel's timers count jiffies: the base rounds up to one (usecs_to_jiffies()).
+  const double tick_ms = 1000.0 / in.kernel.hz;
+  const double base_ms = std::ceil(std::max<double>(double(in.flight.rto_us) / 1e3, 200) / tick_ms) * tick_ms;
+  const double max_ms = double(in.socket.rto_max_ms.value_or(int(in.kernel.tcp_rto_max_ms)));
+  // The window closes as the send starts (its delay after the connection); the fault
+  // comes after_ms after the connection (plus the runner's setup, which the run measures).
   const double fault_ms = double(spec.fault.after_ms);
-  double armed = 0, last_ack = 0, last_answer = -1e18;
+  double armed = double(blocked->delay_ms), last_ack = armed, last_answer = -1e18;
   int backoff = 0, probes_out = 0;
   for (;;) {
     const double fire = armed + std::min(backoff >= 40 ? max_ms : base_ms * double(int64_t{1} << backoff), max_ms);

@@ -176,6 +176,12 @@ SidePrediction arp_failure(const PredictionInput& in, double zero_ms) {
 SidePrediction modelled_side(const PredictionInput& in) {
   if (in.peer == PredictionInput::Peer::Other) return not_modelled(in.not_modelled);
   if (in.peer == PredictionInput::Peer::Acking) {
+    // A live peer with its window closed answers a probe at most every
+    // tcp_invalid_ratelimit (500 ms by default): probes closer than that count as unanswered.
+    if (in.zero_window_backoff && (int64_t{200} << std::min(in.kernel.tcp_retries2, 20)) < 500)
+      return not_modelled("the peer's window is closed and tcp_retries2=" + std::to_string(in.kernel.tcp_retries2) +
+                          " keeps the probes closer than the peer's ACK rate limit (tcp_invalid_ratelimit): the "
+                          "probe count can reach tcp_retries2 while the peer lives");
     SidePrediction s;
     s.reason = "the peer's kernel still ACKs (the process is frozen, not the host): no timer expires";
     return s;

@@ -95,11 +95,14 @@ std::optional<PredictionInput> prediction_input(const CaseSpec& spec, const Meas
     if (ti.rtt_us > 0) in.flight.srtt_us = ti.rtt_us;
     in.flight.sack = ti.sack;
     in.last_recv_ms = m.ms_after_fault(ti.t_ns) - double(std::min(ti.last_data_recv_ms, ti.last_ack_recv_ms));
-    if (ti.zero_window) in.zero_window_backoff = ti.backoff;
-    if (ti.zero_window && ti.probes > 0) {
+    // Probes unanswered since the last ACK (the peer rate-limits its out-of-window
+    // ACKs: tcp_invalid_ratelimit) each raised the backoff one step after it, unless
+    // it stood at its cap, tcp_retries2: then the backoff at that ACK is unknown.
+    if (ti.zero_window) in.zero_window_backoff = ti.backoff - ti.probes;
+    if (ti.zero_window && ti.probes > 0 && ti.backoff >= in.kernel.tcp_retries2) {
       in.peer = PredictionInput::Peer::Other;
-      in.not_modelled = "a window probe before the fault went unanswered (the peer rate-limits its out-of-window ACKs: "
-                        "tcp_invalid_ratelimit), so the probe timer was last armed by that probe, not by an ACK";
+      in.not_modelled = "window probes before the fault went unanswered (the peer rate-limits its out-of-window ACKs: "
+                        "tcp_invalid_ratelimit) with the backoff at its cap, so the backoff the last ACK left is unknown";
     }
   }
   if (side.closed_t_ns) in.close_ms = m.ms_after_fault(*side.closed_t_ns);

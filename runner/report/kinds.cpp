@@ -15,7 +15,7 @@ std::string lookup(const Names& names, const std::string& key, const std::string
 
 std::string short_kind(const std::string& kind) {
   static const Names names = {
-      {"retransmit", "RTO"}, {"tail_loss_probe", "TLP"}, {"keepalive_probe", "KA"},
+      {"retransmit", "RTO"}, {"tail_loss_probe", "TLP"}, {"keepalive_probe", "KA"}, {"zero_window_probe", "ZWP"},
       {"syn_retransmit", "SYN"}, {"reset_sent", "RST out"}, {"reset_received", "RST in"},
       {"error_report", "err"}, {"app", "app"}, {"neighbour", "NUD"}, {"arp", "ARP"},
       {"retransmit_not_sent", "not sent"}, {"syn_retransmit_held", "SYN held"}, {"output", "out"}, {"exit", "exit"}};
@@ -25,6 +25,7 @@ std::string short_kind(const std::string& kind) {
 std::string kind_colour(const std::string& kind) {
   static const Names colours = {
       {"retransmit", "#d32f2f"},     {"tail_loss_probe", "#ef6c00"}, {"keepalive_probe", "#1565c0"},
+      {"zero_window_probe", "#0277bd"},
       {"syn_retransmit", "#6a1b9a"}, {"reset_sent", "#212121"},      {"reset_received", "#212121"},
       {"error_report", "#c2185b"},   {"app", "#00796b"},            {"neighbour", "#827717"},
       {"arp", "#5d4037"},            {"output", "#455a64"},         {"exit", "#000000"}};
@@ -41,7 +42,8 @@ std::string state_colour(const std::string& state) {
 }
 
 bool is_firing(const std::string& kind) {
-  static const std::set<std::string> firings = {"retransmit", "tail_loss_probe", "keepalive_probe", "syn_retransmit"};
+  static const std::set<std::string> firings = {"retransmit", "tail_loss_probe", "keepalive_probe", "syn_retransmit",
+                                                "zero_window_probe"};
   return firings.count(kind) > 0;
 }
 
