@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "runner/case/roles.hpp"
 #include "runner/ms_text.hpp"
 
 namespace crashlab::runner {
@@ -63,8 +64,8 @@ std::optional<double> first_crossing(const PredictionInput& in) {
 void share_the_flow(std::map<Role, PredictionInput>& inputs) {
   for (auto& [role, in] : inputs) {
     if (!in.peer_after_idle_ms) continue;
-    const auto other = inputs.find(role == Role::Server ? Role::Client : Role::Server);
-    if (other != inputs.end()) in.other_side_crosses_ms = first_crossing(other->second);
+    const auto peer = inputs.find(other(role));
+    if (peer != inputs.end()) in.other_side_crosses_ms = first_crossing(peer->second);
   }
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "runner/case/roles.hpp"
 #include "runner/predict/forgotten_flow.hpp"
 #include "runner/predict/sysctl_table.hpp"
 
@@ -50,7 +51,7 @@ void plan_neighbour(NeighbourChoice c, NeighbourInput& n) {
 void plan_closed_window(const CaseSpec& spec, Role role, PredictionInput& in) {
   const auto blocked = std::find_if(spec.before_fault.begin(), spec.before_fault.end(),
                                     [&](const Action& x) { return x.role == role && x.blocks; });
-  const Role peer = role == Role::Server ? Role::Client : Role::Server;
+  const Role peer = other(role);
   // A send the peer's initial receive buffer (tcp_rmem[1], 128 KiB by default) takes
   // whole never closes its window; the peer's buffer does not grow while it does not read.
   if (blocked == spec.before_fault.end() || spec.reads_socket(peer) || blocked->bytes <= 131072) return;
