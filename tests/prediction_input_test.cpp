@@ -45,12 +45,14 @@ TEST(PredictionInput, ARebootAnswersRstUnlessTheNewMacWasNeverAnnounced) {
   CaseSpec spec = reboot("");
   Measurement m = measurement_of(spec);
   m.recovered_t_ns = at_ms(1050);
+  m.peer_there_t_ns = at_ms(1052);  // a later step's time (the announcement) is the model's
   auto in = prediction_input(spec, m, Role::Server);
   ASSERT_TRUE(in && in->recovery_ms);
-  EXPECT_DOUBLE_EQ(*in->recovery_ms, 1050);
+  EXPECT_DOUBLE_EQ(*in->recovery_ms, 1052);
   EXPECT_TRUE(in->recovery_answers_rst);
   spec = reboot(R"(, "new_mac": true)");
   EXPECT_FALSE(prediction_input(spec, m, Role::Server)->recovery_ms);
+  EXPECT_EQ(prediction_input(spec, m, Role::Server)->peer_back_unannounced_ms, 1052);
   spec = reboot(R"(, "new_mac": true, "gratuitous_arp": true)");
   EXPECT_TRUE(prediction_input(spec, m, Role::Server)->recovery_ms);
 }
@@ -60,7 +62,7 @@ TEST(PredictionInput, AHealLetsTheNextFiringThroughAndConnectAfterTheFaultCounts
     "fault": {"type": "partition", "target": "server", "drop": "tcp", "heal_after_ms": 500},
     "window_ms": 9000, "expect": {"client": {"detected_after_ms": "model"}}})");
   Measurement m = measurement_of(spec);
-  m.recovered_t_ns = at_ms(501);
+  m.recovered_t_ns = m.peer_there_t_ns = at_ms(501);
   m.connect_t_ns = at_ms(3);
   auto in = prediction_input(spec, m, Role::Client);
   ASSERT_TRUE(in);

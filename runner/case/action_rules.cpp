@@ -55,6 +55,8 @@ void check_action_rules(const Fields& top, const CaseSpec& c) {
   check_within_window(top, "fault.after_ms", c.fault.after_ms, c, "");
   const auto recovery = c.fault->recovery_after_ms();
   if (recovery) check_within_window(top, recovery_field(c.fault.kind), *recovery, c, "");
+  for (const Fault::LaterStep& s : c.fault->later_steps())
+    check_within_window(top, "fault", *recovery + s.after_recovery_ms, c, "with the recovery, its step '" + s.what + "' at ");
 
   Exits exits;
   for (size_t i = 0; i < c.before_fault.size(); ++i) {

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "netns/topology.hpp"
 
@@ -53,6 +54,17 @@ class Fault {
   virtual std::optional<int64_t> recovery_after_ms() const { return std::nullopt; }
   // Does it; returns when (CLOCK_MONOTONIC) the peer was back or the path whole.
   virtual int64_t recover(World& w, Role target) const;
+  // Steps after the recovery, each this long after it, in time order: a rebooted
+  // host's announcements, its switch port starting to forward.
+  struct LaterStep {
+    int64_t after_recovery_ms;
+    std::string what;
+  };
+  virtual std::vector<LaterStep> later_steps() const { return {}; }
+  virtual void do_later_step(World& w, Role target, size_t i) const;
+  // From which step the survivor's segments meet the peer as peer_after().recovery
+  // says (the model's recovery time): nullopt the recovery itself, else later step i.
+  virtual std::optional<size_t> peer_there_at_later_step() const { return std::nullopt; }
   virtual PeerAfterFault peer_after(TopologyKind topology) const = 0;
   // The target's kernel runs on and sees its peer as its peer sees it (a two-way
   // partition): the model predicts the target's side too.

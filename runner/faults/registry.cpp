@@ -10,7 +10,7 @@ constexpr FaultType kFaultTypes[] = {
     {FaultKind::ProcessCrash, "process-crash", {}, "", "", "", parse_process_crash},
     {FaultKind::ProcessExit, "process-exit", {}, "", "", "", parse_process_exit},
     {FaultKind::HostCrash, "host-crash", {}, "", "", "host down", parse_host_crash},
-    {FaultKind::HostReboot, "host-reboot", {"reboot_after_ms", "new_mac", "listener", "gratuitous_arp"}, "rebooted",
+    {FaultKind::HostReboot, "host-reboot", {"reboot_after_ms", "new_mac", "listener", "gratuitous_arp", "port_forwards_after_ms"}, "rebooted",
      "the host is back", "host down", parse_host_reboot},
     {FaultKind::LinkDrop, "link-drop", {}, "", "", "link down", parse_link_drop},
     // The switch drops the partitioned host's segments: they did leave it.
@@ -23,6 +23,7 @@ constexpr FaultType kFaultTypes[] = {
 }  // namespace
 
 int64_t Fault::recover(World&, Role) const { throw std::logic_error("this fault has no recovery step"); }
+void Fault::do_later_step(World&, Role, size_t) const { throw std::logic_error("this fault has no later steps"); }
 
 std::span<const FaultType> fault_types() { return kFaultTypes; }
 

@@ -21,7 +21,7 @@ struct CaseShape {
 struct FaultType {
   FaultKind kind;
   std::string_view name;              // as in case files: "host-reboot"
-  std::array<std::string_view, 4> keys;  // its own fields in the case's "fault" object
+  std::array<std::string_view, 5> keys;  // its own fields in the case's "fault" object
   std::string_view recovery_trigger;  // the action trigger its recovery step answers to, or ""
   std::string_view recovery_text;     // how the timeline names that step
   // Why nothing the target sends leaves its host from the injection until the

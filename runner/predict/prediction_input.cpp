@@ -79,11 +79,11 @@ std::optional<PredictionInput> prediction_input(const CaseSpec& spec, const Meas
   }
   in.socket = socket_params(spec.socket_options(role));
 
-  if (m.recovered_t_ns && peer.recovery != PeerAfterFault::Recovery::None) {
-    in.recovery_ms = m.ms_after_fault(*m.recovered_t_ns);
+  if (m.peer_there_t_ns && peer.recovery != PeerAfterFault::Recovery::None) {
+    in.recovery_ms = m.ms_after_fault(*m.peer_there_t_ns);
     in.recovery_answers_rst = peer.recovery == PeerAfterFault::Recovery::AnswersRst;
-  } else if (m.recovered_t_ns) {
-    in.peer_back_unannounced_ms = m.ms_after_fault(*m.recovered_t_ns);
+  } else if (m.peer_there_t_ns) {
+    in.peer_back_unannounced_ms = m.ms_after_fault(*m.peer_there_t_ns);
   }
   if (m.connect_t_ns && role == Role::Client) {
     in.connect_ms = m.ms_after_fault(*m.connect_t_ns);

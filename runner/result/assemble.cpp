@@ -43,6 +43,7 @@ void assemble_result(const CaseSpec& spec, const Measurement& m, const Predictio
   res.fault_t_ns = m.fault_t_ns;
   res.fault_wall_ns = m.fault_t_ns + m.wall_minus_monotonic_ns;
   res.recovered_t_ns = m.recovered_t_ns;
+  res.peer_there_t_ns = m.peer_there_t_ns;
   res.machine = m.machine;
   res.kernel = m.machine.is_object() ? m.machine.value("kernel", "") : "";
   res.observer = m.observer.name;

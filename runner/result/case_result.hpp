@@ -77,6 +77,7 @@ struct CaseResult {
   int64_t fault_wall_ns = 0;  // the same instant on CLOCK_REALTIME, the clock of capture timestamps
   int64_t started_t_ns = 0;
   std::optional<int64_t> recovered_t_ns;  // the reboot or heal, if the fault has one
+  std::optional<int64_t> peer_there_t_ns;  // from here the survivor meets the recovered peer
   double duration_ms = 0;
   ObservationWindow window;  // how long it watched after the fault, and why that long
   std::string observer, observer_resolution, observer_note;

@@ -105,6 +105,10 @@ std::string timestamp() {
 namespace {
 // How the runner carried the scenario out: each step's due time after the fault,
 // how late it started and how long it took, and its own wake-up lateness.
+nlohmann::json ms_after_fault_or_null(const CaseResult& r, std::optional<int64_t> t_ns) {
+  return t_ns ? nlohmann::json(double(*t_ns - r.fault_t_ns) / 1e6) : nlohmann::json(nullptr);
+}
+
 nlohmann::json runner_json(const CaseResult& r) {
   nlohmann::json steps = nlohmann::json::array();
   for (const StepTiming& s : r.steps)
@@ -144,8 +148,8 @@ nlohmann::json to_json(const CaseResult& r) {
             {"params", r.fault_params},
             {"t_ns", r.fault_t_ns},
             {"wall_t", double(r.fault_wall_ns) / 1e9},
-            {"recovered_after_ms",
-             r.recovered_t_ns ? nlohmann::json(double(*r.recovered_t_ns - r.fault_t_ns) / 1e6) : nlohmann::json(nullptr)}}},
+            {"recovered_after_ms", ms_after_fault_or_null(r, r.recovered_t_ns)},
+            {"peer_there_after_ms", ms_after_fault_or_null(r, r.peer_there_t_ns)}}},
           {"duration_ms", r.duration_ms},
           {"window", {{"ms", r.window.ms}, {"source", window_source_name(r.window.source)}}},
           {"environment",

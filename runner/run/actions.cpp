@@ -79,25 +79,57 @@ int64_t sleep_until_ns(int64_t t_ns) {
 }
 }  // namespace
 
+namespace {
+// When a step is due after the fault, where the case alone says it (nullopt: it
+// waits for something the run decides: a detection, a state).
+std::optional<int64_t> nominal_ms(const Step& s, int64_t recovery_ms, const Fault& fault) {
+  if (!s.action) return recovery_ms + (s.later ? fault.later_steps().at(*s.later).after_recovery_ms : 0);
+  if (s.action->when == Trigger::Fault) return s.action->delay_ms;
+  if (s.action->when == Trigger::Recovered) return recovery_ms + s.action->delay_ms;
+  return std::nullopt;
+}
+}  // namespace
+
+// The recovery and its later steps go after every action due no later from the
+// fault (or the recovery) itself; actions keep their order, later steps theirs.
 std::vector<Step> after_fault_steps(const CaseSpec& spec) {
   std::vector<Step> steps;
   for (const Action& a : spec.after_fault) steps.push_back({&a, 0});
   auto at = spec.fault->recovery_after_ms();
   if (!at) return steps;
-  // After every action due earlier from the fault itself.
-  auto pos = std::find_if(steps.begin(), steps.end(),
-                          [&](const Step& s) { return !(s.action->when == Trigger::Fault && s.action->delay_ms <= *at); });
-  steps.insert(pos, Step{nullptr, *at});
+  // Before the first action due later, or waiting on the run, or (for the recovery
+  // itself) triggered by it.
+  auto insert = [&](Step step, std::vector<Step>::iterator from) {
+    const int64_t due = *nominal_ms(step, *at, *spec.fault);
+    auto pos = std::find_if(from, steps.end(), [&](const Step& s) {
+      const auto t = nominal_ms(s, *at, *spec.fault);
+      return !t || *t > due || (!step.later && s.action->when == Trigger::Recovered);
+    });
+    return steps.insert(pos, step);
+  };
+  auto from = insert(Step{nullptr, *at}, steps.begin()) + 1;
+  for (size_t i = 0; i < spec.fault->later_steps().size(); ++i) from = insert(Step{nullptr, *at, i}, from) + 1;
   return steps;
 }
 
 StepTiming perform(World& w, RunClock& clock, const Step& step) {
   StepTiming t;
-  if (!step.action) {
+  const Fault& fault = *w.spec.fault;
+  const Role target = w.spec.fault.target;
+  if (!step.action && !step.later) {
     t.what = "recovery";
     t.due_ns = clock.fault_t + step.recovery_at_ms * 1000000;
     t.started_ns = sleep_until_ns(t.due_ns);
-    clock.recovered_t = w.spec.fault->recover(w, w.spec.fault.target);
+    clock.recovered_t = fault.recover(w, target);
+    if (!fault.peer_there_at_later_step()) clock.peer_there_t = clock.recovered_t;
+  } else if (!step.action) {
+    const Fault::LaterStep later = fault.later_steps().at(*step.later);
+    t.what = later.what;
+    t.later = true;
+    t.due_ns = clock.recovered_t.value_or(monotonic_ns()) + later.after_recovery_ms * 1000000;
+    t.started_ns = sleep_until_ns(t.due_ns);
+    fault.do_later_step(w, target, *step.later);
+    if (fault.peer_there_at_later_step() == step.later) clock.peer_there_t = monotonic_ns();
   } else {
     const Action& a = *step.action;
     t.what = std::string(role_name(a.role)) + " " + op_name(a.op);

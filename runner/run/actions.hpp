@@ -13,14 +13,16 @@ struct RunClock {
   int64_t connected_t = 0;              // the connection came up (or the connect() after the fault)
   int64_t fault_t = 0;
   std::optional<int64_t> recovered_t;   // the fault's reboot or heal
+  std::optional<int64_t> peer_there_t;  // the survivor meets the recovered peer from here (Fault::peer_there_at_later_step)
   Clock::time_point deadline{};         // every wait of the case ends here
 };
 
-// One step after the fault: a case's action, or the fault's own recovery step
-// placed where its time puts it.
+// One step after the fault: a case's action, or the fault's own recovery step and
+// its later steps, placed where their times put them.
 struct Step {
-  const Action* action = nullptr;  // nullptr: the fault's recovery
+  const Action* action = nullptr;  // nullptr: the fault's recovery, or a later step of it
   int64_t recovery_at_ms = 0;      // recovery: after the fault
+  std::optional<size_t> later;     // the recovery's later step i, due that long after the recovery
 };
 std::vector<Step> after_fault_steps(const CaseSpec& spec);
 

@@ -131,6 +131,7 @@ RunStage measure(const CaseSpec& spec, const std::filesystem::path& capture_file
     if (s.action && s.action->op == Op::Close) m.sides[s.action->role].closed_t_ns = m.steps.back().started_ns;
   }
   m.recovered_t_ns = clock.recovered_t;
+  m.peer_there_t_ns = clock.peer_there_t;
   wait_world_until(w, [&] { return settled(w, m.fault_t_ns); }, clock.deadline);  // unsettled: the judge says what
   m.wakeup_late_max_ns = WakeupLateness::process().max_late_ns(m.fault_t_ns, monotonic_ns());
   collect(w, *at_fault, std::chrono::duration_cast<std::chrono::nanoseconds>(clock.deadline.time_since_epoch()).count(), m);

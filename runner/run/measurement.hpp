@@ -96,6 +96,7 @@ struct ObserverInfo {
 struct StepTiming {
   std::string what;  // "fault", "recovery", "client send", ...
   int64_t due_ns = 0, started_ns = 0, done_ns = 0;
+  bool later = false;  // a later step of the fault's recovery (an announcement, a port that forwards)
   double late_ms() const { return double(started_ns - due_ns) / 1e6; }
   double took_ms() const { return double(done_ns - started_ns) / 1e6; }
 };
@@ -104,6 +105,7 @@ struct Measurement {
   int64_t fault_t_ns = 0;                 // CLOCK_MONOTONIC of the injection
   int64_t wall_minus_monotonic_ns = 0;    // CLOCK_REALTIME - CLOCK_MONOTONIC at the fault (captures are wall-clock)
   std::optional<int64_t> recovered_t_ns;  // the reboot or heal, if the fault has one
+  std::optional<int64_t> peer_there_t_ns;  // from here the survivor meets the recovered peer (the model's recovery)
   std::optional<int64_t> connect_t_ns;    // the client's connect(), when it comes after the fault
   std::map<Role, SideMeasurement> sides;
   std::vector<KernelEvent> kernel_events;  // decoded tracepoint hits for the case's port

@@ -78,6 +78,6 @@ TEST_F(Families, AnAnnouncementIsTakenInBothFamilies) {
     "window_ms": 1000, "expect": {"server": {"app": ["SENT", "ECONNRESET"]}}})";
   const std::vector<CaseSpec> specs = load_case_families(path);
   ASSERT_EQ(specs.size(), 2u);
-  for (const CaseSpec& s : specs) EXPECT_EQ(s.fault->params().at("gratuitous_arp"), true) << s.name;
+  for (const CaseSpec& s : specs) EXPECT_EQ(s.fault->params().at("gratuitous_arp").at("count"), 1) << s.name;
   EXPECT_TRUE(specs[1].ipv6);
 }
