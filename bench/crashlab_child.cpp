@@ -15,7 +15,7 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "netns/clock.hpp"
+#include "netns/sys/clock.hpp"
 
 namespace crashlab::bench {
 

@@ -18,16 +18,16 @@
 #include <thread>
 #include <vector>
 
-#include "netns/clock.hpp"
-#include "netns/observe/diag_sampler.hpp"
+#include "netns/sys/clock.hpp"
+#include "netns/observe/diag/diag_sampler.hpp"
 #include "netns/client/bring_up.hpp"
 #include "netns/client/endpoint_client.hpp"
-#include "netns/errors.hpp"
-#include "netns/tcp_state.hpp"
-#include "netns/topology.hpp"
-#include "netns/observe/trace_observer.hpp"
-#include "netns/unique_fd.hpp"
-#include "netns/wait.hpp"
+#include "netns/sys/errors.hpp"
+#include "netns/wire/tcp_state.hpp"
+#include "netns/topology/topology.hpp"
+#include "netns/observe/trace/trace_observer.hpp"
+#include "netns/sys/unique_fd.hpp"
+#include "netns/sys/wait.hpp"
 
 
 namespace crashlab::bench {

@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "netns/topology.hpp"
+#include "netns/topology/topology.hpp"
 
 using namespace crashlab;
 using Ms = std::chrono::duration<double, std::milli>;

@@ -7,9 +7,9 @@
 #include <cstdio>
 #include <sstream>
 
-#include "netns/tcp_state.hpp"
-#include "runner/cli/terminal.hpp"
-#include "runner/cli/text_wrap.hpp"
+#include "netns/wire/tcp_state.hpp"
+#include "runner/cli/output/terminal.hpp"
+#include "runner/cli/output/text_wrap.hpp"
 
 namespace crashlab::runner {
 

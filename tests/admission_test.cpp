@@ -8,7 +8,7 @@
 #include <future>
 #include <thread>
 
-#include "netns/clock.hpp"
+#include "netns/sys/clock.hpp"
 #include "runner/run/admission.hpp"
 
 using namespace crashlab;

@@ -13,7 +13,7 @@
 #include "fixtures/privilege.hpp"
 #include "netns/client/bring_up.hpp"
 #include "netns/client/endpoint_client.hpp"
-#include "netns/host.hpp"
+#include "netns/host/host.hpp"
 
 using namespace crashlab;
 

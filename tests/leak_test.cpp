@@ -23,10 +23,10 @@
 #include "fixtures/proc_scan.hpp"
 #include "fixtures/waits.hpp"
 #include "netns/client/endpoint_binary.hpp"
-#include "netns/tcp_snmp.hpp"
+#include "netns/wire/tcp_snmp.hpp"
 #include "netns/client/endpoint_client.hpp"
-#include "netns/packet_capture.hpp"
-#include "netns/unique_fd.hpp"
+#include "netns/wire/packet_capture.hpp"
+#include "netns/sys/unique_fd.hpp"
 
 using namespace crashlab;
 namespace bp = boost::process;

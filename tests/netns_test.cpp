@@ -7,9 +7,9 @@
 #include "fixtures/proc_scan.hpp"
 #include "fixtures/waits.hpp"
 #include "netns/client/endpoint_client.hpp"
-#include "netns/observe/sock_diag.hpp"
-#include "netns/tcp_state.hpp"
-#include "netns/topology.hpp"
+#include "netns/observe/diag/sock_diag.hpp"
+#include "netns/wire/tcp_state.hpp"
+#include "netns/topology/topology.hpp"
 
 using namespace crashlab;
 

@@ -12,11 +12,11 @@
 #include "fixtures/privilege.hpp"
 #include "fixtures/proc_scan.hpp"
 #include "fixtures/waits.hpp"
-#include "netns/clock.hpp"
-#include "netns/packet_capture.hpp"
-#include "netns/observe/sock_diag.hpp"
-#include "netns/tcp_state.hpp"
-#include "netns/topology.hpp"
+#include "netns/sys/clock.hpp"
+#include "netns/wire/packet_capture.hpp"
+#include "netns/observe/diag/sock_diag.hpp"
+#include "netns/wire/tcp_state.hpp"
+#include "netns/topology/topology.hpp"
 
 using namespace crashlab;
 namespace fs = std::filesystem;

@@ -1,4 +1,4 @@
-// netns/process.cpp: a started child is the leader of a process group of its own, so a
+// netns/sys/process.cpp: a started child is the leader of a process group of its own, so a
 // frozen one never makes the runner's group one with stopped jobs. The kernel's rule
 // (kernel/exit.c, kill_orphaned_pgrp()): when a process whose parent is in another
 // group of the same session exits, and its group is left with no member whose parent is
@@ -14,7 +14,7 @@
 #include <functional>
 #include <string>
 
-#include "netns/process.hpp"
+#include "netns/sys/process.hpp"
 
 using namespace crashlab;
 

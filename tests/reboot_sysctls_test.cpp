@@ -13,8 +13,8 @@
 #include <cstring>
 
 #include "fixtures/privilege.hpp"
-#include "netns/unique_fd.hpp"
-#include "netns/wait.hpp"
+#include "netns/sys/unique_fd.hpp"
+#include "netns/sys/wait.hpp"
 #include "runner/case/case_parse.hpp"
 #include "runner/case/overrides.hpp"
 #include "runner/run/topology_options.hpp"

@@ -5,8 +5,8 @@
 
 #include <cstring>
 
-#include "netns/observe/ring_buffer_page.hpp"
-#include "netns/observe/tracefs_instance.hpp"
+#include "netns/observe/trace/ring_buffer_page.hpp"
+#include "netns/observe/tracefs/tracefs_instance.hpp"
 #include "tests/trace_test_data.hpp"
 
 namespace crashlab {

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "netns/router.hpp"
+#include "netns/topology/router.hpp"
 
 using namespace crashlab;
 

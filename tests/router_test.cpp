@@ -5,8 +5,8 @@
 #include "fixtures/connected_pair.hpp"
 #include "fixtures/privilege.hpp"
 #include "fixtures/proc_scan.hpp"
-#include "netns/conntrack.hpp"
-#include "netns/topology.hpp"
+#include "netns/topology/conntrack.hpp"
+#include "netns/topology/topology.hpp"
 
 using namespace crashlab;
 

@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "fixtures/measurements.hpp"
-#include "runner/cli/repeat_summary.hpp"
+#include "runner/cli/output/repeat_summary.hpp"
 #include "runner/json/fields.hpp"
 #include "runner/predict/planned.hpp"
 #include "runner/stats.hpp"

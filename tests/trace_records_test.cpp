@@ -9,8 +9,8 @@
 #include <cerrno>
 #include <cstring>
 
-#include "netns/observe/trace_records.hpp"
-#include "netns/tcp_state.hpp"
+#include "netns/observe/trace/trace_records.hpp"
+#include "netns/wire/tcp_state.hpp"
 #include "tests/trace_test_data.hpp"
 
 namespace crashlab {

@@ -11,8 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "netns/observe/ring_buffer_page.hpp"
-#include "netns/observe/trace_records.hpp"
+#include "netns/observe/trace/ring_buffer_page.hpp"
+#include "netns/observe/trace/trace_records.hpp"
 
 namespace crashlab::test {
 

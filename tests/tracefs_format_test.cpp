@@ -2,7 +2,7 @@
 // (tests/data/tracefs, scripts/capture-trace-data.sh) and hand-written edge cases.
 #include <gtest/gtest.h>
 
-#include "netns/observe/tracefs_format.hpp"
+#include "netns/observe/tracefs/tracefs_format.hpp"
 #include "tests/trace_test_data.hpp"
 
 namespace crashlab {

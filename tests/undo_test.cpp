@@ -12,9 +12,9 @@
 #include "fixtures/connected_pair.hpp"
 #include "fixtures/privilege.hpp"
 #include "fixtures/waits.hpp"
-#include "netns/observe/sock_diag.hpp"
-#include "netns/tcp_state.hpp"
-#include "netns/topology.hpp"
+#include "netns/observe/diag/sock_diag.hpp"
+#include "netns/wire/tcp_state.hpp"
+#include "netns/topology/topology.hpp"
 #include "netns/undo/undo_agent.hpp"
 #include "runner/result/result_json.hpp"
 

@@ -1,7 +1,7 @@
 // The one bounded wait every sampling loop uses: it ends, and says why.
 #include <gtest/gtest.h>
 
-#include "netns/wait.hpp"
+#include "netns/sys/wait.hpp"
 
 using namespace crashlab;
 

@@ -5,9 +5,9 @@
 #include <chrono>
 #include <thread>
 
-#include "netns/clock.hpp"
+#include "netns/sys/clock.hpp"
 #include "netns/observe/wakeup_lateness.hpp"
-#include "netns/wait.hpp"
+#include "netns/sys/wait.hpp"
 
 using namespace crashlab;
 

@@ -18,9 +18,9 @@
 #include <stdexcept>
 
 #include "netns/app/sandbox.hpp"
-#include "netns/clock.hpp"
-#include "netns/errors.hpp"
-#include "netns/wait.hpp"
+#include "netns/sys/clock.hpp"
+#include "netns/sys/errors.hpp"
+#include "netns/sys/wait.hpp"
 
 namespace crashlab::app {
 

@@ -14,10 +14,10 @@
 #include <thread>
 #include <vector>
 
-#include "netns/event_fd.hpp"
-#include "netns/netns.hpp"
-#include "netns/process.hpp"
-#include "netns/unique_fd.hpp"
+#include "netns/sys/event_fd.hpp"
+#include "netns/host/netns.hpp"
+#include "netns/sys/process.hpp"
+#include "netns/sys/unique_fd.hpp"
 
 namespace crashlab::app {
 

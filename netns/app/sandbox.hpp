@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "netns/process.hpp"
+#include "netns/sys/process.hpp"
 
 namespace crashlab::app {
 

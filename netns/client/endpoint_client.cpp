@@ -12,7 +12,7 @@
 #include <cstdlib>
 
 #include "netns/client/endpoint_binary.hpp"
-#include "netns/errors.hpp"
+#include "netns/sys/errors.hpp"
 
 namespace crashlab {
 namespace {

@@ -9,8 +9,8 @@
 
 #include "netns/client/app_event.hpp"
 #include "netns/client/commands.hpp"
-#include "netns/process.hpp"
-#include "netns/wait.hpp"
+#include "netns/sys/process.hpp"
+#include "netns/sys/wait.hpp"
 
 namespace crashlab {
 

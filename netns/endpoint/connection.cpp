@@ -9,7 +9,7 @@
 #include <array>
 #include <cerrno>
 
-#include "netns/clock.hpp"
+#include "netns/sys/clock.hpp"
 #include "netns/endpoint/address.hpp"
 
 namespace crashlab::endpoint {

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "netns/endpoint/emitter.hpp"
-#include "netns/unique_fd.hpp"
+#include "netns/sys/unique_fd.hpp"
 
 namespace crashlab::endpoint {
 

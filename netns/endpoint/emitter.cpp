@@ -4,8 +4,8 @@
 
 #include <cerrno>
 
-#include "netns/clock.hpp"
-#include "netns/errors.hpp"
+#include "netns/sys/clock.hpp"
+#include "netns/sys/errors.hpp"
 
 namespace crashlab::endpoint {
 

@@ -8,7 +8,7 @@
 #include "netns/endpoint/emitter.hpp"
 #include "netns/endpoint/line_reader.hpp"
 #include "netns/endpoint/periodic_timer.hpp"
-#include "netns/unique_fd.hpp"
+#include "netns/sys/unique_fd.hpp"
 
 namespace crashlab::endpoint {
 

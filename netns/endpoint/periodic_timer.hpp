@@ -1,7 +1,7 @@
 #pragma once
 #include <cstdint>
 
-#include "netns/unique_fd.hpp"
+#include "netns/sys/unique_fd.hpp"
 
 namespace crashlab::endpoint {
 

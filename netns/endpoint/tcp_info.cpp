@@ -6,7 +6,7 @@
 
 #include <cerrno>
 
-#include "netns/tcp_state.hpp"
+#include "netns/wire/tcp_state.hpp"
 
 namespace crashlab::endpoint {
 

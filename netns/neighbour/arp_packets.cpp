@@ -9,7 +9,7 @@
 #include <stdexcept>
 
 #include "netns/neighbour/neighbour_event.hpp"
-#include "netns/pcap_frames.hpp"
+#include "netns/wire/pcap_frames.hpp"
 
 namespace crashlab {
 

@@ -8,8 +8,8 @@
 #include <cstdio>
 #include <stdexcept>
 
-#include "netns/clock.hpp"
-#include "netns/errors.hpp"
+#include "netns/sys/clock.hpp"
+#include "netns/sys/errors.hpp"
 
 namespace crashlab {
 

@@ -5,9 +5,9 @@
 #include <vector>
 
 #include "netns/neighbour/neighbour_event.hpp"
-#include "netns/netns.hpp"
-#include "netns/nl_ptr.hpp"
-#include "netns/unique_fd.hpp"
+#include "netns/host/netns.hpp"
+#include "netns/link/nl_ptr.hpp"
+#include "netns/sys/unique_fd.hpp"
 
 namespace crashlab {
 

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "netns/route_socket.hpp"
+#include "netns/link/route_socket.hpp"
 
 namespace crashlab {
 

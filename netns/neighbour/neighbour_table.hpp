@@ -3,8 +3,8 @@
 #include <string>
 
 #include "netns/neighbour/nud_state.hpp"
-#include "netns/netns.hpp"
-#include "netns/nl_ptr.hpp"
+#include "netns/host/netns.hpp"
+#include "netns/link/nl_ptr.hpp"
 
 namespace crashlab {
 

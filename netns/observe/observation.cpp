@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "netns/tcp_state.hpp"
+#include "netns/wire/tcp_state.hpp"
 
 namespace crashlab {
 

@@ -5,8 +5,8 @@
 #include <set>
 #include <string>
 
-#include "netns/observe/diag_sampler.hpp"
-#include "netns/observe/trace_observer.hpp"
+#include "netns/observe/diag/diag_sampler.hpp"
+#include "netns/observe/trace/trace_observer.hpp"
 
 namespace crashlab {
 

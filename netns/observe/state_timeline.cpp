@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "netns/tcp_state.hpp"
+#include "netns/wire/tcp_state.hpp"
 
 namespace crashlab {
 

@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 
-#include "netns/clock.hpp"
+#include "netns/sys/clock.hpp"
 
 namespace crashlab {
 

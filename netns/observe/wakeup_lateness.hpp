@@ -6,7 +6,7 @@
 #include <thread>
 #include <utility>
 
-#include "netns/unique_fd.hpp"
+#include "netns/sys/unique_fd.hpp"
 
 namespace crashlab {
 

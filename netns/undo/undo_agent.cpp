@@ -13,7 +13,7 @@
 #include <cstring>
 #include <utility>
 
-#include "netns/errors.hpp"
+#include "netns/sys/errors.hpp"
 #include "netns/undo/undo_child.hpp"
 
 namespace crashlab {

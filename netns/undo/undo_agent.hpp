@@ -8,8 +8,8 @@
 #include <string>
 
 #include "netns/undo/undo_protocol.hpp"
-#include "netns/unique_fd.hpp"
-#include "netns/wait.hpp"
+#include "netns/sys/unique_fd.hpp"
+#include "netns/sys/wait.hpp"
 
 namespace crashlab {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <array>
 
-#include "netns/tcp_state.hpp"
+#include "netns/wire/tcp_state.hpp"
 #include "runner/json/fields.hpp"
 #include "runner/case/action_rules.hpp"
 #include "runner/case/expect_rules.hpp"

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "netns/endpoint/socket_options.hpp"
-#include "netns/topology.hpp"
+#include "netns/topology/topology.hpp"
 #include "runner/case/neighbour_choice.hpp"
 #include "runner/case/outcome.hpp"
 #include "runner/case/program_spec.hpp"

@@ -2,7 +2,7 @@
 
 #include <array>
 
-#include "netns/errors.hpp"
+#include "netns/sys/errors.hpp"
 
 namespace crashlab::runner {
 

@@ -3,7 +3,7 @@
 #include <optional>
 #include <string_view>
 
-#include "netns/topology.hpp"
+#include "netns/topology/topology.hpp"
 
 namespace crashlab::runner {
 

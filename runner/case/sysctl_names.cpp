@@ -6,7 +6,7 @@
 #include <sstream>
 #include <vector>
 
-#include "netns/host.hpp"
+#include "netns/host/host.hpp"
 #include "runner/case/sysctl_catalogue.hpp"
 #include "runner/predict/sysctl_table.hpp"
 

@@ -6,9 +6,9 @@
 #include "runner/advise/advice_text.hpp"
 #include "runner/advise/verify.hpp"
 #include "runner/cli/exit_code.hpp"
-#include "runner/cli/installed_cases.hpp"
-#include "runner/cli/privilege_probe.hpp"
-#include "runner/cli/run_folder.hpp"
+#include "runner/cli/run/installed_cases.hpp"
+#include "runner/cli/run/privilege_probe.hpp"
+#include "runner/cli/run/run_folder.hpp"
 #include "runner/run/environment.hpp"
 
 namespace crashlab::runner::cli {

@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "runner/cli/exit_code.hpp"
-#include "runner/cli/installed_cases.hpp"
+#include "runner/cli/run/installed_cases.hpp"
 #include "runner/cli/options.hpp"
 #include "runner/cli/suggest.hpp"
 #include "runner/cli/version.hpp"

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "netns/topology.hpp"
+#include "netns/topology/topology.hpp"
 
 namespace crashlab::runner {
 

@@ -1,5 +1,5 @@
 #pragma once
-#include "netns/topology.hpp"
+#include "netns/topology/topology.hpp"
 
 namespace crashlab::runner {
 

@@ -1,7 +1,7 @@
 // host-reboot: a host crash, then the host boots again with the same address
 // (and, if asked, a new MAC, a listener on the old port, announcements of its MAC,
 // a switch port that forwards only a while after the host is up).
-#include "netns/clock.hpp"
+#include "netns/sys/clock.hpp"
 #include "netns/client/bring_up.hpp"
 #include "runner/faults/host_crash.hpp"
 #include "runner/faults/registry.hpp"

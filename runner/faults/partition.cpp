@@ -1,7 +1,7 @@
 // partition: the switch drops the target's traffic (every frame, or only TCP so
 // that ARP and ICMP pass; both ways, or only what it sends or only what reaches
 // it) while every host and link stays up; it may heal.
-#include "netns/clock.hpp"
+#include "netns/sys/clock.hpp"
 #include "runner/faults/registry.hpp"
 #include "runner/run/world.hpp"
 

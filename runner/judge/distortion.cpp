@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "netns/wait.hpp"
+#include "netns/sys/wait.hpp"
 #include "runner/case/roles.hpp"
 #include "runner/ms_text.hpp"
 

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "netns/tcp_state.hpp"
-#include "netns/wait.hpp"
+#include "netns/wire/tcp_state.hpp"
+#include "netns/sys/wait.hpp"
 #include "runner/judge/firings.hpp"
 #include "runner/ms_text.hpp"
 

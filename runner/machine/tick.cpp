@@ -14,8 +14,8 @@
 #include <cstring>
 #include <thread>
 
-#include "netns/sysctl.hpp"
-#include "netns/unique_fd.hpp"
+#include "netns/host/sysctl.hpp"
+#include "netns/sys/unique_fd.hpp"
 #include "runner/machine/kernel_config.hpp"
 
 namespace crashlab::runner::machine {

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "netns/observe/state_timeline.hpp"
-#include "netns/topology.hpp"
+#include "netns/topology/topology.hpp"
 #include "netns/undo/undo_agent.hpp"
 #include "runner/case/outcome.hpp"
 #include "runner/faults/fault.hpp"

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "netns/tcp_state.hpp"
+#include "netns/wire/tcp_state.hpp"
 #include "netns/undo/undo_agent.hpp"
 #include "runner/faults/registry.hpp"
 #include "runner/result/neighbour_json.hpp"

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "netns/errors.hpp"
-#include "netns/tcp_state.hpp"
+#include "netns/sys/errors.hpp"
+#include "netns/wire/tcp_state.hpp"
 #include "runner/faults/registry.hpp"
 #include "runner/judge/firings.hpp"
 #include "runner/result/neighbour_json.hpp"

@@ -4,8 +4,8 @@
 #include <array>
 #include <thread>
 
-#include "netns/clock.hpp"
-#include "netns/tcp_state.hpp"
+#include "netns/sys/clock.hpp"
+#include "netns/wire/tcp_state.hpp"
 #include "runner/faults/registry.hpp"
 #include "runner/run/wait_world.hpp"
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <thread>
 
-#include "netns/clock.hpp"
+#include "netns/sys/clock.hpp"
 #include "runner/judge/distortion.hpp"
 
 namespace crashlab::runner {

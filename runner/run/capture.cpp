@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "netns/neighbour/arp_packets.hpp"
-#include "netns/wire_segments.hpp"
+#include "netns/wire/wire_segments.hpp"
 #include "runner/case/roles.hpp"
 
 namespace crashlab::runner {

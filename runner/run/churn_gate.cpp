@@ -1,6 +1,6 @@
 #include "runner/run/churn_gate.hpp"
 
-#include "netns/wait.hpp"
+#include "netns/sys/wait.hpp"
 
 namespace crashlab::runner {
 

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "netns/clock.hpp"
-#include "netns/tcp_state.hpp"
+#include "netns/sys/clock.hpp"
+#include "netns/wire/tcp_state.hpp"
 #include "runner/case/roles.hpp"
 #include "runner/predict/sysctl_table.hpp"
 #include "runner/run/programs.hpp"

@@ -4,8 +4,8 @@
 
 #include <optional>
 
-#include "netns/sysctl.hpp"
-#include "netns/observe/trace_observer.hpp"
+#include "netns/host/sysctl.hpp"
+#include "netns/observe/trace/trace_observer.hpp"
 #include "runner/machine/tick.hpp"
 
 namespace crashlab::runner {

@@ -3,7 +3,7 @@
 #include <thread>
 
 #include "netns/client/bring_up.hpp"
-#include "netns/clock.hpp"
+#include "netns/sys/clock.hpp"
 #include "netns/observe/wakeup_lateness.hpp"
 #include "runner/case/roles.hpp"
 #include "runner/run/actions.hpp"

@@ -1,6 +1,6 @@
 #include "runner/run/measurement.hpp"
 
-#include "netns/tcp_state.hpp"
+#include "netns/wire/tcp_state.hpp"
 
 namespace crashlab::runner {
 

@@ -11,8 +11,8 @@
 #include "netns/neighbour/arp_packets.hpp"
 #include "netns/neighbour/neighbour_event.hpp"
 #include "netns/observe/state_timeline.hpp"
-#include "netns/topology.hpp"
-#include "netns/observe/kernel_event.hpp"
+#include "netns/topology/topology.hpp"
+#include "netns/observe/trace/kernel_event.hpp"
 #include "runner/case/neighbour_choice.hpp"
 #include "runner/case/outcome.hpp"
 

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "netns/clock.hpp"
+#include "netns/sys/clock.hpp"
 #include "netns/neighbour/neighbour_table.hpp"
 #include "runner/case/roles.hpp"
 

@@ -9,9 +9,9 @@
 #include <regex>
 
 #include "netns/app/sandbox.hpp"
-#include "netns/clock.hpp"
-#include "netns/tcp_state.hpp"
-#include "netns/wait.hpp"
+#include "netns/sys/clock.hpp"
+#include "netns/wire/tcp_state.hpp"
+#include "netns/sys/wait.hpp"
 #include "runner/case/roles.hpp"
 #include "runner/predict/prediction_input.hpp"
 

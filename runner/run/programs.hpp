@@ -6,7 +6,7 @@
 #include <optional>
 #include <vector>
 
-#include "netns/observe/sock_diag.hpp"
+#include "netns/observe/diag/sock_diag.hpp"
 #include "runner/run/measurement.hpp"
 #include "runner/run/world.hpp"
 

@@ -2,9 +2,9 @@
 
 #include <filesystem>
 
-#include "netns/clock.hpp"
+#include "netns/sys/clock.hpp"
 #include "netns/observe/wakeup_lateness.hpp"
-#include "netns/wait.hpp"
+#include "netns/sys/wait.hpp"
 #include "runner/judge/distortion.hpp"
 #include "runner/judge/judge.hpp"
 #include "runner/judge/phase_taken.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-#include "netns/topology.hpp"
+#include "netns/topology/topology.hpp"
 #include "runner/case/case_spec.hpp"
 
 namespace crashlab::runner {

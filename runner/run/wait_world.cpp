@@ -5,7 +5,7 @@
 #include <cerrno>
 #include <vector>
 
-#include "netns/errors.hpp"
+#include "netns/sys/errors.hpp"
 #include "runner/run/world.hpp"
 
 namespace crashlab::runner {

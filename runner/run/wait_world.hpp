@@ -2,7 +2,7 @@
 #include <functional>
 #include <string>
 
-#include "netns/wait.hpp"
+#include "netns/sys/wait.hpp"
 
 namespace crashlab::runner {
 

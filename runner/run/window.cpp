@@ -5,7 +5,7 @@
 #include <functional>
 #include <queue>
 
-#include "netns/wait.hpp"
+#include "netns/sys/wait.hpp"
 #include "runner/judge/judge.hpp"
 
 namespace crashlab::runner {

@@ -5,7 +5,7 @@
 #include <atomic>
 #include <random>
 
-#include "netns/tcp_state.hpp"
+#include "netns/wire/tcp_state.hpp"
 
 namespace crashlab::runner {
 

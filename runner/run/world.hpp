@@ -7,9 +7,9 @@
 #include "netns/app/app_process.hpp"
 #include "netns/client/endpoint_client.hpp"
 #include "netns/neighbour/neighbour_monitor.hpp"
-#include "netns/packet_capture.hpp"
+#include "netns/wire/packet_capture.hpp"
 #include "netns/observe/state_timeline.hpp"
-#include "netns/topology.hpp"
+#include "netns/topology/topology.hpp"
 #include "runner/case/case_spec.hpp"
 #include "netns/observe/observation.hpp"
 

@@ -12,7 +12,7 @@
 
 #include "netns/app/app_process.hpp"
 #include "netns/endpoint/socket_options.hpp"
-#include "netns/wait.hpp"
+#include "netns/sys/wait.hpp"
 
 using namespace crashlab;
 using namespace crashlab::app;

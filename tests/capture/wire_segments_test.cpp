@@ -3,7 +3,7 @@
 
 #include <arpa/inet.h>
 
-#include "netns/wire_segments.hpp"
+#include "netns/wire/wire_segments.hpp"
 
 using namespace crashlab;
 

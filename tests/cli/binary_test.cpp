@@ -13,7 +13,7 @@
 #include "fixtures/privilege.hpp"
 #include "runner/case/case_files.hpp"
 #include "runner/case/overrides.hpp"
-#include "runner/cli/terminal.hpp"
+#include "runner/cli/output/terminal.hpp"
 
 namespace fs = std::filesystem;
 

@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "fixtures/temp_dir.hpp"
-#include "runner/cli/installed_cases.hpp"
+#include "runner/cli/run/installed_cases.hpp"
 
 using namespace crashlab::runner::cli;
 namespace fs = std::filesystem;

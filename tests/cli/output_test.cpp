@@ -6,12 +6,12 @@
 #include <filesystem>
 #include <sstream>
 
-#include "runner/cli/junit.hpp"
-#include "runner/cli/ktap.hpp"
-#include "runner/cli/ordered_blocks.hpp"
-#include "runner/cli/progress.hpp"
-#include "runner/cli/run_folder.hpp"
-#include "runner/cli/text_wrap.hpp"
+#include "runner/cli/output/junit.hpp"
+#include "runner/cli/output/ktap.hpp"
+#include "runner/cli/output/ordered_blocks.hpp"
+#include "runner/cli/output/progress.hpp"
+#include "runner/cli/run/run_folder.hpp"
+#include "runner/cli/output/text_wrap.hpp"
 #include "runner/table.hpp"
 
 using namespace crashlab;

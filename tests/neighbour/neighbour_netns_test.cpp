@@ -6,7 +6,7 @@
 #include "fixtures/connected_pair.hpp"
 #include "fixtures/privilege.hpp"
 #include "fixtures/waits.hpp"
-#include "netns/clock.hpp"
+#include "netns/sys/clock.hpp"
 #include "netns/neighbour/neighbour_monitor.hpp"
 #include "netns/neighbour/neighbour_table.hpp"
 

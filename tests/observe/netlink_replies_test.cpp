@@ -7,8 +7,8 @@
 #include <cstring>
 #include <vector>
 
-#include "netns/observe/netlink_replies.hpp"
-#include "netns/unique_fd.hpp"
+#include "netns/observe/diag/netlink_replies.hpp"
+#include "netns/sys/unique_fd.hpp"
 
 using namespace crashlab;
 

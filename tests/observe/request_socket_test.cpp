@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "netns/observe/observation.hpp"
-#include "netns/tcp_state.hpp"
+#include "netns/wire/tcp_state.hpp"
 
 using namespace crashlab;
 

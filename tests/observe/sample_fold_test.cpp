@@ -3,8 +3,8 @@
 // namespace's dump failed is not (fold_dumps, pure).
 #include <gtest/gtest.h>
 
-#include "netns/observe/sample_fold.hpp"
-#include "netns/tcp_state.hpp"
+#include "netns/observe/diag/sample_fold.hpp"
+#include "netns/wire/tcp_state.hpp"
 
 using namespace crashlab;
 

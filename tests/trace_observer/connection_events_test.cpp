@@ -7,7 +7,7 @@
 
 #include <cerrno>
 
-#include "netns/tcp_state.hpp"
+#include "netns/wire/tcp_state.hpp"
 #include "tests/trace_observer/observed_listener.hpp"
 
 using namespace crashlab;

@@ -13,9 +13,9 @@
 
 #include "fixtures/loopback.hpp"
 #include "fixtures/tracing.hpp"
-#include "netns/observe/private_tracefs.hpp"
-#include "netns/observe/trace_observer.hpp"
-#include "netns/wait.hpp"
+#include "netns/observe/tracefs/private_tracefs.hpp"
+#include "netns/observe/trace/trace_observer.hpp"
+#include "netns/sys/wait.hpp"
 #include "tests/trace_observer/loopback_tcp.hpp"
 
 using namespace crashlab;

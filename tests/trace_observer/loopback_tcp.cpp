@@ -5,8 +5,8 @@
 #include <cstdio>
 
 #include "fixtures/loopback.hpp"
-#include "netns/errors.hpp"
-#include "netns/tcp_state.hpp"
+#include "netns/sys/errors.hpp"
+#include "netns/wire/tcp_state.hpp"
 
 namespace crashlab::trace_test {
 

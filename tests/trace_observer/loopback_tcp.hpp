@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "netns/clock.hpp"
-#include "netns/observe/kernel_event.hpp"
-#include "netns/unique_fd.hpp"
+#include "netns/sys/clock.hpp"
+#include "netns/observe/trace/kernel_event.hpp"
+#include "netns/sys/unique_fd.hpp"
 
 namespace crashlab::trace_test {
 

@@ -12,10 +12,10 @@
 
 #include "fixtures/loopback.hpp"
 #include "fixtures/tracing.hpp"
-#include "netns/netns.hpp"
-#include "netns/observe/diag_sampler.hpp"
+#include "netns/host/netns.hpp"
+#include "netns/observe/diag/diag_sampler.hpp"
 #include "netns/observe/observation.hpp"
-#include "netns/tcp_state.hpp"
+#include "netns/wire/tcp_state.hpp"
 #include "tests/trace_observer/loopback_tcp.hpp"
 
 using namespace crashlab;

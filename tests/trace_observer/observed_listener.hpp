@@ -7,8 +7,8 @@
 
 #include "fixtures/loopback.hpp"
 #include "fixtures/tracing.hpp"
-#include "netns/errors.hpp"
-#include "netns/observe/trace_observer.hpp"
+#include "netns/sys/errors.hpp"
+#include "netns/observe/trace/trace_observer.hpp"
 #include "tests/trace_observer/loopback_tcp.hpp"
 
 namespace crashlab::trace_test {

@@ -9,7 +9,7 @@
 #include <fstream>
 #include <thread>
 
-#include "netns/wait.hpp"
+#include "netns/sys/wait.hpp"
 #include "tests/trace_observer/observed_listener.hpp"
 
 using namespace crashlab;

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <exception>
 
-#include "netns/observe/trace_observer.hpp"
+#include "netns/observe/trace/trace_observer.hpp"
 
 int main() {
   try {

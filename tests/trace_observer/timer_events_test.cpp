@@ -26,8 +26,8 @@
 
 #include "fixtures/loopback.hpp"
 #include "fixtures/tracing.hpp"
-#include "netns/observe/trace_observer.hpp"
-#include "netns/wait.hpp"
+#include "netns/observe/trace/trace_observer.hpp"
+#include "netns/sys/wait.hpp"
 #include "tests/trace_observer/loopback_tcp.hpp"
 
 using namespace crashlab;
