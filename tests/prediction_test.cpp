@@ -42,6 +42,28 @@ TEST(Prediction, ARebootedPeerAnswersTheFirstFiringAfterItWithRst) {
   for (size_t i = 0; i + 1 < p.schedule.size(); ++i) EXPECT_LT(p.schedule[i].at_ms, 1000);
 }
 
+// A switch port opening or an announcement takes effect somewhere while its step runs:
+// a firing inside that span may or may not meet the peer.
+TEST(Prediction, AFiringWhileThePeersReturnIsUnderWayIsNotModelled) {
+  PredictionInput in = data_into_silence();
+  in.recovery_answers_rst = true;
+  in.recovery_ms = 1000;
+  const std::vector<PredictedFiring> alone = predict_side(in).schedule;
+  const auto before = std::find_if(alone.begin(), alone.end(), [](const PredictedFiring& f) { return f.at_ms < 1000; });
+  ASSERT_NE(before, alone.end());
+  in.recovery_from_ms = before->at_ms - 2;
+  in.recovery_ms = before->at_ms + 3;
+  SidePrediction p = predict_side(in);
+  EXPECT_FALSE(p.detected_after_ms);
+  EXPECT_NE(p.not_modelled.find("while the step that brings the peer back runs"), std::string::npos) << p.reason;
+  in.recovery_from_ms = before->at_ms + before->late_max_ms + 1;  // after that firing's latest time: it missed the peer
+  in.recovery_ms = *in.recovery_from_ms + 3;
+  p = predict_side(in);
+  EXPECT_TRUE(p.not_modelled.empty()) << p.reason;
+  EXPECT_EQ(p.error, "ECONNRESET");
+  EXPECT_GT(*p.detected_after_ms, *in.recovery_ms);
+}
+
 TEST(Prediction, AHealBeforeTheGiveUpMeansNoError) {
   PredictionInput in = data_into_silence();
   in.recovery_ms = 1200;

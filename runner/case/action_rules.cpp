@@ -56,7 +56,8 @@ void check_action_rules(const Fields& top, const CaseSpec& c) {
   const auto recovery = c.fault->recovery_after_ms();
   if (recovery) check_within_window(top, recovery_field(c.fault.kind), *recovery, c, "");
   for (const Fault::LaterStep& s : c.fault->later_steps())
-    check_within_window(top, "fault", *recovery + s.after_recovery_ms, c, "with the recovery, its step '" + s.what + "' at ");
+    check_within_window(top, s.field, recovery.value_or(0) + s.after_recovery_ms, c,
+                        "with the recovery, its step '" + s.what + "' at ");
 
   Exits exits;
   for (size_t i = 0; i < c.before_fault.size(); ++i) {

@@ -59,12 +59,15 @@ class Fault {
   struct LaterStep {
     int64_t after_recovery_ms;
     std::string what;
+    std::string field;  // the case's field that asked for it
   };
   virtual std::vector<LaterStep> later_steps() const { return {}; }
   virtual void do_later_step(World& w, Role target, size_t i) const;
   // From which step the survivor's segments meet the peer as peer_after().recovery
   // says (the model's recovery time): nullopt the recovery itself, else later step i.
   virtual std::optional<size_t> peer_there_at_later_step() const { return std::nullopt; }
+  // That moment's time after the fault, as the case plans it; nullopt: no recovery.
+  std::optional<int64_t> peer_there_after_ms() const;
   virtual PeerAfterFault peer_after(TopologyKind topology) const = 0;
   // The target's kernel runs on and sees its peer as its peer sees it (a two-way
   // partition): the model predicts the target's side too.

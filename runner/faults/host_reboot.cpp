@@ -48,9 +48,11 @@ class HostReboot : public Fault {
   std::vector<LaterStep> later_steps() const override {
     std::vector<LaterStep> steps;
     for (int k = 0; k < announcements; ++k)
-      steps.push_back({k * announce_interval_ms, "announcement " + std::to_string(k + 1) + " of " + std::to_string(announcements)});
+      steps.push_back({k * announce_interval_ms,
+                       "announcement " + std::to_string(k + 1) + " of " + std::to_string(announcements), "fault.gratuitous_arp"});
     if (port_forwards_after_ms > 0)
-      steps.insert(steps.begin() + ptrdiff_t(*port_step()), LaterStep{port_forwards_after_ms, "the switch port forwards"});
+      steps.insert(steps.begin() + ptrdiff_t(*port_step()),
+                   LaterStep{port_forwards_after_ms, "the switch port forwards", "fault.port_forwards_after_ms"});
     return steps;
   }
   void do_later_step(World& w, Role target, size_t i) const override {
@@ -107,7 +109,7 @@ void parse_announcements(Fields& f, HostReboot& r) {
     f.fail("gratuitous_arp", "must be true, false or {\"count\": N, \"interval_ms\": M}");
   Fields a = f.child("gratuitous_arp");
   r.announcements = int(a.integer("count", 1, 255));  // bonding's num_grat_arp range
-  r.announce_interval_ms = a.opt_integer("interval_ms", 0, kMaxWindowMs).value_or(1000);
+  r.announce_interval_ms = a.opt_integer("interval_ms", 1, kMaxWindowMs).value_or(1000);
   a.done();
 }
 }  // namespace

@@ -25,6 +25,13 @@ constexpr FaultType kFaultTypes[] = {
 int64_t Fault::recover(World&, Role) const { throw std::logic_error("this fault has no recovery step"); }
 void Fault::do_later_step(World&, Role, size_t) const { throw std::logic_error("this fault has no later steps"); }
 
+std::optional<int64_t> Fault::peer_there_after_ms() const {
+  auto at = recovery_after_ms();
+  if (!at) return std::nullopt;
+  if (auto i = peer_there_at_later_step()) return *at + later_steps().at(*i).after_recovery_ms;
+  return at;
+}
+
 std::span<const FaultType> fault_types() { return kFaultTypes; }
 
 const FaultType& fault_type(FaultKind kind) {

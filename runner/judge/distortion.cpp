@@ -26,19 +26,24 @@ DistortionLimits distortion_limits(std::optional<int> hz) {
 
 std::vector<Distortion> distortions(const Measurement& m, const DistortionLimits& limits) {
   std::vector<Distortion> out;
-  auto fault = std::find_if(m.steps.begin(), m.steps.end(), [](const StepTiming& s) { return s.what == "fault"; });
+  auto fault = std::find_if(m.steps.begin(), m.steps.end(), [](const StepTiming& s) { return s.kind == StepKind::Fault; });
   if (fault != m.steps.end()) {
-    // The fault's own parts: its injection, and the recovery (a reboot, a heal) that
-    // ends it. A recovery that took seconds left the path down that long (the soak's 510
-    // at once: a reboot took 3.2 s, and the retransmission the case is about found nobody).
+    // The fault's own parts: its injection, the recovery (a reboot, a heal) that ends it
+    // and the recovery's later steps. A recovery that took seconds left the path down
+    // that long (the soak's 510 at once: a reboot took 3.2 s, and the retransmission the
+    // case is about found nobody).
     for (auto s = fault; s != m.steps.end(); ++s)
-      if ((s->what == "fault" || s->what == "recovery") && s->took_ms() > limits.fault_took_ms)
-        out.push_back({DistortionKind::SlowFault, "the " + s->what + " took " + ms_text(s->took_ms()) + (s->what == "fault" ? " to inject" : "") +
-                      " (limit " + ms_text(limits.fault_took_ms) + ")"});
+      if (s->the_faults() && s->took_ms() > limits.fault_took_ms)
+        out.push_back({DistortionKind::SlowFault, "the " + s->what + " took " + ms_text(s->took_ms()) +
+                                                      (s->kind == StepKind::Fault ? " to inject" : "") + " (limit " +
+                                                      ms_text(limits.fault_took_ms) + ")"});
     // Steps run one after another on one thread: one due while the step before it
-    // still ran is late from that step's end, which that step's own limit covers.
+    // still ran is late from that step's end, which that step's own limit covers;
+    // but one due before a step the runner placed ahead of it (an action that waited
+    // for a detection, behind a later step of the recovery) is late from its own time.
     for (auto s = fault + 1; s != m.steps.end(); ++s) {
-      const double late_ms = double(s->started_ns - std::max(s->due_ns, (s - 1)->done_ns)) / 1e6;
+      const bool held_back = (s - 1)->the_faults() && s->due_ns < (s - 1)->due_ns;
+      const double late_ms = double(s->started_ns - (held_back ? s->due_ns : std::max(s->due_ns, (s - 1)->done_ns))) / 1e6;
       if (late_ms > limits.step_late_ms)
         out.push_back({DistortionKind::LateStep, "the " + s->what + " due at " + ms_text(m.ms_after_fault(s->due_ns)) + " started " +
                       ms_text(late_ms) + " late (limit " + ms_text(limits.step_late_ms) + ")"});

@@ -93,17 +93,6 @@ void plan_closed_window(const CaseSpec& spec, Role role, PredictionInput& in) {
 }
 }  // namespace
 
-namespace {
-// When, after the fault, the survivor meets the recovered peer: at the recovery, or
-// at the later step the fault names (an announcement, the switch port forwarding).
-std::optional<int64_t> peer_there_ms(const Fault& fault) {
-  auto at = fault.recovery_after_ms();
-  if (!at) return std::nullopt;
-  if (auto i = fault.peer_there_at_later_step()) return *at + fault.later_steps().at(*i).after_recovery_ms;
-  return at;
-}
-}  // namespace
-
 std::optional<PredictionInput> planned_input(const CaseSpec& spec, Role role, const PlanAssumptions& a) {
   if (!predicts_side(spec, role)) return std::nullopt;
   PredictionInput in;
@@ -116,7 +105,7 @@ std::optional<PredictionInput> planned_input(const CaseSpec& spec, Role role, co
   if (auto s = spec.sysctls.find(role); s != spec.sysctls.end()) apply_sysctls(s->second, in, spec.ipv6, false);
   in.socket = socket_params(spec.socket_options(role));
   plan_neighbour(spec.neighbour_at_fault(role), in.neighbour);
-  if (auto at = peer_there_ms(*spec.fault); at && peer.recovery != PeerAfterFault::Recovery::None) {
+  if (auto at = spec.fault->peer_there_after_ms(); at && peer.recovery != PeerAfterFault::Recovery::None) {
     in.recovery_ms = double(*at);
     in.recovery_answers_rst = peer.recovery == PeerAfterFault::Recovery::AnswersRst;
   } else if (at) {

@@ -59,6 +59,19 @@ std::optional<FirstThrough> first_through(SidePrediction& s, const PredictionInp
                       hit + 1};
 }
 
+// The step that brought the peer back ran from `from` to `at`: a segment sent in
+// between may have met it or not.
+void race_with_the_return(const SidePrediction& s, const PredictionInput& in, double from, double at) {
+  std::string what;
+  if (in.send_ms && *in.send_ms >= from && *in.send_ms < at && !in.connect_ms) what = "the send at " + ms_text(*in.send_ms, 0);
+  for (const PredictedFiring& f : s.schedule)
+    if (what.empty() && f.at_ms < at && f.at_ms + f.late_max_ms >= from)
+      what = f.kind + " #" + std::to_string(f.n) + " at " + ms_text(f.at_ms, 0);
+  if (!what.empty())
+    throw std::domain_error(what + " falls while the step that brings the peer back runs (" + ms_text(from, 0) + " to " +
+                            ms_text(at, 0) + "): whether it meets the peer depends on which comes first");
+}
+
 // The peer comes back at `at`: the first segment after it reaches the peer. A rebooted
 // peer has no such connection and answers RST; a healed one ACKs, unless its own socket
 // gave up meanwhile (tcp_v4_rcv() finds no socket: RST), and a segment racing that
@@ -68,6 +81,7 @@ void apply_recovery(SidePrediction& s, const PredictionInput& in) {
   if (s.detected_after_ms && *s.detected_after_ms <= at) return;  // gave up before the peer was back
   const std::optional<FirstThrough> through = first_through(s, in, at);
   if (!through) return;
+  if (in.recovery_from_ms && *in.recovery_from_ms < at) race_with_the_return(s, in, *in.recovery_from_ms, at);
   bool rst = in.recovery_answers_rst;
   std::string why = "the peer is back at " + ms_text(at, 0) + " without the connection";
   if (!rst && in.peer_gave_up_ms) {

@@ -43,6 +43,9 @@ struct PredictionInput {
   std::optional<int> zero_window_backoff;
 
   std::optional<double> recovery_ms;  // the peer is back (reboot) or reachable again (heal)
+  // The step that brought it back began here (a switch port opening, an announcement):
+  // a segment between this and recovery_ms may or may not have met it.
+  std::optional<double> recovery_from_ms;
   bool recovery_answers_rst = false;  // back, but without the connection: it answers RST
   // A healed path leads to a peer whose own socket gave up meanwhile (its prediction):
   // from then on, up to peer_gave_up_late_ms later, it answers RST instead of ACKing.

@@ -81,6 +81,7 @@ std::optional<PredictionInput> prediction_input(const CaseSpec& spec, const Meas
 
   if (m.peer_there_t_ns && peer.recovery != PeerAfterFault::Recovery::None) {
     in.recovery_ms = m.ms_after_fault(*m.peer_there_t_ns);
+    if (m.peer_there_from_t_ns) in.recovery_from_ms = m.ms_after_fault(*m.peer_there_from_t_ns);
     in.recovery_answers_rst = peer.recovery == PeerAfterFault::Recovery::AnswersRst;
   } else if (m.peer_there_t_ns) {
     in.peer_back_unannounced_ms = m.ms_after_fault(*m.peer_there_t_ns);

@@ -118,7 +118,8 @@ Json build_timeline(const CaseSpec& spec, const Measurement& m, const Prediction
   if (m.recovered_t_ns)
     tl.push_back(entry(m.ms_after_fault(*m.recovered_t_ns), target, "recovery", std::string(fault.recovery_text), "runner"));
   for (const StepTiming& s : m.steps)
-    if (s.later) tl.push_back(entry(m.ms_after_fault(s.started_ns), target, "recovery", s.what, "runner"));
+    if (s.kind == StepKind::RecoveryStep)
+      tl.push_back(entry(m.ms_after_fault(s.started_ns), target, "recovery_step", s.what, "runner"));
   const std::string state_source = m.observer.exact ? "tracepoint" : "sock_diag";
   for (const auto& [role, side] : m.sides)
     for (const auto& st : side.states) tl.push_back(entry(m.ms_after_fault(st.t_ns), role, "state", tcp_state_name(st.state), state_source));

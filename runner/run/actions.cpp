@@ -82,8 +82,8 @@ int64_t sleep_until_ns(int64_t t_ns) {
 namespace {
 // When a step is due after the fault, where the case alone says it (nullopt: it
 // waits for something the run decides: a detection, a state).
-std::optional<int64_t> nominal_ms(const Step& s, int64_t recovery_ms, const Fault& fault) {
-  if (!s.action) return recovery_ms + (s.later ? fault.later_steps().at(*s.later).after_recovery_ms : 0);
+std::optional<int64_t> nominal_ms(const Step& s, int64_t recovery_ms, const std::vector<Fault::LaterStep>& later) {
+  if (!s.action) return recovery_ms + (s.later ? later.at(*s.later).after_recovery_ms : 0);
   if (s.action->when == Trigger::Fault) return s.action->delay_ms;
   if (s.action->when == Trigger::Recovered) return recovery_ms + s.action->delay_ms;
   return std::nullopt;
@@ -99,16 +99,17 @@ std::vector<Step> after_fault_steps(const CaseSpec& spec) {
   if (!at) return steps;
   // Before the first action due later, or waiting on the run, or (for the recovery
   // itself) triggered by it.
+  const std::vector<Fault::LaterStep> later = spec.fault->later_steps();
   auto insert = [&](Step step, std::vector<Step>::iterator from) {
-    const int64_t due = *nominal_ms(step, *at, *spec.fault);
+    const int64_t due = *nominal_ms(step, *at, later);
     auto pos = std::find_if(from, steps.end(), [&](const Step& s) {
-      const auto t = nominal_ms(s, *at, *spec.fault);
+      const auto t = nominal_ms(s, *at, later);
       return !t || *t > due || (!step.later && s.action->when == Trigger::Recovered);
     });
     return steps.insert(pos, step);
   };
   auto from = insert(Step{nullptr, *at}, steps.begin()) + 1;
-  for (size_t i = 0; i < spec.fault->later_steps().size(); ++i) from = insert(Step{nullptr, *at, i}, from) + 1;
+  for (size_t i = 0; i < later.size(); ++i) from = insert(Step{nullptr, *at, i}, from) + 1;
   return steps;
 }
 
@@ -118,18 +119,23 @@ StepTiming perform(World& w, RunClock& clock, const Step& step) {
   const Role target = w.spec.fault.target;
   if (!step.action && !step.later) {
     t.what = "recovery";
+    t.kind = StepKind::Recovery;
     t.due_ns = clock.fault_t + step.recovery_at_ms * 1000000;
     t.started_ns = sleep_until_ns(t.due_ns);
     clock.recovered_t = fault.recover(w, target);
-    if (!fault.peer_there_at_later_step()) clock.peer_there_t = clock.recovered_t;
+    if (!fault.peer_there_at_later_step()) clock.peer_there_from_t = clock.peer_there_t = clock.recovered_t;
   } else if (!step.action) {
+    if (!clock.recovered_t) throw std::logic_error("a later step of the recovery before the recovery");
     const Fault::LaterStep later = fault.later_steps().at(*step.later);
     t.what = later.what;
-    t.later = true;
-    t.due_ns = clock.recovered_t.value_or(monotonic_ns()) + later.after_recovery_ms * 1000000;
+    t.kind = StepKind::RecoveryStep;
+    t.due_ns = *clock.recovered_t + later.after_recovery_ms * 1000000;
     t.started_ns = sleep_until_ns(t.due_ns);
     fault.do_later_step(w, target, *step.later);
-    if (fault.peer_there_at_later_step() == step.later) clock.peer_there_t = monotonic_ns();
+    if (fault.peer_there_at_later_step() == step.later) {
+      clock.peer_there_from_t = t.started_ns;  // it took effect somewhere in between
+      clock.peer_there_t = monotonic_ns();
+    }
   } else {
     const Action& a = *step.action;
     t.what = std::string(role_name(a.role)) + " " + op_name(a.op);

@@ -14,6 +14,7 @@ struct RunClock {
   int64_t fault_t = 0;
   std::optional<int64_t> recovered_t;   // the fault's reboot or heal
   std::optional<int64_t> peer_there_t;  // the survivor meets the recovered peer from here (Fault::peer_there_at_later_step)
+  std::optional<int64_t> peer_there_from_t;  // ... or perhaps from here: that step began
   Clock::time_point deadline{};         // every wait of the case ends here
 };
 

@@ -88,7 +88,7 @@ std::optional<std::string> outcome_changed(const CaseSpec& as_run, const Predict
     if (!f.empty()) fields += (fields.empty() ? "" : ", ") + f;
   }
   if (fields.empty()) return std::nullopt;
-  const std::optional<int64_t> recovery = as_run.fault->recovery_after_ms();
+  const std::optional<int64_t> recovery = as_run.fault->peer_there_after_ms();
   for (const auto& [role, now] : planned) {
     auto before = planned_as_written.find(role);
     if (before == planned_as_written.end() || same_outcome(before->second, now, recovery)) continue;

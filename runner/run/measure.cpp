@@ -117,7 +117,7 @@ RunStage measure(const CaseSpec& spec, const std::filesystem::path& capture_file
     clock.deadline = Clock::now() + scaled(milliseconds(spec.window_ms));
     clock.fault_t = monotonic_ns();
     spec.fault->inject(w, spec.fault.target);
-    m.steps.push_back({"fault", clock.fault_t, clock.fault_t, monotonic_ns()});
+    m.steps.push_back({"fault", clock.fault_t, clock.fault_t, monotonic_ns(), StepKind::Fault});
   }
   if (ran_up) ran_up();
   m.fault_t_ns = clock.fault_t;
@@ -132,6 +132,7 @@ RunStage measure(const CaseSpec& spec, const std::filesystem::path& capture_file
   }
   m.recovered_t_ns = clock.recovered_t;
   m.peer_there_t_ns = clock.peer_there_t;
+  m.peer_there_from_t_ns = clock.peer_there_from_t;
   wait_world_until(w, [&] { return settled(w, m.fault_t_ns); }, clock.deadline);  // unsettled: the judge says what
   m.wakeup_late_max_ns = WakeupLateness::process().max_late_ns(m.fault_t_ns, monotonic_ns());
   collect(w, *at_fault, std::chrono::duration_cast<std::chrono::nanoseconds>(clock.deadline.time_since_epoch()).count(), m);

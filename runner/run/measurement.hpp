@@ -93,10 +93,16 @@ struct ObserverInfo {
 // the fault's injection, its recovery, each action. When it was due, when the
 // runner got to it and when it returned (CLOCK_MONOTONIC), so a run the runner
 // itself delayed can say so (runner/judge/distortion.hpp).
+// Who placed a step: the case's own actions run in its order; the fault, its recovery
+// and the recovery's later steps (an announcement, a port that starts to forward) are
+// the runner's, placed by their times.
+enum class StepKind { Action, Fault, Recovery, RecoveryStep };
+
 struct StepTiming {
   std::string what;  // "fault", "recovery", "client send", ...
   int64_t due_ns = 0, started_ns = 0, done_ns = 0;
-  bool later = false;  // a later step of the fault's recovery (an announcement, a port that forwards)
+  StepKind kind = StepKind::Action;
+  bool the_faults() const { return kind != StepKind::Action; }
   double late_ms() const { return double(started_ns - due_ns) / 1e6; }
   double took_ms() const { return double(done_ns - started_ns) / 1e6; }
 };
@@ -106,6 +112,7 @@ struct Measurement {
   int64_t wall_minus_monotonic_ns = 0;    // CLOCK_REALTIME - CLOCK_MONOTONIC at the fault (captures are wall-clock)
   std::optional<int64_t> recovered_t_ns;  // the reboot or heal, if the fault has one
   std::optional<int64_t> peer_there_t_ns;  // from here the survivor meets the recovered peer (the model's recovery)
+  std::optional<int64_t> peer_there_from_t_ns;  // ... or perhaps already from here: the step that did it began
   std::optional<int64_t> connect_t_ns;    // the client's connect(), when it comes after the fault
   std::map<Role, SideMeasurement> sides;
   std::vector<KernelEvent> kernel_events;  // decoded tracepoint hits for the case's port

@@ -90,6 +90,9 @@ TEST(RebootLaterSteps, ThePlanTakesThePeerBackAtTheStepThatReachesIt) {
   EXPECT_EQ(lost->peer_back_unannounced_ms, 500 + 1500);
 }
 
+// Actions keep the case's order: the `rebooted` send (due at 500 ms) comes after the
+// send at 1800 ms because the case lists it there. An action waiting for a detection
+// comes after every later step.
 TEST(RebootLaterSteps, StepsFallAmongTheActionsByTheirTimes) {
   const CaseSpec c = reboot(kSlowPort, R"([{"role": "server", "do": "send", "bytes": 10},
       {"role": "server", "do": "send", "bytes": 10, "delay_ms": 1800},
@@ -108,8 +111,20 @@ TEST(RebootLaterSteps, RefusesWhatCannotBeAnnounced) {
   EXPECT_NE(parse_error(R"(, "gratuitous_arp": "yes")").find("fault.gratuitous_arp: must be true, false or"),
             std::string::npos);
   EXPECT_NE(parse_error(R"(, "gratuitous_arp": {"count": 0})").find("fault.gratuitous_arp.count"), std::string::npos);
-  EXPECT_NE(parse_error(R"(, "gratuitous_arp": {"count": 2, "every": 5})").find("every"), std::string::npos);
+  EXPECT_NE(parse_error(R"(, "gratuitous_arp": {"count": 2, "every": 5})").find("fault.gratuitous_arp.every"),
+            std::string::npos);
+  EXPECT_NE(parse_error(R"(, "gratuitous_arp": {"count": 256})").find("fault.gratuitous_arp.count"), std::string::npos);
+  EXPECT_NE(parse_error(R"(, "gratuitous_arp": {"count": 3, "interval_ms": 0})").find("fault.gratuitous_arp.interval_ms"),
+            std::string::npos);
   EXPECT_NE(parse_error(R"(, "port_forwards_after_ms": -1)").find("fault.port_forwards_after_ms"), std::string::npos);
-  const std::string late = parse_error(kSlowPort, 2000);
-  EXPECT_NE(late.find("'announcement 3 of 3' at 2500 ms is beyond the case's window"), std::string::npos) << late;
+  const std::string late = parse_error(kSlowPort, 2499);
+  EXPECT_NE(late.find("fault.gratuitous_arp: with the recovery, its step 'announcement 3 of 3' at 2500 ms is beyond the "
+                      "case's window"),
+            std::string::npos)
+      << late;
+  EXPECT_EQ(parse_error(kSlowPort, 2500), "");  // the last step at the window's end is still inside
+  const std::string port = parse_error(R"(, "port_forwards_after_ms": 3000)", 3000);
+  EXPECT_NE(port.find("fault.port_forwards_after_ms: with the recovery, its step 'the switch port forwards' at 3500 ms"),
+            std::string::npos)
+      << port;
 }

@@ -19,7 +19,7 @@ Measurement with_send_late(double late_ms) {
   Measurement m;
   m.fault_t_ns = at_ms(0);
   m.steps.push_back({"client send", at_ms(-30), at_ms(-30), at_ms(-29)});  // before the fault: not judged
-  m.steps.push_back({"fault", at_ms(0), at_ms(0), at_ms(3)});
+  m.steps.push_back({"fault", at_ms(0), at_ms(0), at_ms(3), StepKind::Fault});
   m.steps.push_back({"server send", at_ms(10), at_ms(10 + late_ms), at_ms(11 + late_ms)});
   m.wakeup_late_max_ns = 200'000;
   return m;
@@ -67,6 +67,24 @@ TEST(Distortion, AStepDueWhileTheOneBeforeRanIsLateFromItsEnd) {
   EXPECT_NE(d[0].text.find("started 30.0 ms late"), std::string::npos) << d[0].text;
 }
 
+// An action that waited for a detection at 200 ms, placed behind a later step of the
+// recovery due at 2000 ms: it is late from its own time, not from that step's end.
+TEST(Distortion, AnActionHeldBackBehindARecoveryStepIsLateFromItsOwnTime) {
+  Measurement m = with_send_late(0);
+  m.steps.push_back({"announcement 2 of 2", at_ms(2000), at_ms(2000), at_ms(2001), StepKind::RecoveryStep});
+  m.steps.push_back({"server close", at_ms(200), at_ms(2001), at_ms(2002)});
+  auto d = distortions(m, kLimits);
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_NE(d[0].text.find("the server close due at 200.0 ms started 1801.0 ms late"), std::string::npos) << d[0].text;
+  m.steps.back() = {"server close", at_ms(2000), at_ms(2001), at_ms(2002)};  // due with it: late from its end, 0 ms
+  EXPECT_TRUE(distortions(m, kLimits).empty());
+  m.steps[3].done_ns = at_ms(2400);  // the step itself took 400 ms: the fault's own step, slow
+  m.steps.back() = {"server close", at_ms(2000), at_ms(2400), at_ms(2401)};
+  d = distortions(m, kLimits);
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_NE(d[0].text.find("the announcement 2 of 2 took 400.0 ms"), std::string::npos) << d[0].text;
+}
+
 TEST(Distortion, AStepBeforeTheFaultIsNotJudged) {
   Measurement m = with_send_late(0);
   m.steps.front().started_ns += 5'000'000'000;
@@ -88,7 +106,7 @@ TEST(Distortion, ASlowRecoveryIsNamedAndASendIsNot) {
   m.steps[2].done_ns = m.steps[2].started_ns + 3'000'000'000;  // a send may take its time
   EXPECT_TRUE(distortions(m, kLimits).empty());
   m.steps[2].done_ns = m.steps[2].started_ns + 500'000;
-  m.steps.push_back({"recovery", at_ms(1000), at_ms(1000), at_ms(4184)});
+  m.steps.push_back({"recovery", at_ms(1000), at_ms(1000), at_ms(4184), StepKind::Recovery});
   const auto d = distortions(m, kLimits);
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0].kind, DistortionKind::SlowFault);
