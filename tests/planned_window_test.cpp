@@ -49,6 +49,21 @@ TEST(PlannedInput, TheSendsDelayMovesTimeZeroAndAnOverrideTheGiveUp) {
   EXPECT_EQ(p.at(Role::Server).error, "ETIMEDOUT");
 }
 
+// An idle keepalive counts from the last segment: after_ms before the fault, not at it.
+TEST(PlannedInput, AnIdleSideWasQuietForTheFaultsDelay) {
+  CaseSpec spec = case_from(R"({"description": "d", "sockets": {"server": {"SO_KEEPALIVE": true, "TCP_KEEPIDLE": 2, "TCP_KEEPINTVL": 1, "TCP_KEEPCNT": 2}},
+    "fault": {"type": "host-crash", "target": "client", "after_ms": 1500},
+    "window_ms": 20000, "expect": {"server": {"detected_after_ms": "model"}}})");
+  auto in = planned_input(spec, Role::Server);
+  ASSERT_TRUE(in && in->last_recv_ms);
+  EXPECT_DOUBLE_EQ(*in->last_recv_ms, -1500);
+  const SidePrediction quiet = plan(spec).at(Role::Server);
+  spec.fault.after_ms = 0;
+  const SidePrediction at_once = plan(spec).at(Role::Server);
+  ASSERT_TRUE(quiet.detected_after_ms && at_once.detected_after_ms) << quiet.reason << "\n" << at_once.reason;
+  EXPECT_DOUBLE_EQ(*at_once.detected_after_ms, *quiet.detected_after_ms + 1500);
+}
+
 TEST(PlannedInput, ConnectAfterTheFaultCountsFromConnect) {
   CaseSpec spec = case_from(R"({"description": "d", "connect": "after_fault",
     "fault": {"type": "host-crash", "target": "server"},

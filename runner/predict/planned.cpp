@@ -125,7 +125,9 @@ std::optional<PredictionInput> planned_input(const CaseSpec& spec, Role role, co
     in.send_ms = send->first;
     in.flight.packets_out = int(std::clamp<int64_t>((send->second + kMss - 1) / kMss, 1, 10));
   } else if (!in.zero_window_backoff) {
-    in.last_recv_ms = 0;
+    // The endpoint goes quiet once its before_fault actions are done, after_ms before
+    // the fault; a program may talk until the fault, so its silence starts there.
+    in.last_recv_ms = spec.program(role) ? 0 : -double(spec.fault.after_ms);
   }
   return in;
 }
