@@ -120,6 +120,8 @@ struct ProbeParams {
   int backoff = 0;          // tcpi_backoff at the fault: the probes so far doubled it
 };
 Prediction predict_zero_window(const KernelParams&, const SocketParams&, const ProbeParams&);
+// tcp_probe0_when(): the probe timer's interval, in jiffies, at pp.backoff.
+int64_t zero_window_probe_interval_j(const KernelParams&, const SocketParams&, const ProbeParams&);
 
 // connect() to a silent address. Time zero = connect().
 Prediction predict_syn(const KernelParams&, const SocketParams&);

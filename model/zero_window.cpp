@@ -34,6 +34,16 @@ int64_t probe0_when(const ProbeSetup& p, int backoff) {
   return std::min(when, p.max_j);
 }
 
+ProbeSetup probe_setup(const KernelParams& kp, const SocketParams& sp, const ProbeParams& pp) {
+  ProbeSetup p;
+  p.hz = kp.hz;
+  p.base_j = detail::usecs_to_jiffies(std::max(pp.rto_us, kTcpRtoMinUs), kp.hz);
+  p.max_j = detail::msecs_to_jiffies(sp.rto_max_ms.value_or(int(kp.tcp_rto_max_ms)), kp.hz);
+  p.backoff = std::max(0, pp.backoff);
+  p.max_probes = kp.tcp_retries2;
+  return p;
+}
+
 Run simulate_probes(const ProbeSetup& p, const TimerWheel& w, int64_t j0) {
   Run run;
   int backoff = p.backoff;
@@ -64,12 +74,7 @@ Prediction predict_zero_window(const KernelParams& kp, const SocketParams& sp, c
   if (sp.user_timeout_ms)
     throw std::domain_error("TCP_USER_TIMEOUT with a closed window: tcp_probe_timer() compares it with the time "
                             "since its first probe after the window closed, which crashlab does not measure");
-  ProbeSetup p;
-  p.hz = kp.hz;
-  p.base_j = detail::usecs_to_jiffies(std::max(pp.rto_us, kTcpRtoMinUs), kp.hz);
-  p.max_j = detail::msecs_to_jiffies(sp.rto_max_ms.value_or(int(kp.tcp_rto_max_ms)), kp.hz);
-  p.backoff = std::max(0, pp.backoff);
-  p.max_probes = kp.tcp_retries2;
+  const ProbeSetup p = probe_setup(kp, sp, pp);
   const std::string error = detail::error_name(sp.soft_error);
   auto sim = [p](const TimerWheel& w, int64_t j0, int) { return simulate_probes(p, w, j0); };
   auto explain = [&](const Run& run, const Run&) {
@@ -86,6 +91,12 @@ Prediction predict_zero_window(const KernelParams& kp, const SocketParams& sp, c
   detail::AlternativePolicy policy;
   policy.earlier = false;  // a count cannot move with lateness
   return detail::assemble(sim, kp.hz, kp.model_timer_wheel, policy, explain, error);
+}
+
+int64_t zero_window_probe_interval_j(const KernelParams& kp, const SocketParams& sp, const ProbeParams& pp) {
+  detail::check_hz(kp.hz);
+  const ProbeSetup p = probe_setup(kp, sp, pp);
+  return probe0_when(p, p.backoff);
 }
 
 }  // namespace crashlab::model

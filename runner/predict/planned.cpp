@@ -1,7 +1,6 @@
 #include "runner/predict/planned.hpp"
 
 #include <algorithm>
-#include <cmath>
 
 #include "runner/case/roles.hpp"
 #include "runner/predict/forgotten_flow.hpp"
@@ -58,17 +57,15 @@ void plan_closed_window(const CaseSpec& spec, Role role, PredictionInput& in) {
   double ratelimit_ms = 500;
   if (auto s = spec.sysctls.find(peer); s != spec.sysctls.end())
     if (auto r = s->second.find("net.ipv4.tcp_invalid_ratelimit"); r != s->second.end()) ratelimit_ms = std::stod(r->second);
-  // The kernel's timers count jiffies: the base rounds up to one (usecs_to_jiffies()).
   const double tick_ms = 1000.0 / in.kernel.hz;
-  const double base_ms = std::ceil(std::max<double>(double(in.flight.rto_us) / 1e3, 200) / tick_ms) * tick_ms;
-  const double max_ms = double(in.socket.rto_max_ms.value_or(int(in.kernel.tcp_rto_max_ms)));
   // The window closes as the send starts (its delay after the connection); the fault
   // comes after_ms after the connection (plus the runner's setup, which the run measures).
   const double fault_ms = double(spec.fault.after_ms);
   double armed = double(blocked->delay_ms), last_ack = armed, last_answer = -1e18;
   int backoff = 0, probes_out = 0;
   for (;;) {
-    const double fire = armed + std::min(backoff >= 40 ? max_ms : base_ms * double(int64_t{1} << backoff), max_ms);
+    const double fire =
+        armed + tick_ms * double(model::zero_window_probe_interval_j(in.kernel, in.socket, {in.flight.rto_us, backoff}));
     if (fire > fault_ms) break;
     if (probes_out >= in.kernel.tcp_retries2) {
       in.peer = PredictionInput::Peer::Other;
