@@ -9,7 +9,7 @@ non-distorted failure:
              (SOAK_KILL_MIN_S..SOAK_KILL_MAX_S, 0.3..10 s; mostly SIGKILL, some SIGINT
              and SIGTERM). Within SOAK_CLEAN_S (5 s) of the kill nothing may be left:
              no process of the run (crashlab, its endpoint, crashlab-undo,
-             crashlab-tracefs, tcpdump), no network namespace the kernel still keeps
+             crashlab-tracefs; tcpdump before the capture moved into the runner), no network namespace the kernel still keeps
              (every namespace the run referenced just before the kill is watched by
              netlink NSID from a scratch namespace, as tests/leak_test.cpp does), no
              crashlab tracefs instance whose owner is gone, no new mount in

@@ -19,7 +19,7 @@ namespace {
 
 // Blocks SIGPIPE on this thread while it writes, and consumes the SIGPIPE a write to
 // a closed pipe raised, so a dead endpoint is an EPIPE, never a signal. Chosen over
-// ignoring SIGPIPE process-wide, which every child started later (tcpdump included)
+// ignoring SIGPIPE process-wide, which every child started later (programs under test included)
 // would inherit, and over send(MSG_NOSIGNAL), which needs a socket: stdin is a pipe.
 class SigpipeBlocked {
  public:

@@ -28,7 +28,7 @@ struct ArpPacket {
 // timestamps, link type Ethernet). Packet times are CLOCK_REALTIME; minus
 // `realtime_minus_monotonic_ns` they are on CLOCK_MONOTONIC. Throws
 // std::runtime_error for what is not such a file; a truncated last record is
-// ignored (tcpdump killed mid-write). Pure.
+// ignored (a runner killed mid-write). Pure.
 std::vector<ArpPacket> parse_pcap_arp(std::string_view bytes, int64_t realtime_minus_monotonic_ns);
 
 // The same from a file, with the clocks' offset measured now.

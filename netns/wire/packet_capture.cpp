@@ -1,17 +1,15 @@
 #include "netns/wire/packet_capture.hpp"
 
 #include <fcntl.h>
+#include <pcap/pcap.h>
 #include <poll.h>
-#include <signal.h>
-#include <string.h>
-#include <sys/wait.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
+#include <cstring>
 
 #include "netns/sys/errors.hpp"
 
@@ -20,124 +18,92 @@ namespace fs = std::filesystem;
 namespace crashlab {
 
 namespace {
-const char* const kInstall = "install the Debian package tcpdump (apt-get install tcpdump)";
-
 fs::path pcap_path(fs::path file) {
   std::string ext = file.extension().string();
   for (char& c : ext) c = char(std::tolower(static_cast<unsigned char>(c)));
-  if (ext != ".pcap")
-    throw std::invalid_argument("packet capture file " + file.string() +
-                                " must end in .pcap (Debian's AppArmor profile lets tcpdump write no other name)");
+  if (ext != ".pcap") throw std::invalid_argument("packet capture file " + file.string() + " must end in .pcap");
   return file;
 }
 
-// The capture goes to tcpdump's stdout (stdout_to()): its messages to stderr, our pipe.
-std::vector<std::string> tcpdump_args(const std::string& interface, const std::string& filter, int snaplen) {
-  std::vector<std::string> args{"-i", interface, "-n", "-U", "--immediate-mode", "-Z", "root",
-                                "-s", std::to_string(snaplen), "-w", "-"};
-  if (!filter.empty()) args.push_back(filter);
-  return args;
+// pcap_create() and pcap_activate() on a thread inside the namespace: the packet
+// socket belongs to the namespace it was opened in, whoever reads it later.
+pcap_t* open_live(const NetNs& ns, const std::string& interface, int snaplen) {
+  return ns.run([&]() -> pcap_t* {
+    char errbuf[PCAP_ERRBUF_SIZE] = {};
+    pcap_t* p = pcap_create(interface.c_str(), errbuf);
+    if (!p) throw std::runtime_error("capture on " + interface + ": " + errbuf);
+    pcap_set_snaplen(p, snaplen);
+    pcap_set_promisc(p, 1);  // as tcpdump: a bridge hands its own taps only what it forwards in promiscuous mode
+    pcap_set_immediate_mode(p, 1);  // each packet readable at once, not in ~1 s blocks
+    pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
+    const int rc = pcap_activate(p);
+    if (rc >= 0) return p;  // > 0: a warning, e.g. promiscuous mode not supported
+    const std::string why = std::string(pcap_statustostr(rc)) + ": " + pcap_geterr(p);
+    pcap_close(p);
+    const std::string msg = "capture on " + interface + ": " + why;
+    if (rc == PCAP_ERROR_PERM_DENIED)
+      throw CaptureUnavailable(msg + " (a packet socket needs CAP_NET_RAW in the namespace's user namespace)");
+    throw std::runtime_error(msg);
+  });
 }
 
-// In the child, after its stdout and stderr went to our pipe: stdout to the file we
-// created. Opened without O_CREAT, so a file crashlab-undo already removed stays gone.
-ChildSetup stdout_to(const fs::path& file) {
-  ChildSetup setup;
-  setup.before_exec = [path = file.c_str()](int, const char*& message) {
-    const int fd = ::open(path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0 || ::dup2(fd, STDOUT_FILENO) < 0) {
-      message = "open the capture file as tcpdump's stdout";
-      return errno;
-    }
+void set_filter(pcap_t* p, const std::string& interface, const std::string& filter) {
+  bpf_program prog{};  // pcap_compile() is thread-safe since libpcap 1.8
+  if (pcap_compile(p, &prog, filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0)
+    throw std::runtime_error("capture on " + interface + ": filter '" + filter + "': " + pcap_geterr(p));
+  const int rc = pcap_setfilter(p, &prog);
+  pcap_freecode(&prog);
+  if (rc != 0) throw std::runtime_error("capture on " + interface + ": setting the filter: " + pcap_geterr(p));
+}
+
+// The file, created (truncated) here, written by the dumper from its header on.
+pcap_dumper_t* open_dumper(pcap_t* p, const fs::path& file) {
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw_errno("creating the packet capture file " + file.string());
+  FILE* f = ::fdopen(fd, "w");
+  if (!f) {
     ::close(fd);
-    return 0;
-  };
-  setup.vfork_safe = true;
-  return setup;
+    throw_errno("opening the packet capture file " + file.string());
+  }
+  pcap_dumper_t* d = pcap_dump_fopen(p, f);
+  if (!d)  // it has closed f itself
+    throw std::runtime_error("writing the packet capture file " + file.string() + ": " + pcap_geterr(p));
+  return d;
 }
 
-// What /proc says of the process: 'R', 'S', 'D', 'Z'..., or 0 once it is gone.
-char proc_state(pid_t pid) {
-  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat;
-  std::getline(f, stat);
-  auto close = stat.rfind(')');
-  return close != std::string::npos && close + 2 < stat.size() ? stat[close + 2] : 0;
-}
-
-// unshare -Urn writes "deny" there; the initial user namespace always says "allow".
-bool setgroups_denied() {
-  std::ifstream f("/proc/self/setgroups");
-  std::string v;
-  return f >> v && v == "deny";
-}
-
-// "1 packet captured", "8 packets received by filter": the count before `what`.
-std::optional<uint64_t> count_of(const std::string& line, const std::string& what) {
-  unsigned long long n = 0;
-  char noun[16] = {}, rest[64] = {};
-  if (std::sscanf(line.c_str(), "%llu %15s %63[^\n]", &n, noun, rest) == 3 && rest == what &&
-      (std::string(noun) == "packet" || std::string(noun) == "packets"))
-    return n;
-  return std::nullopt;
+void write_packet(u_char* self, const pcap_pkthdr* h, const u_char* bytes) {
+  auto* counts = reinterpret_cast<std::pair<pcap_dumper_t*, uint64_t>*>(self);
+  pcap_dump(reinterpret_cast<u_char*>(counts->first), h, bytes);
+  ++counts->second;
 }
 }  // namespace
 
-std::string tcpdump_binary() {
-  if (const char* p = std::getenv("CRASHLAB_TCPDUMP")) {
-    if (::access(p, X_OK) == 0) return p;
-    throw CaptureUnavailable(std::string("CRASHLAB_TCPDUMP=") + p + " is not an executable: unset it, or " + kInstall);
-  }
-  std::string dirs = std::getenv("PATH") ? std::getenv("PATH") : "";
-  std::istringstream path(dirs + ":/usr/bin:/usr/sbin");
-  for (std::string dir; std::getline(path, dir, ':');)
-    if (!dir.empty() && ::access((dir + "/tcpdump").c_str(), X_OK) == 0) return dir + "/tcpdump";
-  throw CaptureUnavailable("packet capture needs tcpdump, which is not on PATH, /usr/bin or /usr/sbin: " +
-                           std::string(kInstall));
-}
+void PacketCapture::PcapClose::operator()(pcap* p) const { pcap_close(p); }
+void PacketCapture::DumperClose::operator()(pcap_dumper* d) const { pcap_dump_close(d); }
 
 PacketCapture::PacketCapture(const NetNs& ns, std::string interface, const std::string& filter, fs::path file,
                              int snaplen)
     : interface_(std::move(interface)),
       file_(pcap_path(std::move(file))),
-      unfinished_(UndoAgent::shared().remove_if_abandoned(file_)),
-      created_(file_),
-      proc_(ns, tcpdump_binary(), tcpdump_args(interface_, filter, snaplen), NsProcess::Stderr::ToStdout,
-            stdout_to(file_)) {
-  created_.started = true;
-  const auto started = Clock::now();
-  const auto deadline = started + scaled(milliseconds(5000));
-  while (read_line(deadline))
-    if (lines_.back().find("listening on") != std::string::npos) return;
-
-  // A capture that never started leaves no file.
-  std::error_code ignored;
-  fs::remove(file_, ignored);
-  const bool timed_out = Clock::now() >= deadline;
-  auto status = proc_.wait_exit(timed_out ? milliseconds(0) : scaled(milliseconds(2000)));
-  if (!status)
-    throw WaitTimeout("tcpdump on " + interface_ + " to say \"listening on\"", lines_.empty() ? "" : lines_.back(),
-                      started);
-  std::string msg = "tcpdump -i " + interface_ + " '" + filter + "' -w - >" + file_.string() + " " +
-                    describe_exit(*status) + " before listening: " + output();
-  // Debian's tcpdump, as uid 0, always switches user through initgroups(), even with
-  // -Z root; in a user namespace that denies setgroups that cannot succeed.
-  if (output().find("Couldn't change to") != std::string::npos && setgroups_denied())
-    throw CaptureUnavailable(msg +
-                             " (this user namespace denies setgroups(), as `unshare -Urn` does, and tcpdump "
-                             "always calls it when running as uid 0: packet capture needs real root)");
-  throw std::runtime_error(msg);
-}
-
-PacketCapture::CreatedFile::CreatedFile(const fs::path& file) : path(file) {
-  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw_errno("creating the packet capture file " + file.string());
-  ::close(fd);
-}
-
-PacketCapture::CreatedFile::~CreatedFile() {
-  std::error_code ignored;
-  if (!started) fs::remove(path, ignored);
+      unfinished_(UndoAgent::shared().remove_if_abandoned(file_)) {
+  pcap_.reset(open_live(ns, interface_, snaplen));
+  try {
+    dumper_.reset(open_dumper(pcap_.get(), file_));
+    if (pcap_dump_flush(dumper_.get()) != 0)  // the header, so that even an empty capture is a pcap file
+      throw_errno("writing the packet capture file " + file_.string());
+    set_filter(pcap_.get(), interface_, filter);
+    char errbuf[PCAP_ERRBUF_SIZE] = {};
+    if (pcap_setnonblock(pcap_.get(), 1, errbuf) != 0)
+      throw std::runtime_error("capture on " + interface_ + ": non-blocking mode: " + errbuf);
+    wake_ = UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+    if (!wake_) throw_errno("eventfd for the capture on " + interface_);
+    reader_ = std::thread([this] { read_loop(); });
+  } catch (...) {
+    dumper_.reset();
+    std::error_code ignored;
+    fs::remove(file_, ignored);
+    throw;
+  }
 }
 
 PacketCapture::~PacketCapture() {
@@ -145,46 +111,119 @@ PacketCapture::~PacketCapture() {
     stop();
   } catch (...) {
   }
+  if (reader_.joinable()) {  // stop() threw before joining
+    {
+      std::lock_guard lk(mu_);
+      stopping_ = true;
+    }
+    wake();
+    reader_.join();
+  }
+}
+
+void PacketCapture::wake() {
+  const uint64_t one = 1;
+  [[maybe_unused]] ssize_t n = ::write(wake_.get(), &one, sizeof one);
+}
+
+// Everything queued now, into the file. False once the socket failed (its interface
+// was deleted: libpcap says so) or the file could not be written.
+bool PacketCapture::read_ready() {
+  std::pair<pcap_dumper_t*, uint64_t> counts{dumper_.get(), 0};
+  int n;
+  while ((n = pcap_dispatch(pcap_.get(), -1, write_packet, reinterpret_cast<u_char*>(&counts))) > 0) {
+  }
+  const bool written = pcap_dump_flush(dumper_.get()) == 0 && !std::ferror(pcap_dump_file(dumper_.get()));
+  std::lock_guard lk(mu_);
+  written_ += counts.second;
+  if (n == PCAP_ERROR) error_ = pcap_geterr(pcap_.get());
+  else if (!written) error_ = "writing " + file_.string() + ": " + std::strerror(errno);
+  return n != PCAP_ERROR && written;
+}
+
+// -1, or what libpcap asks for while it cannot block (an interface that went down:
+// it looks every millisecond whether the interface is gone).
+int PacketCapture::poll_timeout_ms() {
+  const timeval* tv = pcap_get_required_select_timeout(pcap_.get());
+  if (!tv) return -1;
+  return std::max(1, int(tv->tv_sec * 1000 + (tv->tv_usec + 999) / 1000));
+}
+
+void PacketCapture::read_loop() {
+  const int fd = pcap_get_selectable_fd(pcap_.get());
+  for (;;) {
+    pollfd p[2] = {{fd, POLLIN, 0}, {wake_.get(), POLLIN, 0}};
+    if (::poll(p, 2, poll_timeout_ms()) < 0 && errno != EINTR) {
+      std::lock_guard lk(mu_);
+      error_ = std::string("poll: ") + std::strerror(errno);
+      break;
+    }
+    // The wake-up first, then the requests it stood for: a drain() asked after this
+    // read writes again and wakes the next poll.
+    if (p[1].revents & POLLIN) {
+      uint64_t v;
+      [[maybe_unused]] ssize_t n = ::read(wake_.get(), &v, sizeof v);
+    }
+    uint64_t drained_up_to;
+    bool stopping;
+    {
+      std::lock_guard lk(mu_);
+      drained_up_to = drains_asked_;  // asked before this read: their packets are queued
+      stopping = stopping_;
+    }
+    const bool ok = read_ready();
+    {
+      std::lock_guard lk(mu_);
+      drains_done_ = drained_up_to;
+    }
+    cv_.notify_all();
+    if (!ok || stopping) break;
+  }
+  {
+    std::lock_guard lk(mu_);
+    ended_ = true;
+  }
+  cv_.notify_all();
+}
+
+bool PacketCapture::drain(milliseconds timeout) {
+  std::unique_lock lk(mu_);
+  if (ended_) return true;  // nothing more will be read
+  const uint64_t ticket = ++drains_asked_;
+  lk.unlock();
+  wake();
+  lk.lock();
+  return cv_.wait_for(lk, timeout, [&] { return ended_ || drains_done_ >= ticket; });
+}
+
+bool PacketCapture::running() {
+  std::lock_guard lk(mu_);
+  return !stopped_ && !ended_;
 }
 
 uint64_t PacketCapture::stop() {
   if (captured_) return *captured_;
-  const auto started = Clock::now();
-  const bool died_first = stopped_ || proc_.wait_exit(milliseconds(0)).has_value();
+  bool ended_first;
+  {
+    std::lock_guard lk(mu_);
+    ended_first = ended_;
+    stopping_ = true;
+  }
   stopped_ = true;
-  if (!died_first) {
-    drain();  // a SIGINT makes libpcap drop what tcpdump has not yet taken from the ring
-    proc_.signal(SIGINT);
-  }
-  auto status = proc_.wait_exit(scaled(milliseconds(5000)));
-  if (!status) {
-    proc_.signal(SIGKILL);
-    throw WaitTimeout("tcpdump on " + interface_ + " to exit after SIGINT (now SIGKILLed)",
-                      lines_.empty() ? "" : lines_.back(), started);
-  }
-  while (read_line(Clock::now() + scaled(milliseconds(1000)))) {
-  }
-  std::optional<uint64_t> captured, received;
-  for (const auto& line : lines_) {
-    if (auto n = count_of(line, "captured")) captured = n;
-    if (auto n = count_of(line, "received by filter")) received = n;
-  }
-  if (captured && received && *received > *captured) missed_ = *received - *captured;
-  // On SIGINT tcpdump exits normally; a signal means someone else ended it (a host crash).
-  const bool ended_by_stop = !died_first && WIFEXITED(*status);
-  if (!ended_by_stop || !captured)
-    throw std::runtime_error("tcpdump on " + interface_ + " " + describe_exit(*status) +
-                             (ended_by_stop ? " without reporting a packet count" : " before stop()") + ": " +
-                             output() + "; " + file_.string() + " holds what it captured until then");
-  captured_ = captured;
+  if (!ended_first) drain();
+  wake();
+  if (reader_.joinable()) reader_.join();
+  pcap_stat st{};
+  const bool counted = pcap_stats(pcap_.get(), &st) == 0;
+  dumper_.reset();  // flushed and closed
+  if (ended_first || !error_.empty())
+    throw std::runtime_error("capture on " + interface_ + " ended before stop(): " + error_ + "; " + file_.string() +
+                             " holds what it captured until then");
+  // Not ps_recv minus what was written: the kernel also counts what came between
+  // activation and the filter, which libpcap then filters out itself.
+  if (counted) missed_ = st.ps_drop;
+  captured_ = written_;
   return *captured_;
-}
-
-bool PacketCapture::drain(milliseconds timeout) {
-  // A queued packet wakes tcpdump (state R) at once; asleep (S) means it has taken
-  // everything, and -U means it has written it too.
-  const auto busy = [&] { return std::string("RD").find(proc_state(proc_.pid())) != std::string::npos; };
-  return sample_until([&] { return !busy(); }, Clock::now() + timeout);
 }
 
 void PacketCapture::discard() {
@@ -195,41 +234,6 @@ void PacketCapture::discard() {
   std::error_code ec;
   fs::remove(file_, ec);
   if (ec) throw fs::filesystem_error("removing the packet capture", file_, ec);
-}
-
-bool PacketCapture::read_line(Clock::time_point deadline) {
-  for (;;) {
-    if (auto nl = partial_.find('\n'); nl != std::string::npos) {
-      lines_.push_back(partial_.substr(0, nl));
-      partial_.erase(0, nl + 1);
-      return true;
-    }
-    pollfd p{proc_.stdout_fd(), POLLIN, 0};
-    int rc = ::poll(&p, 1, poll_budget_ms(deadline));
-    if (rc < 0 && errno == EINTR) continue;
-    if (rc < 0) throw_errno("poll tcpdump's output");
-    if (rc == 0) return false;
-    char buf[4096];
-    ssize_t n = ::read(proc_.stdout_fd(), buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      if (partial_.empty()) return false;
-      partial_ += '\n';
-      continue;
-    }
-    partial_.append(buf, size_t(n));
-  }
-}
-
-std::string PacketCapture::output() const {
-  std::string s;
-  for (const auto& l : lines_) s += (s.empty() ? "" : " | ") + l;
-  return s.empty() ? "(no output)" : s;
-}
-
-std::string PacketCapture::describe_exit(int status) const {
-  if (WIFSIGNALED(status)) return std::string("was killed by SIG") + sigabbrev_np(WTERMSIG(status));
-  return "exited with status " + std::to_string(WEXITSTATUS(status));
 }
 
 }  // namespace crashlab

@@ -1,100 +1,104 @@
 #pragma once
+#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
-#include <vector>
+#include <thread>
 
-#include "netns/sys/process.hpp"
+#include "netns/host/netns.hpp"
+#include "netns/sys/unique_fd.hpp"
+#include "netns/sys/wait.hpp"
 #include "netns/undo/undo_agent.hpp"
+
+struct pcap;
+struct pcap_dumper;
 
 namespace crashlab {
 
-// What makes capture impossible here, not a mistake of the caller: tcpdump is not
-// installed, or it cannot run in this user namespace. A runner may record it and
-// carry on without a capture.
+// What makes capture impossible here, not a mistake of the caller: the kernel refused
+// a packet socket in that namespace. A runner may record it and carry on without a
+// capture.
 struct CaptureUnavailable : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// tcpdump writing a .pcap of one interface of a namespace. tcpdump runs as an
-// NsProcess, so it dies with the runner; same threading rule as NsProcess.
+// A .pcap of one interface of a namespace, written by the runner itself through
+// libpcap: a packet socket opened inside the namespace (its ring, its filter, its
+// timestamps), read by a thread of ours. No process per capture: starting tcpdump,
+// its exec and dynamic linking, cost a case a third of its CPU when a hundred ran at
+// once (docs/benchmarks.md), and nothing outlives a killed runner but the file,
+// which crashlab-undo removes.
 //
-// Flags and why:
-//   -Z root           Debian's tcpdump otherwise switches to user `tcpdump`; that uid
-//                     change clears PR_SET_PDEATHSIG (tcpdump would outlive a killed
-//                     runner) and it may not write the output directory.
-//   --immediate-mode  without it libpcap hands packets over in ~1 s blocks, and
-//                     whatever sits in the current block at SIGINT is lost.
-//   -U                each packet tcpdump takes is written at once: a SIGKILL (a host
-//                     crash) loses only what it had not taken yet (see drain()).
+// The file has nanosecond timestamps (CLOCK_REALTIME, as the kernel stamps the
+// packet), each packet written as it is read.
 class PacketCapture {
  public:
-  // Returns once tcpdump reports "listening on": packets from then on are captured.
-  // Throws CaptureUnavailable (see above), WaitTimeout, or std::runtime_error with
-  // tcpdump's own message (no such interface, bad filter, ...).
-  // `file` must end in .pcap: Debian's AppArmor profile for tcpdump writes no other name.
+  // Returns once the socket is bound and filtered: packets from then on are captured.
+  // Throws std::invalid_argument (a file not ending in .pcap), CaptureUnavailable
+  // (see above) or std::runtime_error with libpcap's message (no such interface, a
+  // bad filter, ...); the file is gone then.
   PacketCapture(const NetNs& ns, std::string interface, const std::string& filter, std::filesystem::path file,
                 int snaplen = 200);
   PacketCapture(const PacketCapture&) = delete;
   PacketCapture& operator=(const PacketCapture&) = delete;
   ~PacketCapture();  // stop(), errors swallowed
 
-  // Lets tcpdump drain what the kernel already queued, sends SIGINT, waits (bounded)
-  // for it to exit, and returns the "N packets captured" it reports. Repeatable.
-  // Throws if something else ended tcpdump (a host crash SIGKILLs it with its host);
-  // the file still holds what it had written until then.
+  // drain(), then ends the reading and returns how many packets the file holds.
+  // Repeatable. Throws if the capture ended before (its interface was deleted, as a
+  // host crash does): the file still holds what was read until then.
   uint64_t stop();
-  // Waits (bounded) until tcpdump has written every packet the kernel has queued so
-  // far; false if it stayed busy. Before a fault that kills it (a host crash): what
-  // it has not written then is lost.
+  // Waits (bounded) until every packet the kernel had queued when it was called is
+  // in the file; false if the reader did not get there in time.
   bool drain(milliseconds timeout = scaled(milliseconds(1000)));
   // stop() (errors ignored) and delete the file.
   void discard();
 
-  bool running() { return !stopped_ && !proc_.wait_exit(milliseconds(0)); }
-  pid_t pid() const { return proc_.pid(); }
+  bool running();
   const std::filesystem::path& file() const { return file_; }
   // The undo process's order to remove the file if we die, for whoever decides the
   // file's fate after the capture: until it is kept (with its result written) or
   // removed, a killed runner must not leave it behind.
   UndoHandle take_removal() { return std::move(unfinished_); }
-  // Once stopped: packets that passed the filter but are not in the file ("received
-  // by filter" minus "captured"): kernel drops, and any that came as tcpdump stopped.
+  // Once stopped: packets that passed the filter but are not in the file, dropped by
+  // the kernel when the ring was full.
   uint64_t missed() const { return missed_; }
 
  private:
-  bool read_line(Clock::time_point deadline);  // appends to lines_; false at EOF or deadline
-  std::string output() const;                  // tcpdump's lines so far, joined
-  std::string describe_exit(int status) const;
+  struct PcapClose {
+    void operator()(pcap* p) const;
+  };
+  struct DumperClose {
+    void operator()(pcap_dumper* d) const;
+  };
+  void read_loop();
+  bool read_ready();  // false: the socket or the file failed (error_ set)
+  int poll_timeout_ms();
+  void wake();
 
   std::string interface_;
   std::filesystem::path file_;
-  // Before tcpdump starts, released once it is gone: a runner killed meanwhile
-  // has crashlab-undo remove the unfinished file.
+  // Before the file exists, released once its fate is decided: a runner killed
+  // meanwhile has crashlab-undo remove it.
   UndoHandle unfinished_;
-  // The file, created by us before tcpdump starts and written by tcpdump as its
-  // stdout (-w -): tcpdump never creates it, so once crashlab-undo has removed it
-  // nothing brings it back, not even a tcpdump still starting when the runner was
-  // killed (crashlab-undo acts on our death before tcpdump receives its own). Removed
-  // again if tcpdump cannot be started.
-  struct CreatedFile {
-    explicit CreatedFile(const std::filesystem::path& file);
-    ~CreatedFile();
-    const std::filesystem::path& path;
-    bool started = false;
-  } created_;
-  NsProcess proc_;
-  std::string partial_;
-  std::vector<std::string> lines_;
+  std::unique_ptr<pcap, PcapClose> pcap_;
+  std::unique_ptr<pcap_dumper, DumperClose> dumper_;
+  UniqueFd wake_;  // an eventfd: drain() and stop() for the reader
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  uint64_t drains_asked_ = 0, drains_done_ = 0;
+  bool stopping_ = false, ended_ = false;
+  std::string error_;  // why the reader ended before stop()
+  uint64_t written_ = 0;
+
+  std::thread reader_;  // started once everything it uses exists; joined by stop() or the destructor
   bool stopped_ = false;
   std::optional<uint64_t> captured_;
   uint64_t missed_ = 0;
 };
-
-// $CRASHLAB_TCPDUMP, else tcpdump on PATH, /usr/bin or /usr/sbin. Throws
-// CaptureUnavailable naming the Debian package when there is none.
-std::string tcpdump_binary();
 
 }  // namespace crashlab

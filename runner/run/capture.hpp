@@ -11,7 +11,7 @@ namespace crashlab::runner {
 // the survivor's eth0. Router: on the router's port to the client (what the client
 // sent, and what reached it).
 void start_capture(World& w, const std::filesystem::path& file, CaptureOutcome& out);
-// Stops tcpdump; what it missed, or why it ended early, goes into out.note.
+// Stops the capture; what it missed, or why it ended early, goes into out.note.
 void finish_capture(World& w, CaptureOutcome& out);
 // The finished capture into the measurement: its ARP/NDP frames, and the TCP segments
 // each side's socket sent after the fault; why not, into out.note.

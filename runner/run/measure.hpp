@@ -11,8 +11,8 @@
 
 namespace crashlab::runner {
 
-// Where the run stage's packet capture went: a file (always written where tcpdump
-// can run, so a failed case keeps it) or why there is none or what it missed.
+// Where the run stage's packet capture went: a file (always written where a packet
+// socket can be opened, so a failed case keeps it) or why there is none or what it missed.
 struct CaptureOutcome {
   std::optional<std::filesystem::path> file;
   std::string note;
