@@ -81,6 +81,25 @@ TEST(Admission, ACaseThatRanUpToItsFaultLetsTheNextInBeforeTheSpacing) {
   EXPECT_LT(std::chrono::steady_clock::now() - t1, Admission::kSpacing);
 }
 
+// One setup per core: with two cores a third case waits for the spacing while two are
+// still running up, and goes in as soon as one of them has injected its fault.
+TEST(Admission, AsManyCasesRunUpAtOnceAsTheMachineHasCores) {
+  WakeupLateness lateness;
+  Admission a(kLimitMs, 2, lateness);
+  auto first = a.admit(kNever);
+  auto second = a.admit(kNever);
+  ASSERT_TRUE(first && second);
+  lateness.record(monotonic_ns(), 1'000'000);  // calm
+  const auto t0 = std::chrono::steady_clock::now();
+  auto third = std::async(std::launch::async, [&] { return a.admit(kNever); });
+  EXPECT_EQ(third.wait_for(Admission::kSpacing / 3), std::future_status::timeout)
+      << "a third case started beside two running up on two cores";
+  first->ran_up();
+  ASSERT_EQ(third.wait_for(5s), std::future_status::ready);
+  EXPECT_TRUE(third.get());
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, Admission::kSpacing) << "held for the spacing after a run-up ended";
+}
+
 TEST(Admission, UpToMinRunningStartWhateverTheLoad) {
   WakeupLateness lateness;
   Admission a(kLimitMs, 2, lateness);

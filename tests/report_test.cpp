@@ -412,11 +412,15 @@ TEST(ReportPage, ResultRecordsItsSetAndAnUnknownVerdictIsRefused) {
   }
 }
 
-// Result names sort in time order: the fraction of a second has a fixed width.
+// Result names sort in time order: the fraction of a second has a fixed width. Names
+// asked for in the same microsecond (repeats of a case starting together) differ.
 TEST(ResultName, CarriesAFixedWidthUtcTimestamp) {
   const std::regex shape(R"(host-crash-send-\d{8}T\d{6}\.\d{6}Z)");
+  std::string previous;
   for (int i = 0; i < 200; ++i) {
     const std::string name = result_basename("host-crash/send");
     ASSERT_TRUE(std::regex_match(name, shape)) << name;
+    EXPECT_GT(name, previous) << "not after the name asked for before it";
+    previous = name;
   }
 }

@@ -1,6 +1,7 @@
 #include "runner/result/result_json.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -89,10 +90,23 @@ nlohmann::json side_json(const SideResult& s, int64_t fault_t) {
           {"program", program_json(s.program, fault_t)}};
 }
 
+// Now, in microseconds, but never the same twice in this process: two cases of the same
+// name starting in the same microsecond (one run-up per core) would share their result
+// and capture files.
+int64_t unique_now_us() {
+  static std::atomic<int64_t> last{0};
+  int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::system_clock::now().time_since_epoch()).count();
+  int64_t prev = last.load();
+  do now = std::max(now, prev + 1);
+  while (!last.compare_exchange_weak(prev, now));
+  return now;
+}
+
 std::string timestamp() {
-  auto now = std::chrono::system_clock::now();
-  std::time_t t = std::chrono::system_clock::to_time_t(now);
-  const long long us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1000000;
+  const int64_t now_us = unique_now_us();
+  const std::time_t t = std::time_t(now_us / 1000000);
+  const long long us = now_us % 1000000;
   std::tm utc{};
   ::gmtime_r(&t, &utc);  // cases finish on several threads at once
   char buf[64], frac[16];

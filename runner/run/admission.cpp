@@ -17,7 +17,7 @@ double Admission::late_limit_ms(std::optional<int> hz) { return distortion_limit
 int Admission::cores() { return std::max(1, int(std::thread::hardware_concurrency())); }
 
 bool Admission::keeps_up(int64_t now_ns) const {
-  if (running_up_ > 0 && now_ns - last_start_ns_ < std::chrono::nanoseconds(kSpacing).count()) return false;
+  if (running_up_ >= min_running_ && now_ns - last_start_ns_ < std::chrono::nanoseconds(kSpacing).count()) return false;
   // The last 300 ms, in which the previous start's setup shows: one quiet bucket right
   // after a busy one is not yet calm.
   const auto late = lateness_.max_late_ns(now_ns - 300'000'000, now_ns);

@@ -13,10 +13,12 @@ namespace crashlab::runner {
 // Which of many waiting cases may start now. A case starts while fewer than
 // `min_running` run (the machine's cores: a machine loaded by others still runs that
 // many), or when the runner's own wake-ups have been on time for the last 300 ms and
-// either every running case has run up to its fault (its setup is done and showed in
-// the wake-ups) or the last one started at least kSpacing ago: a machine that cannot
-// keep up then runs fewer cases at once, queued, rather than distorting all of them
-// (#15). The spacing alone held 100 starts at least 99 x 150 ms apart.
+// either fewer than `min_running` cases are running up to their faults (one setup per
+// core; a setup done shows in the wake-ups) or the last one started at least kSpacing
+// ago: a machine that cannot keep up then runs fewer cases at once, queued, rather
+// than distorting all of them (#15). The spacing alone held 100 starts at least
+// 99 x 150 ms apart; with one run-up at a time, 100 repeats of host-crash/send took
+// 1.82x the longest of them, with one per core 1.64-1.68x (docs/benchmarks.md).
 class Admission {
  public:
   static constexpr auto kSpacing = std::chrono::milliseconds(150);
