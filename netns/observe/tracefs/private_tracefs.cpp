@@ -1,8 +1,10 @@
 #include "netns/observe/tracefs/private_tracefs.hpp"
 
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <sched.h>
 #include <sys/mount.h>
+#include <sys/vfs.h>
 
 #include <cerrno>
 #include <exception>
@@ -18,6 +20,21 @@ void step(bool ok, const std::string& what) {
   if (!ok) throw TracefsUnavailable(what + ": " + errno_name(errno));
 }
 
+bool tracefs_at(const char* dir) {
+  struct statfs s {};
+  return ::statfs(dir, &s) == 0 && s.f_type == TRACEFS_MAGIC;
+}
+
+// tracefs has one superblock: where it is mounted already (systemd mounts it at boot),
+// mounting it again on the same place is EBUSY, and the mount this namespace copied serves.
+bool mount_tracefs() {
+  if (::mount("nodev", kPrivateTracingDir, "tracefs", 0, nullptr) == 0) return true;
+  const int err = errno;
+  if (err == EBUSY && tracefs_at(kPrivateTracingDir)) return true;
+  errno = err;
+  return false;
+}
+
 }  // namespace
 
 void with_private_tracefs(const std::function<void()>& fn) {
@@ -29,8 +46,7 @@ void with_private_tracefs(const std::function<void()>& fn) {
       step(::unshare(CLONE_NEWNS) == 0, "unshare(CLONE_NEWNS) for a private tracefs mount");
       step(::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0, "mount(\"/\", MS_REC|MS_PRIVATE)");
       // No mount options: tracefs has a single superblock, options would reconfigure it.
-      step(::mount("nodev", kPrivateTracingDir, "tracefs", 0, nullptr) == 0,
-           std::string("mount(tracefs, ") + kPrivateTracingDir + ") in a private mount namespace");
+      step(mount_tracefs(), std::string("mount(tracefs, ") + kPrivateTracingDir + ") in a private mount namespace");
       fn();
     } catch (...) {
       failure = std::current_exception();

@@ -15,7 +15,8 @@ inline constexpr const char* kPrivateTracingDir = "/sys/kernel/tracing";
 
 // The one place tracefs gets mounted. Runs fn on a short-lived thread, in the
 // process's network namespace (not the caller thread's, which may be a case's), in a
-// new private mount namespace with tracefs mounted at kPrivateTracingDir. Nothing
+// new private mount namespace with tracefs mounted at kPrivateTracingDir (or already
+// there: the copy of the machine's own mount, as systemd makes at boot). Nothing
 // propagates out of that namespace, which dies with the thread unless fn hands it to
 // a child process. Throws TracefsUnavailable naming the failing step; rethrows fn's
 // exception.
