@@ -1,5 +1,6 @@
 // PacketCapture: a capture in a test namespace, its .pcap, its errors, and that it
-// leaves nothing behind.
+// leaves nothing behind. As root and under `unshare -Urn` alike: a packet socket needs
+// CAP_NET_RAW only in the namespace's own user namespace, which its creator has.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -84,13 +85,6 @@ class Capture : public NamespaceTest {
     if (!dir_.empty()) fs::remove_all(dir_);
   }
 
-  // Works as root and under `unshare -Urn` alike: a packet socket needs CAP_NET_RAW
-  // in the namespace's own user namespace, which its creator has.
-  std::unique_ptr<PacketCapture> start(const NetNs& ns, const std::string& ifname, const std::string& filter,
-                                       const fs::path& file) {
-    return std::make_unique<PacketCapture>(ns, ifname, filter, file);
-  }
-
   fs::path dir_;
 };
 
@@ -100,7 +94,7 @@ TEST_F(Capture, RecordsTheHandshakeTheDataAndBothFins) {
   constexpr uint16_t port = 7101;
   Topology t({});
   const fs::path file = dir_ / "server.pcap";
-  auto cap = start(t.host(Role::Server).ns(), "eth0", "tcp port 7101 or arp or icmp", file);
+  auto cap = std::make_unique<PacketCapture>(t.host(Role::Server).ns(), "eth0", "tcp port 7101 or arp or icmp", file);
   ASSERT_TRUE(cap->running());
   {
     ConnectedPair c(t, port);
@@ -149,7 +143,7 @@ TEST_F(Capture, RecordsTheHandshakeTheDataAndBothFins) {
 TEST_F(Capture, TheClockOffsetPutsAPacketWhereTheSenderSawIt) {
   constexpr uint16_t port = 7103;
   Topology t({});
-  auto cap = start(t.host(Role::Server).ns(), "eth0", "tcp port 7103", dir_ / "offset.pcap");
+  auto cap = std::make_unique<PacketCapture>(t.host(Role::Server).ns(), "eth0", "tcp port 7103", dir_ / "offset.pcap");
   ConnectedPair c(t, port);
   c.server.expect(AppEventKind::Ok, c.server.set_reading(true));
   const int64_t offset = realtime_minus_monotonic_ns();
@@ -174,7 +168,7 @@ TEST_F(Capture, AfterADrainTheFileHoldsWhatWasSent) {
   constexpr uint16_t port = 7104;
   Topology t({});
   const fs::path file = dir_ / "drained.pcap";
-  auto cap = start(*t.switch_ns(), "br0", "tcp port 7104", file);
+  auto cap = std::make_unique<PacketCapture>(*t.switch_ns(), "br0", "tcp port 7104", file);
   ConnectedPair c(t, port);
   c.server.expect(AppEventKind::Ok, c.server.set_reading(true));
   for (int round = 1; round <= 20; ++round) {
@@ -223,7 +217,7 @@ TEST_F(Capture, ABadFileNameOrFilterLeavesNoFile) {
 TEST_F(Capture, OnTheSwitchItOutlivesAHostCrash) {
   Topology t({});
   const std::string filter = "tcp port 7102";
-  auto in_host = start(t.host(Role::Server).ns(), "eth0", filter, dir_ / "host.pcap");
+  auto in_host = std::make_unique<PacketCapture>(t.host(Role::Server).ns(), "eth0", filter, dir_ / "host.pcap");
   PacketCapture on_switch(*t.switch_ns(), "br0", filter, dir_ / "switch.pcap");
   {
     ConnectedPair c(t, 7102);
