@@ -11,7 +11,7 @@ non-distorted failure:
              no process of the run (crashlab, its endpoint, crashlab-undo,
              crashlab-tracefs; tcpdump before the capture moved into the runner), no network namespace the kernel still keeps
              (every namespace the run referenced just before the kill is watched by
-             netlink NSID from a scratch namespace, as tests/leak_test.cpp does), no
+             netlink NSID from a scratch namespace, as tests/sys/leak_test.cpp does), no
              crashlab tracefs instance whose owner is gone, no new mount in
              /proc/self/mountinfo, no .pcap or other stray file in --out beyond
              complete result JSON files, `ip -o link` of the initial namespace
@@ -199,7 +199,7 @@ def netns_refs(pid_list):
 
 class NamespaceWatch:
     """Namespaces the kernel still keeps, by netlink NSID, from a scratch namespace
-    (tests/leak_test.cpp's NamespaceWatch): a namespace given an NSID there is listed
+    (tests/sys/leak_test.cpp's NamespaceWatch): a namespace given an NSID there is listed
     by RTM_GETNSID until the kernel frees it; the NSID holds no reference. The scratch
     namespace is a child process (`unshare -n`) whose rtnetlink socket we receive; the
     initial namespace gets no NSID."""

@@ -5,7 +5,7 @@
 // router drops it, or answers it with a reset ("untracked"). Nothing happens to
 // either host, so both sides are predicted.
 #include "runner/faults/registry.hpp"
-#include "runner/run/world.hpp"
+#include "runner/run/world/world.hpp"
 
 namespace crashlab::runner {
 

@@ -1,6 +1,6 @@
 // freeze: the target process is stopped (SIGSTOP); its kernel still ACKs.
 #include "runner/faults/registry.hpp"
-#include "runner/run/world.hpp"
+#include "runner/run/world/world.hpp"
 
 namespace crashlab::runner {
 

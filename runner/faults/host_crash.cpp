@@ -3,7 +3,7 @@
 #include "runner/faults/host_crash.hpp"
 
 #include "runner/faults/registry.hpp"
-#include "runner/run/world.hpp"
+#include "runner/run/world/world.hpp"
 
 namespace crashlab::runner {
 

@@ -5,7 +5,7 @@
 #include "netns/client/bring_up.hpp"
 #include "runner/faults/host_crash.hpp"
 #include "runner/faults/registry.hpp"
-#include "runner/run/world.hpp"
+#include "runner/run/world/world.hpp"
 
 namespace crashlab::runner {
 

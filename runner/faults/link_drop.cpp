@@ -1,7 +1,7 @@
 // link-drop: the target's cable goes. Switch: its bridge port goes down, so the
 // survivor's own link stays up. Direct: the target's end of the one veth pair.
 #include "runner/faults/registry.hpp"
-#include "runner/run/world.hpp"
+#include "runner/run/world/world.hpp"
 
 namespace crashlab::runner {
 

@@ -3,7 +3,7 @@
 // it) while every host and link stays up; it may heal.
 #include "netns/sys/clock.hpp"
 #include "runner/faults/registry.hpp"
-#include "runner/run/world.hpp"
+#include "runner/run/world/world.hpp"
 
 namespace crashlab::runner {
 

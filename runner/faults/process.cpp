@@ -1,7 +1,7 @@
 // process-crash (SIGKILL) and process-exit (the process calls _exit): the
 // process dies, its host's kernel lives on and closes the sockets.
 #include "runner/faults/registry.hpp"
-#include "runner/run/world.hpp"
+#include "runner/run/world/world.hpp"
 
 namespace crashlab::runner {
 

@@ -2,7 +2,7 @@
 
 #include "runner/judge/distortion.hpp"
 #include "runner/result/timeline.hpp"
-#include "runner/run/topology_options.hpp"
+#include "runner/run/world/topology_options.hpp"
 
 namespace crashlab::runner {
 

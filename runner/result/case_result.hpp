@@ -15,7 +15,7 @@
 #include "runner/predict/prediction.hpp"
 #include "runner/result/natural_zeros.hpp"
 #include "runner/run/measurement.hpp"
-#include "runner/run/window.hpp"
+#include "runner/run/plan/window.hpp"
 
 namespace crashlab::runner {
 

@@ -7,7 +7,7 @@
 #include "netns/sys/clock.hpp"
 #include "netns/wire/tcp_state.hpp"
 #include "runner/faults/registry.hpp"
-#include "runner/run/wait_world.hpp"
+#include "runner/run/world/wait_world.hpp"
 
 namespace crashlab::runner {
 

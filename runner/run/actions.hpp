@@ -4,7 +4,7 @@
 
 #include "runner/case/case_spec.hpp"
 #include "runner/run/measurement.hpp"
-#include "runner/run/world.hpp"
+#include "runner/run/world/world.hpp"
 
 namespace crashlab::runner {
 

@@ -6,7 +6,7 @@
 #include "netns/wire/tcp_state.hpp"
 #include "runner/case/roles.hpp"
 #include "runner/predict/sysctl_table.hpp"
-#include "runner/run/programs.hpp"
+#include "runner/run/world/programs.hpp"
 
 namespace crashlab::runner {
 

@@ -2,7 +2,7 @@
 #include <map>
 
 #include "runner/run/measurement.hpp"
-#include "runner/run/world.hpp"
+#include "runner/run/world/world.hpp"
 
 namespace crashlab::runner {
 

@@ -7,15 +7,15 @@
 #include "netns/observe/wakeup_lateness.hpp"
 #include "runner/case/roles.hpp"
 #include "runner/run/actions.hpp"
-#include "runner/run/capture.hpp"
-#include "runner/run/churn_gate.hpp"
+#include "runner/run/world/capture.hpp"
+#include "runner/run/pace/churn_gate.hpp"
 #include "runner/run/collect.hpp"
 #include "runner/run/environment.hpp"
-#include "runner/run/neighbours.hpp"
-#include "runner/run/programs.hpp"
-#include "runner/run/topology_options.hpp"
-#include "runner/run/wait_world.hpp"
-#include "runner/run/world.hpp"
+#include "runner/run/world/neighbours.hpp"
+#include "runner/run/world/programs.hpp"
+#include "runner/run/world/topology_options.hpp"
+#include "runner/run/world/wait_world.hpp"
+#include "runner/run/world/world.hpp"
 
 namespace crashlab::runner {
 

@@ -52,7 +52,7 @@ struct NeighbourAtFault {
   int64_t t_ns = 0;  // CLOCK_MONOTONIC of the read-back (the entry was set just before)
 };
 
-// A side played by a program (runner/run/programs.hpp): what it was, printed and did.
+// A side played by a program (runner/run/world/programs.hpp): what it was, printed and did.
 struct ProgramRecord {
   std::vector<std::string> command;  // as started, placeholders filled
   std::vector<app::OutputLine> output;

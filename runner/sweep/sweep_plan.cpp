@@ -6,7 +6,7 @@
 #include "runner/case/overrides.hpp"
 #include "runner/case/roles.hpp"
 #include "runner/predict/planned.hpp"
-#include "runner/run/window.hpp"
+#include "runner/run/plan/window.hpp"
 
 namespace crashlab::runner::sweep {
 

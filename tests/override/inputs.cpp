@@ -8,8 +8,8 @@
 #include "runner/case/overrides.hpp"
 #include "runner/predict/planned.hpp"
 #include "runner/predict/sysctl_table.hpp"
-#include "runner/run/judgeable.hpp"
-#include "runner/run/window.hpp"
+#include "runner/run/plan/judgeable.hpp"
+#include "runner/run/plan/window.hpp"
 #include "runner/sweep/sweep_plan.hpp"
 
 namespace crashlab::runner::override_test {

@@ -23,7 +23,7 @@
 #include "runner/result/result_json.hpp"
 #include "runner/run/environment.hpp"
 #include "runner/run/run_case.hpp"
-#include "runner/run/window.hpp"
+#include "runner/run/plan/window.hpp"
 #include "tests/override/inputs.hpp"
 
 using namespace crashlab;

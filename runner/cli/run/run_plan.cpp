@@ -3,8 +3,8 @@
 #include <cstdio>
 
 #include "runner/predict/planned.hpp"
-#include "runner/run/judgeable.hpp"
-#include "runner/run/window.hpp"
+#include "runner/run/plan/judgeable.hpp"
+#include "runner/run/plan/window.hpp"
 
 namespace crashlab::runner::cli {
 

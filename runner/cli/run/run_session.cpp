@@ -11,7 +11,7 @@
 #include "runner/judge/distortion.hpp"
 #include "runner/predict/planned.hpp"
 #include "runner/run/run_case.hpp"
-#include "runner/run/window.hpp"
+#include "runner/run/plan/window.hpp"
 #include "runner/cli/exit_code.hpp"
 #include "runner/cli/run/interrupt.hpp"
 #include "runner/cli/output/junit.hpp"

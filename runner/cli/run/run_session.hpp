@@ -13,7 +13,7 @@
 #include "runner/result/case_result.hpp"
 #include "runner/case/case_files.hpp"
 #include "runner/case/overrides.hpp"
-#include "runner/run/admission.hpp"
+#include "runner/run/pace/admission.hpp"
 #include "runner/cli/options.hpp"
 #include "runner/cli/output/ordered_blocks.hpp"
 #include "runner/cli/output/progress.hpp"

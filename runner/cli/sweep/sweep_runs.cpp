@@ -11,7 +11,7 @@
 #include "runner/run/environment.hpp"
 #include "runner/result/result_json.hpp"
 #include "runner/run/run_case.hpp"
-#include "runner/run/window.hpp"
+#include "runner/run/plan/window.hpp"
 #include "runner/sweep/sweep_folder.hpp"
 
 namespace crashlab::runner::cli {

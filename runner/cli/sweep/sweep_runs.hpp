@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "runner/run/admission.hpp"
+#include "runner/run/pace/admission.hpp"
 #include "runner/sweep/sweep_plan.hpp"
 
 namespace crashlab::runner::cli {

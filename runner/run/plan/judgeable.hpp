@@ -4,7 +4,7 @@
 
 #include "runner/case/case_spec.hpp"
 #include "runner/predict/prediction_input.hpp"
-#include "runner/run/window.hpp"
+#include "runner/run/plan/window.hpp"
 
 namespace crashlab::runner {
 

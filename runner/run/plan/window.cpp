@@ -1,4 +1,4 @@
-#include "runner/run/window.hpp"
+#include "runner/run/plan/window.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -11,7 +11,7 @@
 
 #include "netns/observe/trace/trace_records.hpp"
 #include "netns/wire/tcp_state.hpp"
-#include "tests/trace_test_data.hpp"
+#include "tests/observe/trace_test_data.hpp"
 
 namespace crashlab {
 namespace {

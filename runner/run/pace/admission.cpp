@@ -1,4 +1,4 @@
-#include "runner/run/admission.hpp"
+#include "runner/run/pace/admission.hpp"
 
 #include <algorithm>
 #include <thread>

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "netns/observe/tracefs/tracefs_format.hpp"
-#include "tests/trace_test_data.hpp"
+#include "tests/observe/trace_test_data.hpp"
 
 namespace crashlab {
 namespace {

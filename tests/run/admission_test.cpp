@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "netns/sys/clock.hpp"
-#include "runner/run/admission.hpp"
+#include "runner/run/pace/admission.hpp"
 
 using namespace crashlab;
 using namespace crashlab::runner;

@@ -1,4 +1,4 @@
-#include "runner/run/programs.hpp"
+#include "runner/run/world/programs.hpp"
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>

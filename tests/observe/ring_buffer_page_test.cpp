@@ -7,7 +7,7 @@
 
 #include "netns/observe/trace/ring_buffer_page.hpp"
 #include "netns/observe/tracefs/tracefs_instance.hpp"
-#include "tests/trace_test_data.hpp"
+#include "tests/observe/trace_test_data.hpp"
 
 namespace crashlab {
 namespace {

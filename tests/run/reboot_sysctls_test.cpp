@@ -17,7 +17,7 @@
 #include "netns/sys/wait.hpp"
 #include "runner/case/case_parse.hpp"
 #include "runner/case/overrides.hpp"
-#include "runner/run/topology_options.hpp"
+#include "runner/run/world/topology_options.hpp"
 
 using namespace crashlab;
 using namespace crashlab::runner;

@@ -6,8 +6,8 @@
 #include "runner/case/overrides.hpp"
 #include "runner/judge/judge.hpp"
 #include "runner/predict/planned.hpp"
-#include "runner/run/judgeable.hpp"
-#include "runner/run/window.hpp"
+#include "runner/run/plan/judgeable.hpp"
+#include "runner/run/plan/window.hpp"
 
 using namespace crashlab;
 using namespace crashlab::runner;

@@ -1,4 +1,4 @@
-#include "runner/run/judgeable.hpp"
+#include "runner/run/plan/judgeable.hpp"
 
 #include "runner/ms_text.hpp"
 

@@ -1,4 +1,4 @@
-#include "runner/run/churn_gate.hpp"
+#include "runner/run/pace/churn_gate.hpp"
 
 #include "netns/sys/wait.hpp"
 

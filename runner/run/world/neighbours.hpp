@@ -1,6 +1,6 @@
 #pragma once
 #include "runner/run/measurement.hpp"
-#include "runner/run/world.hpp"
+#include "runner/run/world/world.hpp"
 
 namespace crashlab::runner {
 

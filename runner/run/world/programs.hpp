@@ -8,7 +8,7 @@
 
 #include "netns/observe/diag/sock_diag.hpp"
 #include "runner/run/measurement.hpp"
-#include "runner/run/world.hpp"
+#include "runner/run/world/world.hpp"
 
 namespace crashlab::runner {
 

@@ -5,7 +5,7 @@
 #include "fixtures/measurements.hpp"
 #include "runner/case/overrides.hpp"
 #include "runner/predict/planned.hpp"
-#include "runner/run/judgeable.hpp"
+#include "runner/run/plan/judgeable.hpp"
 
 using namespace crashlab::runner;
 using namespace crashlab::runner::testing_values;

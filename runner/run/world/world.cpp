@@ -1,4 +1,4 @@
-#include "runner/run/world.hpp"
+#include "runner/run/world/world.hpp"
 
 #include <csignal>
 

@@ -1,4 +1,4 @@
-#include "runner/run/neighbours.hpp"
+#include "runner/run/world/neighbours.hpp"
 
 #include <stdexcept>
 

@@ -2,7 +2,7 @@
 #include <filesystem>
 
 #include "runner/run/measure.hpp"
-#include "runner/run/world.hpp"
+#include "runner/run/world/world.hpp"
 
 namespace crashlab::runner {
 

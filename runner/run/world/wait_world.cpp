@@ -1,4 +1,4 @@
-#include "runner/run/wait_world.hpp"
+#include "runner/run/world/wait_world.hpp"
 
 #include <poll.h>
 
@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "netns/sys/errors.hpp"
-#include "runner/run/world.hpp"
+#include "runner/run/world/world.hpp"
 
 namespace crashlab::runner {
 

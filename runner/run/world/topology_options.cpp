@@ -1,4 +1,4 @@
-#include "runner/run/topology_options.hpp"
+#include "runner/run/world/topology_options.hpp"
 
 namespace crashlab::runner {
 

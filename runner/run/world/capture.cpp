@@ -1,4 +1,4 @@
-#include "runner/run/capture.hpp"
+#include "runner/run/world/capture.hpp"
 
 #include <algorithm>
 
