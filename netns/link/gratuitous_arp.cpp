@@ -11,6 +11,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "netns/link/interface_mac.hpp"
 #include "netns/sys/errors.hpp"
 #include "netns/sys/unique_fd.hpp"
 
@@ -32,11 +33,11 @@ void send_gratuitous_arp(const NetNs& ns, const std::string& ifname, const std::
   ns.run([&] {
     UniqueFd fd(::socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_ARP)));
     if (!fd) throw_errno("socket(AF_PACKET) for a gratuitous ARP");
+    ArpPayload arp{};
+    const auto mac = interface_mac(fd.get(), ifname);
+    std::memcpy(arp.sha, mac.data(), mac.size());
     ifreq ifr{};
     std::strncpy(ifr.ifr_name, ifname.c_str(), IFNAMSIZ - 1);
-    ArpPayload arp{};
-    if (::ioctl(fd.get(), SIOCGIFHWADDR, &ifr) != 0) throw_errno("SIOCGIFHWADDR " + ifname);
-    std::memcpy(arp.sha, ifr.ifr_hwaddr.sa_data, 6);  // before SIOCGIFINDEX reuses the union
     if (::ioctl(fd.get(), SIOCGIFINDEX, &ifr) != 0) throw_errno("SIOCGIFINDEX " + ifname);
     arp.htype = htons(ARPHRD_ETHER);
     arp.ptype = htons(ETH_P_IP);

@@ -4,12 +4,12 @@
 #include <net/if.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <cstring>
 #include <stdexcept>
 
+#include "netns/link/interface_mac.hpp"
 #include "netns/sys/errors.hpp"
 #include "netns/sys/unique_fd.hpp"
 
@@ -30,11 +30,9 @@ void send_unsolicited_na(const NetNs& ns, const std::string& ifname, const std::
   ns.run([&] {
     UniqueFd fd(::socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6));
     if (!fd) throw_errno("socket(AF_INET6, SOCK_RAW, ICMPv6) for a neighbour advertisement");
-    ifreq ifr{};
-    std::strncpy(ifr.ifr_name, ifname.c_str(), IFNAMSIZ - 1);
-    if (::ioctl(fd.get(), SIOCGIFHWADDR, &ifr) != 0) throw_errno("SIOCGIFHWADDR " + ifname);
     Advertisement ad{};
-    std::memcpy(ad.mac, ifr.ifr_hwaddr.sa_data, 6);
+    const auto mac = interface_mac(fd.get(), ifname);
+    std::memcpy(ad.mac, mac.data(), mac.size());
     const unsigned index = ::if_nametoindex(ifname.c_str());
     if (index == 0) throw_errno("if_nametoindex " + ifname);
     // A receiver drops neighbour discovery that a router could have forwarded.
