@@ -5,11 +5,11 @@
 
 #include "netns/wire/tcp_state.hpp"
 #include "runner/json/fields.hpp"
-#include "runner/case/action_rules.hpp"
-#include "runner/case/expect_rules.hpp"
-#include "runner/case/program_rules.hpp"
+#include "runner/case/rules/action_rules.hpp"
+#include "runner/case/rules/expect_rules.hpp"
+#include "runner/case/rules/program_rules.hpp"
 #include "runner/case/roles.hpp"
-#include "runner/case/sysctl_names.hpp"
+#include "runner/case/sysctl/sysctl_names.hpp"
 #include "runner/faults/registry.hpp"
 
 namespace crashlab::runner {

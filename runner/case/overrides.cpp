@@ -4,7 +4,7 @@
 
 #include "runner/case/case_parse.hpp"
 #include "runner/case/roles.hpp"
-#include "runner/case/sysctl_names.hpp"
+#include "runner/case/sysctl/sysctl_names.hpp"
 #include "runner/faults/registry.hpp"
 #include "runner/json/strict_json.hpp"
 

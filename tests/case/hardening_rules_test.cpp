@@ -10,7 +10,7 @@
 
 #include "runner/case/case_parse.hpp"
 #include "runner/case/overrides.hpp"
-#include "runner/case/sysctl_catalogue.hpp"
+#include "runner/case/sysctl/sysctl_catalogue.hpp"
 
 using namespace crashlab;
 using namespace crashlab::runner;

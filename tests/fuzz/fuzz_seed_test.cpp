@@ -9,7 +9,7 @@
 #include "fixtures/file_bytes.hpp"
 #include "tests/fuzz/case_input.hpp"
 #include "runner/case/case_files.hpp"
-#include "runner/case/sysctl_catalogue.hpp"
+#include "runner/case/sysctl/sysctl_catalogue.hpp"
 
 using namespace crashlab;
 using namespace crashlab::runner;

@@ -1,4 +1,4 @@
-#include "runner/case/sysctl_catalogue.hpp"
+#include "runner/case/sysctl/sysctl_catalogue.hpp"
 
 #include <sched.h>
 #include <sys/stat.h>

@@ -1,4 +1,4 @@
-#include "runner/case/expect_rules.hpp"
+#include "runner/case/rules/expect_rules.hpp"
 
 #include "runner/faults/registry.hpp"
 

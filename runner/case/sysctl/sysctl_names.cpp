@@ -1,4 +1,4 @@
-#include "runner/case/sysctl_names.hpp"
+#include "runner/case/sysctl/sysctl_names.hpp"
 
 #include <array>
 #include <charconv>
@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "netns/host/host.hpp"
-#include "runner/case/sysctl_catalogue.hpp"
+#include "runner/case/sysctl/sysctl_catalogue.hpp"
 #include "runner/predict/sysctl_table.hpp"
 
 namespace crashlab::runner {

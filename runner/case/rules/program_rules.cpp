@@ -1,4 +1,4 @@
-#include "runner/case/program_rules.hpp"
+#include "runner/case/rules/program_rules.hpp"
 
 #include "runner/case/roles.hpp"
 

@@ -1,4 +1,4 @@
-#include "runner/case/action_rules.hpp"
+#include "runner/case/rules/action_rules.hpp"
 
 #include <map>
 
